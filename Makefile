@@ -1,0 +1,41 @@
+# Monazite: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Bring the whole embedded stack up (broker, PostgreSQL, processor, gateway) and load the reference data.
+run: install
+	$(BIN)/monazite up
+
+## Unit, contract, integration and end-to-end tests on the real broker and PostgreSQL, then lint.
+test: install
+	$(BIN)/python -m pytest -q
+	$(MAKE) --no-print-directory lint
+
+lint: install
+	$(BIN)/ruff check libs services tests
+	$(BIN)/ruff format --check libs services tests
+	$(BIN)/mypy libs services
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy libs services
+
+## Benchmarks, each printed as a ratio against a baseline measured in the same run.
+bench: install
+	$(BIN)/python -m tests.bench.run_all
+
+clean:
+	rm -rf $(VENV) .monazite .mypy_cache .ruff_cache

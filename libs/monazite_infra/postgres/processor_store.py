@@ -1,0 +1,292 @@
+"""What the processor persists: archive, read models, outbox and offsets, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+TopicPartitionKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class ArchivedEvent:
+    event_id: str
+    type: str
+    schema_version: int
+    occurred_at: datetime
+    recorded_at: datetime
+    content_hash: str
+    payload: dict[str, Any]
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    change_id: str
+    market_id: str
+    basis: str
+    period: int
+    measure: str
+    commodity: str
+    element_group: str
+    stage: str
+    figures: dict[str, Any]
+    previous: dict[str, Any] | None
+    caused_by: list[str]
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    entity_id: str
+    name: str | None
+    country: str | None
+    kind: str | None
+    aliases: list[str]
+    controller_id: str
+    control_chain: list[str]
+    registered_by: str | None
+
+
+@dataclass(frozen=True)
+class StakeRow:
+    holder_id: str
+    target_id: str
+    pct_after: Any
+    controlling: bool | None
+    event_id: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class DeadLetterRow:
+    reason: str
+    topic: str
+    partition: int
+    offset: int
+    event_id: str | None
+    payload: str
+    dead_lettered_at: datetime
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    topic: str
+    key: bytes | None
+    value: bytes
+
+
+@dataclass
+class BatchWrite:
+    """Everything one processed batch changes, committed atomically with its offsets."""
+
+    archived: list[ArchivedEvent] = field(default_factory=list)
+    indices: list[IndexRow] = field(default_factory=list)
+    entities: list[EntityRow] = field(default_factory=list)
+    stakes: list[StakeRow] = field(default_factory=list)
+    removed_stakes: list[tuple[str, str]] = field(default_factory=list)
+    dead_letters: list[DeadLetterRow] = field(default_factory=list)
+    outbox: list[OutboxMessage] = field(default_factory=list)
+    next_offsets: dict[TopicPartitionKey, int] = field(default_factory=dict)
+
+
+class ProcessorStore:
+    def __init__(self, pool: asyncpg.Pool[Any], *, consumer: str) -> None:
+        self._pool = pool
+        self._consumer = consumer
+
+    async def archived_payloads(self, chunk: int = 5000) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every archived event in archive order, in chunks (a cursor keeps memory flat)."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            cursor = connection.cursor("SELECT payload FROM event_archive ORDER BY seq")
+            rows: list[dict[str, Any]] = []
+            async for record in cursor:
+                rows.append(record["payload"])
+                if len(rows) >= chunk:
+                    yield rows
+                    rows = []
+            if rows:
+                yield rows
+
+    async def next_offsets(self, broker_epoch: str) -> dict[TopicPartitionKey, int]:
+        rows = await self._pool.fetch(
+            "SELECT topic, partition, next_offset FROM consumer_offsets"
+            " WHERE consumer = $1 AND broker_epoch = $2",
+            self._consumer,
+            broker_epoch,
+        )
+        return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+
+    async def commit(self, batch: BatchWrite, *, broker_epoch: str) -> None:
+        async with self._pool.acquire() as connection, connection.transaction():
+            await _write_batch(connection, batch, consumer=self._consumer, epoch=broker_epoch)
+
+    async def pending_outbox(self, limit: int = 5000) -> list[tuple[int, OutboxMessage]]:
+        rows = await self._pool.fetch(
+            "SELECT seq, topic, key, value FROM outbox ORDER BY seq LIMIT $1", limit
+        )
+        return [(r["seq"], OutboxMessage(r["topic"], r["key"], r["value"])) for r in rows]
+
+    async def delete_outbox(self, up_to_seq: int) -> None:
+        await self._pool.execute("DELETE FROM outbox WHERE seq <= $1", up_to_seq)
+
+    async def heartbeat(
+        self, *, service: str, instance: str, ready: bool, detail: dict[str, Any]
+    ) -> None:
+        await self._pool.execute(
+            "INSERT INTO service_status (service, instance, detail, ready_at, heartbeat_at)"
+            " VALUES ($1, $2, $3, CASE WHEN $4 THEN now() END, now())"
+            " ON CONFLICT (service, instance) DO UPDATE SET detail = EXCLUDED.detail,"
+            " heartbeat_at = now(),"
+            " ready_at = COALESCE(service_status.ready_at, EXCLUDED.ready_at)",
+            service,
+            instance,
+            detail,
+            ready,
+        )
+
+
+async def _write_batch(
+    connection: asyncpg.Connection[Any], batch: BatchWrite, *, consumer: str, epoch: str
+) -> None:
+    if batch.archived:
+        await connection.executemany(
+            "INSERT INTO event_archive (event_id, type, schema_version, occurred_at, recorded_at,"
+            " content_hash, payload, topic, partition, \"offset\")"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING",
+            [
+                (
+                    a.event_id,
+                    a.type,
+                    a.schema_version,
+                    a.occurred_at,
+                    a.recorded_at,
+                    a.content_hash,
+                    a.payload,
+                    a.topic,
+                    a.partition,
+                    a.offset,
+                )
+                for a in batch.archived
+            ],
+        )
+    if batch.indices:
+        await connection.executemany(
+            "INSERT INTO index_changes (change_id, market_id, basis, period, measure, figures,"
+            " previous, caused_by, occurred_at, recorded_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (change_id) DO NOTHING",
+            [
+                (
+                    i.change_id,
+                    i.market_id,
+                    i.basis,
+                    i.period,
+                    i.measure,
+                    i.figures,
+                    i.previous,
+                    i.caused_by,
+                    i.occurred_at,
+                    i.recorded_at,
+                )
+                for i in batch.indices
+            ],
+        )
+        await connection.executemany(
+            "INSERT INTO index_current (market_id, basis, period, measure, commodity,"
+            " element_group, stage, figures, caused_by, change_id, valid_from, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            " ON CONFLICT (market_id, basis, period, measure) DO UPDATE SET"
+            " figures = EXCLUDED.figures, caused_by = EXCLUDED.caused_by,"
+            " change_id = EXCLUDED.change_id, valid_from = EXCLUDED.valid_from,"
+            " updated_at = EXCLUDED.updated_at",
+            [
+                (
+                    i.market_id,
+                    i.basis,
+                    i.period,
+                    i.measure,
+                    i.commodity,
+                    i.element_group,
+                    i.stage,
+                    i.figures,
+                    i.caused_by,
+                    i.change_id,
+                    i.occurred_at,
+                    i.recorded_at,
+                )
+                for i in batch.indices
+            ],
+        )
+    if batch.entities:
+        await connection.executemany(
+            "INSERT INTO entity_current (entity_id, name, country, kind, aliases, controller_id,"
+            " control_chain, registered_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " ON CONFLICT (entity_id) DO UPDATE SET name = EXCLUDED.name,"
+            " country = EXCLUDED.country, kind = EXCLUDED.kind, aliases = EXCLUDED.aliases,"
+            " controller_id = EXCLUDED.controller_id, control_chain = EXCLUDED.control_chain,"
+            " registered_by = EXCLUDED.registered_by",
+            [
+                (
+                    e.entity_id,
+                    e.name,
+                    e.country,
+                    e.kind,
+                    e.aliases,
+                    e.controller_id,
+                    e.control_chain,
+                    e.registered_by,
+                )
+                for e in batch.entities
+            ],
+        )
+    if batch.removed_stakes:
+        await connection.executemany(
+            "DELETE FROM stake_current WHERE holder_id = $1 AND target_id = $2",
+            batch.removed_stakes,
+        )
+    if batch.stakes:
+        await connection.executemany(
+            "INSERT INTO stake_current (holder_id, target_id, pct_after, controlling, event_id,"
+            " occurred_at) VALUES ($1, $2, $3, $4, $5, $6)"
+            " ON CONFLICT (holder_id, target_id) DO UPDATE SET pct_after = EXCLUDED.pct_after,"
+            " controlling = EXCLUDED.controlling, event_id = EXCLUDED.event_id,"
+            " occurred_at = EXCLUDED.occurred_at",
+            [
+                (s.holder_id, s.target_id, s.pct_after, s.controlling, s.event_id, s.occurred_at)
+                for s in batch.stakes
+            ],
+        )
+    if batch.dead_letters:
+        await connection.executemany(
+            "INSERT INTO dead_letters (reason, topic, partition, \"offset\", event_id, payload,"
+            " dead_lettered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [
+                (d.reason, d.topic, d.partition, d.offset, d.event_id, d.payload, d.dead_lettered_at)
+                for d in batch.dead_letters
+            ],
+        )
+    if batch.outbox:
+        await connection.copy_records_to_table(
+            "outbox",
+            records=[(m.topic, m.key, m.value) for m in batch.outbox],
+            columns=["topic", "key", "value"],
+        )
+    if batch.next_offsets:
+        await connection.executemany(
+            "INSERT INTO consumer_offsets (consumer, broker_epoch, topic, partition, next_offset)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consumer, broker_epoch, topic, partition)"
+            " DO UPDATE SET next_offset = GREATEST(consumer_offsets.next_offset,"
+            " EXCLUDED.next_offset)",
+            [(consumer, epoch, t, p, o) for (t, p), o in batch.next_offsets.items()],
+        )
+
+
+def chunked(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

@@ -1,0 +1,119 @@
+"""The gateway's read side: current indices, markets and entities, straight from the read models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class IndexFilter:
+    market_id: str | None = None
+    commodity: str | None = None
+    element_group: str | None = None
+    stage: str | None = None
+    basis: str | None = None
+    period: int | None = None
+    measure: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    service: str
+    instance: str
+    ready: bool
+    heartbeat_at: datetime
+    detail: dict[str, Any]
+
+
+class ReadStore:
+    def __init__(self, pool: asyncpg.Pool[Any]) -> None:
+        self._pool = pool
+
+    async def ping(self) -> None:
+        await self._pool.fetchval("SELECT 1")
+
+    async def indices(self, where: IndexFilter) -> list[dict[str, Any]]:
+        clauses, args = [], []
+        for column in ("market_id", "commodity", "element_group", "stage", "basis", "period", "measure"):
+            value = getattr(where, column)
+            if value is not None:
+                args.append(value)
+                clauses.append(f"{column} = ${len(args)}")
+        sql = (
+            "SELECT market_id, commodity, element_group, stage, basis, period, measure, figures,"
+            " caused_by, change_id, valid_from, updated_at FROM index_current"
+            + (" WHERE " + " AND ".join(clauses) if clauses else "")
+            + " ORDER BY market_id, period DESC, measure, basis"
+        )
+        return [dict(r) for r in await self._pool.fetch(sql, *args)]
+
+    async def markets(self) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT market_id, commodity, element_group, stage,"
+            " array_agg(DISTINCT period ORDER BY period) AS periods,"
+            " array_agg(DISTINCT measure ORDER BY measure) AS measures,"
+            " array_agg(DISTINCT basis ORDER BY basis) AS bases"
+            " FROM index_current GROUP BY market_id, commodity, element_group, stage"
+            " ORDER BY market_id"
+        )
+        return [dict(r) for r in rows]
+
+    async def market_exists(self, market_id: str) -> bool:
+        return bool(
+            await self._pool.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM index_current WHERE market_id = $1)", market_id
+            )
+        )
+
+    async def entity(self, entity_id: str) -> dict[str, Any] | None:
+        async with self._pool.acquire() as connection:
+            row = await connection.fetchrow(
+                "SELECT entity_id, name, country, kind, aliases, controller_id, control_chain,"
+                " registered_by FROM entity_current WHERE entity_id = $1",
+                entity_id,
+            )
+            if row is None:
+                return None
+            holders = await connection.fetch(
+                "SELECT s.holder_id AS entity_id, e.name, s.pct_after, s.controlling, s.event_id,"
+                " s.occurred_at FROM stake_current s LEFT JOIN entity_current e"
+                " ON e.entity_id = s.holder_id WHERE s.target_id = $1 ORDER BY s.holder_id",
+                entity_id,
+            )
+            holdings = await connection.fetch(
+                "SELECT s.target_id AS entity_id, e.name, s.pct_after, s.controlling, s.event_id,"
+                " s.occurred_at FROM stake_current s LEFT JOIN entity_current e"
+                " ON e.entity_id = s.target_id WHERE s.holder_id = $1 ORDER BY s.target_id",
+                entity_id,
+            )
+            controller = await connection.fetchrow(
+                "SELECT entity_id, name, country FROM entity_current WHERE entity_id = $1",
+                row["controller_id"],
+            )
+        entity = dict(row)
+        entity["holders"] = [dict(h) for h in holders]
+        entity["holdings"] = [dict(h) for h in holdings]
+        entity["controller"] = (
+            dict(controller) if controller else {"entity_id": row["controller_id"], "name": None}
+        )
+        return entity
+
+    async def service_status(self, service: str) -> list[StatusRow]:
+        rows = await self._pool.fetch(
+            "SELECT service, instance, ready_at IS NOT NULL AS ready, heartbeat_at, detail"
+            " FROM service_status WHERE service = $1 ORDER BY heartbeat_at DESC",
+            service,
+        )
+        return [StatusRow(**dict(r)) for r in rows]
+
+    async def archive_count(self) -> int:
+        count: int = await self._pool.fetchval("SELECT count(*) FROM event_archive")
+        return count
+
+    async def dead_letter_count(self) -> int:
+        count: int = await self._pool.fetchval("SELECT count(*) FROM dead_letters")
+        return count

@@ -1,0 +1,56 @@
+"""Publishes validated input events to the topic of their family, keyed for ordering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+
+from monazite_core.events import EntityRegistered, InputEvent, OutputReported, StakeChanged
+from monazite_infra.codec import encode
+from monazite_infra.settings import Settings
+from monazite_infra.topics import input_topic_for
+
+
+def partition_key(event: InputEvent) -> str:
+    """The key that keeps related events in one partition, in order."""
+    match event:
+        case EntityRegistered():
+            return event.entity_id
+        case StakeChanged():
+            return event.target_id
+        case OutputReported():
+            return event.market_id
+
+
+class EventPublisher:
+    """A started producer plus the routing from event type to topic."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=settings.require_bootstrap(), acks="all", linger_ms=5
+        )
+
+    async def __aenter__(self) -> EventPublisher:
+        await self._producer.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self._producer.stop()
+
+    async def publish(self, events: Iterable[InputEvent], *, now: datetime | None = None) -> int:
+        """Publish every event (recorded_at set on ingest when absent); waits for the broker."""
+        recorded = now or datetime.now(UTC)
+        futures = []
+        for event in events:
+            if event.recorded_at is None:
+                event = event.model_copy(update={"recorded_at": recorded})
+            topic = input_topic_for(event.type).name(self._settings)
+            futures.append(
+                await self._producer.send(topic, encode(event), key=partition_key(event).encode())
+            )
+        for future in futures:
+            await future
+        return len(futures)

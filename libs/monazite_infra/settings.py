@@ -1,0 +1,91 @@
+"""Runtime configuration, read from the environment (and the local stack file) when asked, never at import."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+STACK_FILE_NAME = "stack.json"
+
+
+class Settings(BaseSettings):
+    """Every knob a service reads. Environment variables use the names in capitals.
+
+    `KAFKA_BOOTSTRAP` and `DATABASE_URL` point at an external Kafka and PostgreSQL; without them
+    commands use the embedded stack that `monazite up` recorded in `MONAZITE_HOME/stack.json`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    kafka_bootstrap: str | None = Field(default=None, alias="KAFKA_BOOTSTRAP")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    home: Path = Field(default=Path(".monazite"), alias="MONAZITE_HOME")
+    topic_prefix: str = Field(default="monazite.", alias="MONAZITE_TOPIC_PREFIX")
+    input_partitions: int = Field(default=4, ge=1, alias="MONAZITE_INPUT_PARTITIONS")
+    replication_factor: int = Field(default=1, ge=1, alias="MONAZITE_REPLICATION_FACTOR")
+
+    processor_group: str = Field(default="monazite-processor", alias="MONAZITE_PROCESSOR_GROUP")
+    processor_batch_max: int = Field(default=2000, ge=1, alias="MONAZITE_BATCH_MAX")
+    processor_batch_within_s: float = Field(default=0.05, gt=0, alias="MONAZITE_BATCH_WITHIN_S")
+    # Short sessions suit the embedded single-node broker (a worker is ready in seconds and a
+    # killed one is evicted quickly); deploy/ sets production values.
+    broker_session_timeout_s: float = Field(default=6.0, gt=0, alias="MONAZITE_SESSION_TIMEOUT_S")
+    broker_heartbeat_interval_s: float = Field(
+        default=1.0, gt=0, alias="MONAZITE_HEARTBEAT_INTERVAL_S"
+    )
+
+    gateway_host: str = Field(default="127.0.0.1", alias="MONAZITE_GATEWAY_HOST")
+    gateway_port: int = Field(default=8400, ge=0, le=65535, alias="MONAZITE_GATEWAY_PORT")
+    log_level: str = Field(default="INFO", alias="MONAZITE_LOG_LEVEL")
+
+    @property
+    def stack_file(self) -> Path:
+        return self.home / STACK_FILE_NAME
+
+    def resolved(self) -> Settings:
+        """These settings with the broker and database filled in from the running local stack."""
+        if self.kafka_bootstrap and self.database_url:
+            return self
+        recorded = read_stack_file(self.stack_file)
+        return self.model_copy(
+            update={
+                "kafka_bootstrap": self.kafka_bootstrap or recorded.get("kafka_bootstrap"),
+                "database_url": self.database_url or recorded.get("database_url"),
+            }
+        )
+
+    def require_bootstrap(self) -> str:
+        if not self.kafka_bootstrap:
+            raise ConfigurationError(
+                "no Kafka broker: set KAFKA_BOOTSTRAP or start the local stack with `monazite up`"
+            )
+        return self.kafka_bootstrap
+
+    def require_database_url(self) -> str:
+        if not self.database_url:
+            raise ConfigurationError(
+                "no PostgreSQL: set DATABASE_URL or start the local stack with `monazite up`"
+            )
+        return self.database_url
+
+
+class ConfigurationError(RuntimeError):
+    """A setting needed for the command at hand is missing or wrong."""
+
+
+def read_stack_file(path: Path) -> dict[str, str]:
+    try:
+        recorded = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {k: str(v) for k, v in recorded.items()} if isinstance(recorded, dict) else {}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, resolved against the local stack file on first use."""
+    return Settings().resolved()

@@ -1,0 +1,85 @@
+"""The topic catalogue: every topic Monazite reads or writes, with its key and partition count.
+
+Topics are always created explicitly (the embedded broker's auto-created topics get mismatched
+partition counts, which Faust refuses).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from monazite_infra.settings import Settings
+
+Direction = Literal["input", "output", "meta"]
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    suffix: str
+    direction: Direction
+    key: str
+    carries: tuple[str, ...]
+    description: str
+    partitions: int | None = None  # None: the configured input partition count
+
+    def name(self, settings: Settings) -> str:
+        return settings.topic_prefix + self.suffix
+
+    def partition_count(self, settings: Settings) -> int:
+        return self.partitions if self.partitions is not None else settings.input_partitions
+
+
+ENTITIES = TopicSpec(
+    "entities", "input", "entity_id", ("entity_registered",), "Companies, states, funds, persons."
+)
+OWNERSHIP = TopicSpec(
+    "ownership",
+    "input",
+    "target_id",
+    ("stake_changed",),
+    "Stakes and deals; keyed by target so one target's changes stay in order.",
+)
+CAPACITY = TopicSpec(
+    "capacity",
+    "input",
+    "market_id",
+    ("output_reported",),
+    "Production, capacity and quota per supplier, market and year.",
+)
+INDICES = TopicSpec(
+    "indices",
+    "output",
+    "market_id",
+    ("index_changed",),
+    "Every change of an index figure, with the events that caused it.",
+)
+DEAD_LETTERS = TopicSpec(
+    "dead-letters",
+    "output",
+    "source topic:partition",
+    ("dead_lettered",),
+    "Messages that could not be accepted, with the reason.",
+    partitions=1,
+)
+BROKER_EPOCH = TopicSpec(
+    "broker-epoch",
+    "meta",
+    "none",
+    (),
+    "One random id per broker lifetime: tells a restarted stack that offsets it stored are stale.",
+    partitions=1,
+)
+
+CATALOGUE: tuple[TopicSpec, ...] = (ENTITIES, OWNERSHIP, CAPACITY, INDICES, DEAD_LETTERS, BROKER_EPOCH)
+INPUT_TOPICS: tuple[TopicSpec, ...] = tuple(t for t in CATALOGUE if t.direction == "input")
+
+_BY_EVENT_TYPE = {event_type: spec for spec in INPUT_TOPICS for event_type in spec.carries}
+
+
+def input_topic_for(event_type: str) -> TopicSpec:
+    """The input topic that carries events of `event_type`."""
+    try:
+        return _BY_EVENT_TYPE[event_type]
+    except KeyError:
+        raise ValueError(f"no input topic carries events of type {event_type!r}") from None

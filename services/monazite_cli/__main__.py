@@ -1,0 +1,3 @@
+from monazite_cli.main import cli
+
+cli()

@@ -1,0 +1,57 @@
+"""The FastAPI gateway: `create_app(settings)` wires the read store in a lifespan, nothing at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from monazite_gateway.problems import install_problem_handlers
+from monazite_gateway.routes import entities, health, indices, status
+from monazite_infra.postgres.pool import create_pool
+from monazite_infra.postgres.read_store import ReadStore
+from monazite_infra.settings import Settings
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError
+
+
+class OrjsonResponse(JSONResponse):
+    """JSON with exact decimals as strings and datetimes in RFC 3339."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, default=_default)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await create_pool(settings.require_database_url(), min_size=1, max_size=10)
+        app.state.store = ReadStore(pool)
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Monazite",
+        summary="Live concentration indices for critical-mineral supply chains.",
+        version="0.1.0",
+        lifespan=lifespan,
+        default_response_class=OrjsonResponse,
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    app.include_router(indices.router)
+    app.include_router(entities.router)
+    app.include_router(status.router)
+    return app

@@ -1,0 +1,136 @@
+"""The Faust processor: one agent folds every input topic into the market state in batches."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from typing import Any
+
+import faust
+from aiokafka import AIOKafkaProducer
+
+from monazite_infra.kafka_admin import broker_epoch
+from monazite_infra.postgres.pool import create_pool
+from monazite_infra.postgres.processor_store import ProcessorStore
+from monazite_infra.settings import Settings
+from monazite_infra.topics import DEAD_LETTERS, INDICES, INPUT_TOPICS
+from monazite_processor.folding import Folder, RawMessage, Topics
+from monazite_processor.outbox import OutboxRelay
+
+log = logging.getLogger("monazite.processor")
+
+HEARTBEAT_INTERVAL_S = 2.0
+
+
+class Runtime:
+    """What the agent needs once started: the folder, the outbox relay and the readiness flags."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.instance = f"{socket.gethostname()}:{os.getpid()}"
+        self.folder: Folder | None = None
+        self.relay: OutboxRelay | None = None
+        self.store: ProcessorStore | None = None
+        self.assigned = False
+        self._started = asyncio.Lock()
+
+    async def ensure_started(self) -> Folder:
+        async with self._started:
+            if self.folder is not None:
+                return self.folder
+            settings = self.settings
+            pool = await create_pool(settings.require_database_url(), min_size=1, max_size=4)
+            self.store = ProcessorStore(pool, consumer=settings.processor_group)
+            epoch = await broker_epoch(settings, create=True)
+            assert epoch is not None
+            folder = Folder(
+                self.store,
+                Topics(INDICES.name(settings), DEAD_LETTERS.name(settings)),
+                broker_epoch=epoch,
+            )
+            restored = await folder.restore()
+            producer = AIOKafkaProducer(
+                bootstrap_servers=settings.require_bootstrap(), acks="all", linger_ms=2
+            )
+            await producer.start()
+            self.relay = OutboxRelay(self.store, producer)
+            await self.relay.drain()
+            log.info("restored %d archived events; broker epoch %s", restored, epoch)
+            self.folder = folder
+            return folder
+
+    async def heartbeat(self) -> None:
+        if self.store is None:
+            return
+        detail: dict[str, Any] = {
+            "events_folded": self.folder.events_folded if self.folder else 0,
+            "assigned": self.assigned,
+        }
+        await self.store.heartbeat(
+            service="processor",
+            instance=self.instance,
+            ready=self.folder is not None and self.assigned,
+            detail=detail,
+        )
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        settings.processor_group,
+        broker=f"kafka://{settings.require_bootstrap()}",
+        value_serializer="raw",
+        key_serializer="raw",
+        web_enabled=False,
+        autodiscover=False,
+        topic_allow_declare=False,
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.broker_session_timeout_s,
+        broker_heartbeat_interval=settings.broker_heartbeat_interval_s,
+        broker_commit_interval=1.0,
+        producer_acks=-1,
+        store="memory://",
+    )
+    runtime = Runtime(settings)
+    inputs = app.topic(
+        *(spec.name(settings) for spec in INPUT_TOPICS),
+        value_serializer="raw",
+        key_serializer="raw",
+    )
+
+    @app.agent(inputs)
+    async def fold(stream: faust.StreamT[bytes]) -> None:
+        folder = await runtime.ensure_started()
+        relay = runtime.relay
+        assert relay is not None
+        async for events in stream.take_events(
+            settings.processor_batch_max, within=settings.processor_batch_within_s
+        ):
+            messages = [
+                RawMessage(
+                    e.message.topic,
+                    e.message.partition,
+                    e.message.offset,
+                    int(e.message.timestamp * 1000) if e.message.timestamp else None,
+                    e.message.key,
+                    e.message.value,
+                )
+                for e in events
+            ]
+            await folder.handle(messages)
+            await relay.drain()
+
+    @app.on_partitions_assigned.connect
+    async def on_assigned(app: faust.App, assigned: Any, **_: Any) -> None:
+        runtime.assigned = True
+        log.info("assigned %d partitions", len(assigned))
+
+    @app.timer(interval=HEARTBEAT_INTERVAL_S)
+    async def heartbeat() -> None:
+        await runtime.ensure_started()
+        await runtime.heartbeat()
+
+    app.monazite_runtime = runtime  # type: ignore[attr-defined]
+    return app

@@ -1,0 +1,538 @@
+"""The fold: `decide(state, event)`, the figures it leads to and the index changes it publishes."""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monazite_core.concentration import merger_delta_hhi
+from monazite_core.events import Figures, InputEvent
+from monazite_core.market import (
+    Accepted,
+    Duplicate,
+    IndexKey,
+    MarketState,
+    Rejected,
+    Series,
+    decide,
+    figures,
+    index_changes,
+)
+from tests.unit.factories import (
+    MINING_2024,
+    PROPERTY,
+    SEPARATION_2024,
+    at,
+    entity,
+    output,
+    stake,
+)
+
+RECORDED = datetime(2025, 6, 1, tzinfo=UTC)
+ROUNDING = 1e-4
+
+
+def fold(events: Iterable[InputEvent], state: MarketState | None = None) -> MarketState:
+    state = state if state is not None else MarketState()
+    for event in events:
+        decision = decide(state, event)
+        assert isinstance(decision, Accepted), decision
+    return state
+
+
+def all_figures(state: MarketState) -> dict[Series, dict[str, Figures]]:
+    return {s: dict(figures(state, s)) for s in state.series()}
+
+
+def publish(
+    state: MarketState, events: Sequence[InputEvent], current: dict[IndexKey, Figures]
+) -> list:
+    """Fold events one by one as the processor does, publishing index changes after each."""
+    changes = []
+    for event in events:
+        decision = decide(state, event)
+        assert isinstance(decision, Accepted), decision
+        changes += index_changes(
+            state,
+            {s: [event] for s in decision.touched},
+            current,
+            recorded_at=RECORDED,
+            publisher="monazite",
+        )
+    return changes
+
+
+# --- idempotence and conflicts --------------------------------------------------------------
+
+
+def test_same_event_twice_is_a_duplicate() -> None:
+    state = MarketState()
+    event = output(100, entity_id="lynas")
+
+    assert isinstance(decide(state, event), Accepted)
+    before = copy.deepcopy(state)
+    assert decide(state, event) == Duplicate(event.event_id)
+    assert state == before
+
+
+def test_redelivery_with_another_recorded_at_is_a_duplicate() -> None:
+    state = MarketState()
+    first = output(100, entity_id="lynas", recorded_at=RECORDED)
+    again = first.model_copy(update={"recorded_at": datetime(2025, 7, 1, tzinfo=UTC)})
+
+    decide(state, first)
+
+    assert isinstance(decide(state, again), Duplicate)
+
+
+def test_same_id_with_different_content_is_rejected_as_conflict() -> None:
+    state = MarketState()
+    decide(state, output(100, entity_id="lynas", event_id="e1"))
+    before = copy.deepcopy(state)
+
+    decision = decide(state, output(999, entity_id="lynas", event_id="e1"))
+
+    assert isinstance(decision, Rejected)
+    assert "conflict" in decision.reason
+    assert state == before
+    assert figures(state, MINING_2024)["company_control"].total_tonnes == Decimal(100)
+
+
+# --- stakes that cannot all be true ---------------------------------------------------------
+
+
+def test_stakes_in_one_target_summing_above_100_are_rejected_and_state_unchanged() -> None:
+    state = fold([output(10, entity_id="T"), stake("A", "T", 60), stake("B", "T", 30)])
+    before = copy.deepcopy(state)
+
+    decision = decide(state, stake("C", "T", 11))
+
+    assert isinstance(decision, Rejected)
+    assert "'T'" in decision.reason
+    assert "101" in decision.reason
+    assert state == before
+    assert state.ownership.stake("C", "T") is None
+
+
+def test_stakes_summing_to_exactly_100_are_accepted() -> None:
+    state = fold([stake("A", "T", 60), stake("B", "T", 30)])
+
+    assert isinstance(decide(state, stake("C", "T", 10)), Accepted)
+
+
+def test_holder_raising_its_own_stake_is_not_counted_twice() -> None:
+    state = fold([stake("A", "T", 60, day=1), stake("B", "T", 30)])
+
+    assert isinstance(decide(state, stake("A", "T", 70, day=2)), Accepted)
+    assert state.ownership.disclosed_total_pct("T") == 100
+
+
+def test_stake_superseded_on_arrival_is_accepted_and_changes_nothing() -> None:
+    state = fold([stake("A", "T", 10, day=5), stake("B", "T", 90)])
+    before_owner = state.ownership.stake("A", "T")
+
+    decision = decide(state, stake("A", "T", 60, day=1))
+
+    assert isinstance(decision, Accepted)
+    assert decision.touched == frozenset()
+    assert state.ownership.stake("A", "T") == before_owner
+
+
+def test_older_stake_arriving_after_a_sale_does_not_revive_the_holding() -> None:
+    buy = stake("A", "B", 60, day=1)
+    sell = stake("A", "B", 0, day=2)
+    outputs = [output(10, entity_id="A"), output(10, entity_id="B")]
+
+    in_order = fold([*outputs, buy, sell])
+    sale_first = fold([*outputs, sell, buy])
+
+    assert sale_first.ownership.stake("A", "B") is None
+    assert all_figures(sale_first) == all_figures(in_order)
+    assert figures(sale_first, MINING_2024)["company_control"].hhi == 5000.0
+
+
+# --- last writer wins by valid time ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("arrival", ["in_order", "reversed"])
+def test_later_output_report_replaces_earlier_regardless_of_arrival(arrival: str) -> None:
+    early = output(100, entity_id="lynas", day=1)
+    late = output(250, entity_id="lynas", day=30)
+    events = [early, late] if arrival == "in_order" else [late, early]
+
+    state = fold(events)
+
+    assert [o.event_id for o in state.outputs_in(MINING_2024)] == [late.event_id]
+    assert figures(state, MINING_2024)["company_control"].total_tonnes == Decimal(250)
+
+
+def test_output_reported_for_other_period_or_measure_is_another_series() -> None:
+    capacity = MINING_2024._replace(measure="capacity")
+    y2023 = MINING_2024._replace(period=2023)
+
+    state = fold(
+        [
+            output(100, entity_id="lynas"),
+            output(300, entity_id="lynas", series=capacity),
+            output(90, entity_id="lynas", series=y2023),
+        ]
+    )
+
+    assert set(state.series()) == {MINING_2024, capacity, y2023}
+    assert figures(state, capacity)["company_control"].total_tonnes == Decimal(300)
+
+
+def test_later_registration_replaces_earlier_regardless_of_arrival() -> None:
+    old = entity("x", "AU", day=1, name="Old name")
+    new = entity("x", "MY", day=9, name="New name")
+
+    state = fold([new, old, output(5, entity_id="x")])
+
+    assert state.entity_name("x") == "New name"
+    assert figures(state, MINING_2024)["country_location"].top_suppliers[0].supplier_id == "MY"
+
+
+# --- arrival order never matters ------------------------------------------------------------
+
+ENTITIES = ("e0", "e1", "e2", "e3", "e4")
+COUNTRIES = ("CN", "US", "AU", "MM")
+
+
+@st.composite
+def event_pools(draw: st.DrawFn) -> list[InputEvent]:
+    """Events that are each valid in every arrival order (stakes never overfill a target)."""
+    events: list[InputEvent] = []
+    for i in range(draw(st.integers(0, 6))):
+        events.append(
+            entity(
+                draw(st.sampled_from(ENTITIES)),
+                draw(st.sampled_from(COUNTRIES)),
+                day=draw(st.integers(0, 5)),
+                name=f"name {i}",
+                event_id=f"reg{i}",
+            )
+        )
+    for i in range(draw(st.integers(1, 10))):
+        by_entity = draw(st.booleans())
+        supplier = draw(st.sampled_from(ENTITIES if by_entity else (*COUNTRIES, "ZZ")))
+        events.append(
+            output(
+                draw(st.integers(0, 1000)),
+                entity_id=supplier if by_entity else None,
+                country=None if by_entity else supplier,
+                location_country=(
+                    draw(st.sampled_from((None, *COUNTRIES))) if by_entity else None
+                ),
+                series=draw(st.sampled_from((MINING_2024, SEPARATION_2024))),
+                day=draw(st.integers(0, 5)),
+                event_id=f"out{i}",
+            )
+        )
+    stakes = []
+    # Few entities in the ownership graph, so that one holder's stake in one target often
+    # changes several times (a purchase, a sale to zero, …) and control chains form.
+    for i in range(draw(st.integers(0, 12))):
+        holder, target = draw(st.permutations(ENTITIES[:3]))[:2]
+        pct = draw(st.sampled_from((None, 0, 0, 20, 50, 60, 60, 80)))
+        controlling = draw(st.sampled_from((None, True, False)))
+        if pct is None and controlling is None:
+            controlling = True
+        stakes.append(
+            stake(
+                holder,
+                target,
+                pct,
+                controlling=controlling,
+                day=draw(st.integers(0, 5)),
+                event_id=f"stake{i}",
+            )
+        )
+    # Keep, per target, only stakes whose holders' largest disclosed stakes fit in 100 %.
+    budget: dict[str, Decimal] = {}
+    largest: dict[tuple[str, str], Decimal] = {}
+    for s in stakes:
+        key = (s.holder_id, s.target_id)
+        pct = s.pct_after or Decimal(0)
+        extra = max(Decimal(0), pct - largest.get(key, Decimal(0)))
+        if budget.get(s.target_id, Decimal(0)) + extra > 100:
+            continue
+        budget[s.target_id] = budget.get(s.target_id, Decimal(0)) + extra
+        largest[key] = max(largest.get(key, Decimal(0)), pct)
+        events.append(s)
+    return events
+
+
+@PROPERTY
+@given(event_pools(), st.randoms(use_true_random=False))
+def test_final_figures_do_not_depend_on_arrival_order(
+    events: list[InputEvent], rnd: random.Random
+) -> None:
+    reference = fold(events)
+    expected = all_figures(reference)
+    chronological = sorted(events, key=lambda e: e.ordering_key())
+    shuffled = [rnd.sample(events, len(events)) for _ in range(2)]
+
+    for arrival in (chronological, chronological[::-1], *shuffled):
+        state = fold(arrival)
+        assert all_figures(state) == expected
+        for e in ENTITIES:
+            assert state.ownership.ultimate_controller(e) == reference.ownership.ultimate_controller(
+                e
+            )
+
+
+@PROPERTY
+@given(event_pools(), st.randoms(use_true_random=False))
+def test_published_index_changes_end_at_the_current_figures(
+    events: list[InputEvent], rnd: random.Random
+) -> None:
+    """Every series whose figures an event changes is among the series it touches."""
+    arrival = sorted(events, key=lambda e: e.ordering_key(), reverse=rnd.random() < 0.5)
+    if rnd.random() < 0.5:
+        rnd.shuffle(arrival)
+    state = MarketState()
+    current: dict[IndexKey, Figures] = {}
+
+    publish(state, arrival, current)
+
+    assert current == {
+        IndexKey(s, basis): f for s in state.series() for basis, f in figures(state, s).items()
+    }
+
+
+# --- company control ------------------------------------------------------------------------
+
+
+def test_company_control_attributes_subsidiary_output_to_ultimate_controller() -> None:
+    state = fold(
+        [
+            entity("parent", name="Parent Group"),
+            entity("sub"),
+            entity("subsub"),
+            stake("parent", "sub", 51),
+            stake("sub", "subsub", controlling=True),
+            output(60, entity_id="subsub"),
+            output(20, entity_id="sub"),
+            output(20, entity_id="rival"),
+        ]
+    )
+
+    f = figures(state, MINING_2024)["company_control"]
+
+    assert f.supplier_count == 2
+    assert [(s.supplier_id, s.name, s.tonnes) for s in f.top_suppliers] == [
+        ("parent", "Parent Group", Decimal(80)),
+        ("rival", "rival", Decimal(20)),
+    ]
+    assert f.hhi == 80**2 + 20**2
+
+
+def test_minority_stake_does_not_merge_output() -> None:
+    state = fold([stake("A", "B", 49), output(50, entity_id="A"), output(50, entity_id="B")])
+
+    assert figures(state, MINING_2024)["company_control"].hhi == 5000.0
+
+
+def test_stake_change_touches_series_of_target_and_everything_below() -> None:
+    state = fold(
+        [
+            stake("mid", "leaf", 60),
+            output(10, entity_id="leaf", series=SEPARATION_2024),
+            output(10, entity_id="mid"),
+            output(10, entity_id="top", series=MINING_2024._replace(period=2023)),
+        ]
+    )
+
+    decision = decide(state, stake("top", "mid", 70))
+
+    assert isinstance(decision, Accepted)
+    assert decision.touched == frozenset({MINING_2024, SEPARATION_2024})
+
+
+def test_company_output_beside_national_statistics_leaves_the_rest_unattributed() -> None:
+    state = fold(
+        [
+            output(1000, country="CN"),
+            output(200, country="US"),
+            output(600, entity_id="A"),
+            output(300, entity_id="B"),
+        ]
+    )
+
+    f = figures(state, MINING_2024)["company_control"]
+
+    assert f.total_tonnes == Decimal(1200)
+    assert f.unattributed_tonnes == Decimal(300)
+    assert f.hhi == pytest.approx(50**2 + 25**2, abs=ROUNDING)
+
+
+# --- the motivating case --------------------------------------------------------------------
+
+BAOGANG, CNRE, CREG, LYNAS, MP = "cn:baogang", "cn:cnre", "cn:creg", "au:lynas", "us:mp"
+
+
+def rare_earth_market() -> list[InputEvent]:
+    return [
+        entity(BAOGANG, "CN", name="Baotou Iron and Steel (Group)", kind="state"),
+        entity(CNRE, "CN", name="China Northern Rare Earth"),
+        entity(CREG, "CN", name="China Rare Earth Group"),
+        entity(LYNAS, "AU", name="Lynas Rare Earths"),
+        entity(MP, "US", name="MP Materials"),
+        stake(BAOGANG, CNRE, controlling=True, day=1, event_id="baogang-cnre-1"),
+        output(120_000, entity_id=CNRE),
+        output(60_000, entity_id=CREG),
+        output(45_000, entity_id=MP),
+        output(12_000, entity_id=LYNAS, location_country="MY"),
+    ]
+
+
+def test_raising_a_stake_of_an_existing_controller_leaves_control_hhi_unchanged() -> None:
+    state = MarketState()
+    current: dict[IndexKey, Figures] = {}
+    publish(state, rare_earth_market(), current)
+    before = figures(state, MINING_2024)
+
+    raise_stake = stake(
+        BAOGANG,
+        CNRE,
+        controlling=True,
+        consideration=("1000000000", "CNY"),
+        day=200,
+        event_id="baogang-cnre-2",
+    )
+    decision = decide(state, raise_stake)
+
+    assert isinstance(decision, Accepted)
+    assert MINING_2024 in decision.touched
+    assert figures(state, MINING_2024) == before
+    changes = index_changes(
+        state,
+        {s: [raise_stake] for s in decision.touched},
+        current,
+        recorded_at=RECORDED,
+        publisher="monazite",
+    )
+    assert changes == []
+    assert before["company_control"].top_suppliers[0].supplier_id == BAOGANG
+
+
+def test_new_majority_acquisition_raises_control_hhi_by_two_a_b() -> None:
+    state = MarketState()
+    current: dict[IndexKey, Figures] = {}
+    publish(state, rare_earth_market(), current)
+    before = figures(state, MINING_2024)["company_control"]
+    total = float(before.total_tonnes)
+    a = 100 * 120_000 / total  # Baogang group, through CNRE
+    b = 100 * 60_000 / total  # CREG
+
+    acquisition = stake(CNRE, CREG, 60, day=300, event_id="cnre-creg")
+    changes = publish(state, [acquisition], current)
+
+    after = figures(state, MINING_2024)["company_control"]
+    assert after.hhi - before.hhi == pytest.approx(merger_delta_hhi(a, b), abs=3 * ROUNDING)
+    assert after.top_suppliers[0].supplier_id == BAOGANG
+    assert after.top_suppliers[0].tonnes == Decimal(180_000)
+    assert after.supplier_count == before.supplier_count - 1
+    [change] = changes  # country_location does not move: every tonne stays where it was mined
+    assert change.basis == "company_control"
+    assert change.caused_by == ("cnre-creg",)
+    assert change.causation_id == "cnre-creg"
+    assert change.previous == before
+    assert change.figures == after
+    assert change.occurred_at == at(300)
+    assert change.market_id == "rare_earths.total_reo.mining"
+
+
+def test_index_changes_report_first_figures_with_no_previous() -> None:
+    state = MarketState()
+    current: dict[IndexKey, Figures] = {}
+
+    changes = publish(state, [output(10, entity_id=LYNAS)], current)
+
+    assert {c.basis for c in changes} == {"company_control", "country_location"}
+    assert all(c.previous is None for c in changes)
+
+
+def test_index_change_ids_are_deterministic() -> None:
+    first = publish(MarketState(), rare_earth_market(), {})
+    second = publish(MarketState(), rare_earth_market(), {})
+
+    assert [c.event_id for c in first] == [c.event_id for c in second]
+
+
+# --- country location -----------------------------------------------------------------------
+
+
+def test_country_location_uses_national_statistics_when_present() -> None:
+    state = fold(
+        [
+            entity(LYNAS, "AU"),
+            output(12_000, entity_id=LYNAS),
+            output(270_000, country="CN"),
+            output(13_000, country="AU"),
+            output(1_100, country="ZZ"),
+        ]
+    )
+
+    f = figures(state, MINING_2024)["country_location"]
+
+    assert f.total_tonnes == Decimal(284_100)
+    assert f.unattributed_tonnes == Decimal(1_100)
+    assert [s.supplier_id for s in f.top_suppliers] == ["CN", "AU"]
+    assert f.top_suppliers[1].tonnes == Decimal(13_000)
+
+
+def test_country_location_falls_back_to_facility_location_then_home_country() -> None:
+    state = fold(
+        [
+            entity(LYNAS, "AU"),
+            entity(MP, "US"),
+            output(30, entity_id=LYNAS, location_country="MY"),
+            output(20, entity_id=MP),
+            output(50, entity_id=LYNAS, series=SEPARATION_2024),
+        ]
+    )
+
+    mining = figures(state, MINING_2024)["country_location"]
+    separation = figures(state, SEPARATION_2024)["country_location"]
+
+    assert {s.supplier_id: s.tonnes for s in mining.top_suppliers} == {
+        "MY": Decimal(30),
+        "US": Decimal(20),
+    }
+    assert [s.supplier_id for s in separation.top_suppliers] == ["AU"]
+
+
+def test_country_location_leaves_output_of_unregistered_entities_unattributed() -> None:
+    state = fold([output(40, entity_id="unknown"), entity(MP, "US"), output(60, entity_id=MP)])
+
+    f = figures(state, MINING_2024)["country_location"]
+
+    assert f.unattributed_tonnes == Decimal(40)
+    assert f.total_tonnes == Decimal(100)
+    assert f.hhi == 3600.0
+
+
+def test_registering_an_entity_moves_its_output_to_its_home_country() -> None:
+    state = fold([output(40, entity_id="x")])
+
+    decision = decide(state, entity("x", "VN"))
+
+    assert isinstance(decision, Accepted)
+    assert decision.touched == frozenset({MINING_2024})
+    f = figures(state, MINING_2024)["country_location"]
+    assert f.top_suppliers[0].supplier_id == "VN"
+    assert f.unattributed_tonnes == 0
+
+
+def test_statistics_alone_give_no_company_control_basis() -> None:
+    state = fold([output(100, country="CN")])
+
+    assert set(figures(state, MINING_2024)) == {"country_location"}
