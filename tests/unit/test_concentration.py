@@ -92,7 +92,9 @@ def test_usgs_other_countries_are_not_a_supplier() -> None:
 
     assert with_other.supplier_count == as_a_supplier.supplier_count - 1
     assert with_other.cr1 == as_a_supplier.cr1
-    assert with_other.hhi == pytest.approx(as_a_supplier.hhi - (1100 * 100 / 393_950) ** 2, abs=ROUNDING)
+    assert with_other.hhi == pytest.approx(
+        as_a_supplier.hhi - (1100 * 100 / 393_950) ** 2, abs=ROUNDING
+    )
 
 
 def test_zero_output_suppliers_are_ignored() -> None:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monazite_core.concentration import merger_delta_hhi
-from monazite_core.events import Figures, InputEvent
+from monazite_core.events import Basis, Figures, IndexChanged, InputEvent
 from monazite_core.market import (
     Accepted,
     Duplicate,
@@ -47,15 +47,15 @@ def fold(events: Iterable[InputEvent], state: MarketState | None = None) -> Mark
     return state
 
 
-def all_figures(state: MarketState) -> dict[Series, dict[str, Figures]]:
-    return {s: dict(figures(state, s)) for s in state.series()}
+def all_figures(state: MarketState) -> dict[Series, dict[Basis, Figures]]:
+    return {s: figures(state, s) for s in state.series()}
 
 
 def publish(
     state: MarketState, events: Sequence[InputEvent], current: dict[IndexKey, Figures]
-) -> list:
+) -> list[IndexChanged]:
     """Fold events one by one as the processor does, publishing index changes after each."""
-    changes = []
+    changes: list[IndexChanged] = []
     for event in events:
         decision = decide(state, event)
         assert isinstance(decision, Accepted), decision
@@ -227,9 +227,7 @@ def event_pools(draw: st.DrawFn) -> list[InputEvent]:
                 draw(st.integers(0, 1000)),
                 entity_id=supplier if by_entity else None,
                 country=None if by_entity else supplier,
-                location_country=(
-                    draw(st.sampled_from((None, *COUNTRIES))) if by_entity else None
-                ),
+                location_country=(draw(st.sampled_from((None, *COUNTRIES))) if by_entity else None),
                 series=draw(st.sampled_from((MINING_2024, SEPARATION_2024))),
                 day=draw(st.integers(0, 5)),
                 event_id=f"out{i}",
@@ -259,12 +257,12 @@ def event_pools(draw: st.DrawFn) -> list[InputEvent]:
     largest: dict[tuple[str, str], Decimal] = {}
     for s in stakes:
         key = (s.holder_id, s.target_id)
-        pct = s.pct_after or Decimal(0)
-        extra = max(Decimal(0), pct - largest.get(key, Decimal(0)))
+        disclosed = s.pct_after or Decimal(0)
+        extra = max(Decimal(0), disclosed - largest.get(key, Decimal(0)))
         if budget.get(s.target_id, Decimal(0)) + extra > 100:
             continue
         budget[s.target_id] = budget.get(s.target_id, Decimal(0)) + extra
-        largest[key] = max(largest.get(key, Decimal(0)), pct)
+        largest[key] = max(largest.get(key, Decimal(0)), disclosed)
         events.append(s)
     return events
 
@@ -283,9 +281,9 @@ def test_final_figures_do_not_depend_on_arrival_order(
         state = fold(arrival)
         assert all_figures(state) == expected
         for e in ENTITIES:
-            assert state.ownership.ultimate_controller(e) == reference.ownership.ultimate_controller(
+            assert state.ownership.ultimate_controller(
                 e
-            )
+            ) == reference.ownership.ultimate_controller(e)
 
 
 @PROPERTY

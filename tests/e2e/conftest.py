@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from monazite_infra.settings import Settings
+from tests.support.services import Pipeline, service_env, start_pipeline
+
+
+def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "monazite_cli", *args],
+        env=service_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def pipeline(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory, repo_root: Path
+) -> Iterator[Pipeline]:
+    """Processor and gateway as child processes, with the reference dataset published and folded."""
+    running = start_pipeline(settings, tmp_path_factory.mktemp("pipeline-logs"))
+    try:
+        running.wait_ready()
+        published = run_cli(settings, "publish", str(repo_root / "data/reference/events.jsonl"))
+        assert published.returncode == 0, published.stderr
+        reference_count = sum(
+            1 for line in (repo_root / "data/reference/events.jsonl").open() if line.strip()
+        )
+        running.wait_for(
+            "the reference data to be folded",
+            lambda: running.get("/v1/status").json()["events_archived"] >= reference_count,
+        )
+        yield running
+    finally:
+        running.stop()
