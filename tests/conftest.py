@@ -1,4 +1,4 @@
-"""Shared fixtures: one real broker and one real PostgreSQL per test session, started by the project."""
+"""Shared fixtures: one real broker and one real PostgreSQL per test session."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from monazite_infra.stack import DataLayer, start_data_layer
 
 @pytest.fixture(scope="session")
 def data_layer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DataLayer]:
-    """The embedded Tansu broker and PostgreSQL, or external ones when the environment names them."""
+    """The embedded Tansu broker and PostgreSQL, or the external ones the environment names."""
     home = tmp_path_factory.mktemp("monazite-home")
     settings = Settings(
         MONAZITE_HOME=home,

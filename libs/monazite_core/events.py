@@ -11,7 +11,8 @@ Conventions that hold for every event:
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeAlias
 
@@ -74,12 +75,26 @@ class Event(BaseModel):
         Two deliveries of one event differ at most in `recorded_at`; the same id with another
         digest is a conflict, not a duplicate.
         """
-        canonical = self.model_dump_json(exclude={"recorded_at"}, round_trip=True)
+        document = _canonical(self.model_dump(exclude={"recorded_at"}))
+        canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def ordering_key(self) -> tuple[datetime, str]:
         """The order in which facts about one key supersede each other: valid time, then id."""
         return (self.occurred_at, self.event_id)
+
+
+def _canonical(value: Any) -> Any:
+    """Values as they mean, not as they were spelled: 30, 30.0 and 3E+1 tonnes are one quantity."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value else "0"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
 
 
 class EntityRegistered(Event):

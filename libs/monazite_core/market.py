@@ -89,9 +89,7 @@ class MarketState:
     ownership: OwnershipGraph = field(default_factory=OwnershipGraph)
     accepted: dict[str, str] = field(default_factory=dict)
     _outputs: dict[_OutputKey, OutputReported] = field(default_factory=dict)
-    _series_outputs: dict[Series, set[_OutputKey]] = field(
-        default_factory=lambda: defaultdict(set)
-    )
+    _series_outputs: dict[Series, set[_OutputKey]] = field(default_factory=lambda: defaultdict(set))
     _entity_series: dict[str, set[Series]] = field(default_factory=lambda: defaultdict(set))
 
     def series(self) -> list[Series]:
@@ -236,7 +234,9 @@ def index_changes(
     """
     changes: list[IndexChanged] = []
     for series in sorted(touched_by):
-        causes = sorted({e.event_id: e for e in touched_by[series]}.values(), key=lambda e: e.event_id)
+        causes = sorted(
+            {e.event_id: e for e in touched_by[series]}.values(), key=lambda e: e.event_id
+        )
         fresh = figures(state, series)
         for basis in sorted(set(fresh) | {k.basis for k in current if k.series == series}):
             key = IndexKey(series, basis)

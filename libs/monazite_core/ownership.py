@@ -42,7 +42,9 @@ class OwnershipGraph:
     def holdings_of(self, holder_id: str) -> list[StakeChanged]:
         return sorted(self._holdings.get(holder_id, {}).values(), key=lambda s: s.target_id)
 
-    def disclosed_total_pct(self, target_id: str, *, excluding_holder: str | None = None) -> Decimal:
+    def disclosed_total_pct(
+        self, target_id: str, *, excluding_holder: str | None = None
+    ) -> Decimal:
         """Sum of the disclosed stakes in a target, optionally leaving one holder out."""
         return sum(
             (

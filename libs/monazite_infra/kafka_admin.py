@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -80,7 +81,9 @@ async def _read_first_message(bootstrap: str, topic: str) -> str | None:
 
 
 async def broker_reachable(bootstrap: str, timeout_s: float = 3.0) -> bool:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout_s * 1000))
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap, request_timeout_ms=int(timeout_s * 1000)
+    )
     try:
         await asyncio.wait_for(admin.start(), timeout_s)
         await asyncio.wait_for(admin.list_topics(), timeout_s)
@@ -88,7 +91,5 @@ async def broker_reachable(bootstrap: str, timeout_s: float = 3.0) -> bool:
     except (KafkaError, OSError, TimeoutError):
         return False
     finally:
-        try:
+        with contextlib.suppress(KafkaError, OSError, AttributeError):
             await admin.close()
-        except (KafkaError, OSError, AttributeError):
-            pass

@@ -1,4 +1,5 @@
-"""Runtime configuration, read from the environment (and the local stack file) when asked, never at import."""
+"""Runtime configuration: read from the environment and the local stack file when asked, never at
+import."""
 
 from __future__ import annotations
 

@@ -45,7 +45,8 @@ def start_data_layer(settings: Settings) -> DataLayer:
             postgres = EmbeddedPostgres.start(settings.home / "pgdata")
         effective = settings.model_copy(
             update={
-                "kafka_bootstrap": settings.kafka_bootstrap or (broker.bootstrap if broker else None),
+                "kafka_bootstrap": settings.kafka_bootstrap
+                or (broker.bootstrap if broker else None),
                 "database_url": settings.database_url or (postgres.url if postgres else None),
             }
         )

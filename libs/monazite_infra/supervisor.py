@@ -13,6 +13,7 @@ from monazite_infra.devstack import die_with_parent, stop_process
 
 log = logging.getLogger("monazite.supervisor")
 
+
 @dataclass
 class Child:
     name: str

@@ -71,7 +71,14 @@ BROKER_EPOCH = TopicSpec(
     partitions=1,
 )
 
-CATALOGUE: tuple[TopicSpec, ...] = (ENTITIES, OWNERSHIP, CAPACITY, INDICES, DEAD_LETTERS, BROKER_EPOCH)
+CATALOGUE: tuple[TopicSpec, ...] = (
+    ENTITIES,
+    OWNERSHIP,
+    CAPACITY,
+    INDICES,
+    DEAD_LETTERS,
+    BROKER_EPOCH,
+)
 INPUT_TOPICS: tuple[TopicSpec, ...] = tuple(t for t in CATALOGUE if t.direction == "input")
 
 _BY_EVENT_TYPE = {event_type: spec for spec in INPUT_TOPICS for event_type in spec.carries}

@@ -177,7 +177,9 @@ def _write_stack_file(
     settings.stack_file.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
 
 
-def _wait_ready(gateway_url: str, timeout: float, stopping: _StopFlag, supervisor: Supervisor) -> None:
+def _wait_ready(
+    gateway_url: str, timeout: float, stopping: _StopFlag, supervisor: Supervisor
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not stopping.requested:
         supervisor.watch()

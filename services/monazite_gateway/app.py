@@ -1,4 +1,5 @@
-"""The FastAPI gateway: `create_app(settings)` wires the read store in a lifespan, nothing at import."""
+"""The FastAPI gateway: `create_app(settings)` wires the read store in a lifespan, nothing at
+import."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import socket
-from typing import Any
+from typing import Any, cast
 
 import faust
 from aiokafka import AIOKafkaProducer
@@ -61,6 +61,15 @@ class Runtime:
             self.folder = folder
             return folder
 
+    async def beat_until_stopped(self, app: faust.App) -> None:
+        """Tell the gateway (through PostgreSQL) that this worker is alive and what it has done."""
+        while not app.should_stop:
+            try:
+                await self.heartbeat()
+            except Exception as error:  # a missed heartbeat must never stop the worker
+                log.warning("heartbeat failed: %s", error)
+            await asyncio.sleep(HEARTBEAT_INTERVAL_S)
+
     async def heartbeat(self) -> None:
         if self.store is None:
             return
@@ -103,11 +112,13 @@ def create_app(settings: Settings) -> faust.App:
     @app.agent(inputs)
     async def fold(stream: faust.StreamT[bytes]) -> None:
         folder = await runtime.ensure_started()
+        heartbeats = asyncio.ensure_future(runtime.beat_until_stopped(app))
         relay = runtime.relay
         assert relay is not None
-        async for events in stream.take_events(
+        batches = cast("faust.Stream[bytes]", stream).take_events(
             settings.processor_batch_max, within=settings.processor_batch_within_s
-        ):
+        )
+        async for events in batches:
             messages = [
                 RawMessage(
                     e.message.topic,
@@ -121,16 +132,13 @@ def create_app(settings: Settings) -> faust.App:
             ]
             await folder.handle(messages)
             await relay.drain()
+        heartbeats.cancel()
 
-    @app.on_partitions_assigned.connect
-    async def on_assigned(app: faust.App, assigned: Any, **_: Any) -> None:
+    def on_assigned(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         runtime.assigned = True
-        log.info("assigned %d partitions", len(assigned))
+        log.info("partitions assigned: %s", args[0] if args else "")
 
-    @app.timer(interval=HEARTBEAT_INTERVAL_S)
-    async def heartbeat() -> None:
-        await runtime.ensure_started()
-        await runtime.heartbeat()
+    app.on_partitions_assigned.connect(on_assigned)
 
     app.monazite_runtime = runtime  # type: ignore[attr-defined]
     return app

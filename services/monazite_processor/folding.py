@@ -23,6 +23,7 @@ import pydantic
 from monazite_core.events import (
     DeadLettered,
     EntityRegistered,
+    Figures,
     IndexChanged,
     InputEvent,
     StakeChanged,
@@ -32,7 +33,6 @@ from monazite_core.events import (
 from monazite_core.market import (
     Accepted,
     Duplicate,
-    Figures,
     IndexKey,
     MarketState,
     Rejected,
@@ -178,7 +178,9 @@ class Folder:
     ) -> None:
         payload = (message.value or b"").decode("utf-8", errors="replace")
         event_id = event.event_id if event is not None else _event_id_of(message.value)
-        log.warning("dead letter %s:%s@%s: %s", message.topic, message.partition, message.offset, reason)
+        log.warning(
+            "dead letter %s:%s@%s: %s", message.topic, message.partition, message.offset, reason
+        )
         batch.dead_letters.append(
             DeadLetterRow(
                 reason, message.topic, message.partition, message.offset, event_id, payload, now

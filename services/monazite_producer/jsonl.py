@@ -25,7 +25,7 @@ class ParsedFile:
 
 
 def parse_lines(lines: Iterable[str]) -> ParsedFile:
-    """Validate each non-blank line; a bad line is reported with its number, never skipped silently."""
+    """Validate each non-blank line; a bad line is reported with its number, never dropped."""
     parsed = ParsedFile()
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
@@ -41,7 +41,9 @@ def parse_lines(lines: Iterable[str]) -> ParsedFile:
             continue
         if event.event_id in seen:
             parsed.errors.append(
-                LineError(number, f"event_id {event.event_id!r} repeats line {seen[event.event_id]}")
+                LineError(
+                    number, f"event_id {event.event_id!r} repeats line {seen[event.event_id]}"
+                )
             )
             continue
         seen[event.event_id] = number
@@ -52,4 +54,3 @@ def parse_lines(lines: Iterable[str]) -> ParsedFile:
 def parse_file(path: Path) -> ParsedFile:
     with path.open(encoding="utf-8") as handle:
         return parse_lines(handle)
-

@@ -39,9 +39,7 @@ def _stake(event_id: str, holder: str, target: str, pct: float, when: str) -> di
 def test_reference_data_yields_usgs_country_concentration_for_2024_mining(
     pipeline: Pipeline,
 ) -> None:
-    [row] = _series(
-        pipeline, MINING, period=2024, measure="production", basis="country_location"
-    )
+    [row] = _series(pipeline, MINING, period=2024, measure="production", basis="country_location")
     figures = row["figures"]
     assert abs(figures["hhi"] - 4923.5) < 1.0
     assert figures["top_suppliers"][0]["supplier_id"] == "CN"
@@ -135,9 +133,10 @@ def test_bad_messages_go_to_dead_letters_and_the_processor_keeps_folding(
         read_topic_until(
             bootstrap,
             DEAD_LETTERS.name(settings),
-            lambda seen: {too_big["event_id"], good["event_id"]}
-            <= {m.get("event_id") for m in seen}
-            and any(m["reason"].startswith("not JSON") for m in seen),
+            lambda seen: (
+                {too_big["event_id"], good["event_id"]} <= {m.get("event_id") for m in seen}
+                and any(m["reason"].startswith("not JSON") for m in seen)
+            ),
         )
     )
     reasons = [m["reason"] for m in letters]
@@ -179,7 +178,7 @@ def test_processor_killed_and_restarted_neither_loses_nor_double_counts(
 
     market = f"rare_earths.{group}.separation"
     [row] = pipeline.wait_for("the restarted processor to fold", lambda: _series(pipeline, market))
-    assert row["figures"]["hhi"] == 6000.0 ** 2 / 1e4 + 3000.0 ** 2 / 1e4 + 1000.0 ** 2 / 1e4
+    assert row["figures"]["hhi"] == 6000.0**2 / 1e4 + 3000.0**2 / 1e4 + 1000.0**2 / 1e4
     assert row["figures"]["total_tonnes"] == "1000"
     status = pipeline.get("/v1/status").json()
     assert status["events_archived"] == archived_before + len(events)

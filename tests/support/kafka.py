@@ -9,7 +9,9 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 
-async def produce_raw(bootstrap: str, topic: str, values: list[bytes], key: bytes | None = None) -> None:
+async def produce_raw(
+    bootstrap: str, topic: str, values: list[bytes], key: bytes | None = None
+) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
@@ -39,6 +41,8 @@ async def read_topic_until(
                     seen.append(document)
                     if predicate(seen):
                         return seen
-        raise AssertionError(f"no matching message on {topic} within {timeout_s} s ({len(seen)} read)")
+        raise AssertionError(
+            f"no matching message on {topic} within {timeout_s} s ({len(seen)} read)"
+        )
     finally:
         await consumer.stop()

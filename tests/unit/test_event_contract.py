@@ -225,3 +225,26 @@ def test_ordering_key_is_valid_time_then_id() -> None:
     same_time = output(10, entity_id="x", day=1, event_id="c")
 
     assert early.ordering_key() < same_time.ordering_key() < late.ordering_key()
+
+
+def test_content_hash_treats_equal_numbers_and_instants_as_the_same_content() -> None:
+    from monazite_core.events import parse_input_event
+
+    base = {
+        "type": "output_reported",
+        "event_id": "spelling",
+        "occurred_at": "2025-01-31T00:00:00+00:00",
+        "source": {"publisher": "test"},
+        "country": "CN",
+        "commodity": "rare_earths",
+        "element_group": "total_reo",
+        "stage": "mining",
+        "tonnes": 30,
+        "period": 2024,
+    }
+    respelled = {**base, "tonnes": "30.0", "occurred_at": "2025-01-31T08:00:00+08:00"}
+    assert parse_input_event(base).content_hash() == parse_input_event(respelled).content_hash()
+    assert (
+        parse_input_event(base).content_hash()
+        != parse_input_event({**base, "tonnes": 31}).content_hash()
+    )

@@ -18,7 +18,9 @@ async def _init_connection(connection: asyncpg.Connection[Any]) -> None:
         )
 
 
-async def create_pool(database_url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool[Any]:
+async def create_pool(
+    database_url: str, *, min_size: int = 1, max_size: int = 10
+) -> asyncpg.Pool[Any]:
     pool = await asyncpg.create_pool(
         database_url, min_size=min_size, max_size=max_size, init=_init_connection
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -154,12 +154,16 @@ class ProcessorStore:
 
 
 async def _write_batch(
-    connection: asyncpg.Connection[Any], batch: BatchWrite, *, consumer: str, epoch: str
+    connection: asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any],
+    batch: BatchWrite,
+    *,
+    consumer: str,
+    epoch: str,
 ) -> None:
     if batch.archived:
         await connection.executemany(
             "INSERT INTO event_archive (event_id, type, schema_version, occurred_at, recorded_at,"
-            " content_hash, payload, topic, partition, \"offset\")"
+            ' content_hash, payload, topic, partition, "offset")'
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING",
             [
                 (
@@ -265,10 +269,18 @@ async def _write_batch(
         )
     if batch.dead_letters:
         await connection.executemany(
-            "INSERT INTO dead_letters (reason, topic, partition, \"offset\", event_id, payload,"
+            'INSERT INTO dead_letters (reason, topic, partition, "offset", event_id, payload,'
             " dead_lettered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             [
-                (d.reason, d.topic, d.partition, d.offset, d.event_id, d.payload, d.dead_lettered_at)
+                (
+                    d.reason,
+                    d.topic,
+                    d.partition,
+                    d.offset,
+                    d.event_id,
+                    d.payload,
+                    d.dead_lettered_at,
+                )
                 for d in batch.dead_letters
             ],
         )
@@ -286,7 +298,3 @@ async def _write_batch(
             " EXCLUDED.next_offset)",
             [(consumer, epoch, t, p, o) for (t, p), o in batch.next_offsets.items()],
         )
-
-
-def chunked(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]

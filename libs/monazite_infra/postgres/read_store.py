@@ -38,7 +38,15 @@ class ReadStore:
 
     async def indices(self, where: IndexFilter) -> list[dict[str, Any]]:
         clauses, args = [], []
-        for column in ("market_id", "commodity", "element_group", "stage", "basis", "period", "measure"):
+        for column in (
+            "market_id",
+            "commodity",
+            "element_group",
+            "stage",
+            "basis",
+            "period",
+            "measure",
+        ):
             value = getattr(where, column)
             if value is not None:
                 args.append(value)

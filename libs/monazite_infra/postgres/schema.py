@@ -32,7 +32,9 @@ async def migrate(database_url: str) -> list[str]:
                     continue
                 async with connection.transaction():
                     await connection.execute(sql)
-                    await connection.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
+                    await connection.execute(
+                        "INSERT INTO schema_migrations (name) VALUES ($1)", name
+                    )
                 applied.append(name)
             return applied
         finally:

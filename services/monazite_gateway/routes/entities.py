@@ -12,7 +12,9 @@ from monazite_gateway.problems import Problem
 router = APIRouter(prefix="/v1", tags=["entities"])
 
 
-@router.get("/entities/{entity_id}", summary="An entity, who holds it, what it holds, who controls it")
+@router.get(
+    "/entities/{entity_id}", summary="An entity, who holds it, what it holds, who controls it"
+)
 async def get_entity(
     store: ReadStoreDep,
     entity_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-/]*$", max_length=200)],

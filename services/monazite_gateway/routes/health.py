@@ -30,7 +30,9 @@ async def readyz(request: Request, store: ReadStoreDep, settings: SettingsDep) -
         checks["database"] = "ok"
     except Exception as error:  # any failure means "not ready", with the reason shown
         checks["database"] = f"unreachable: {error}"
-    checks["broker"] = "ok" if await _broker_ok(request, settings.require_bootstrap()) else "unreachable"
+    checks["broker"] = (
+        "ok" if await _broker_ok(request, settings.require_bootstrap()) else "unreachable"
+    )
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse(
         {"status": "ready" if ready else "not ready", "checks": checks},

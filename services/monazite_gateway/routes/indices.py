@@ -15,10 +15,14 @@ router = APIRouter(prefix="/v1", tags=["indices"])
 
 SlugQuery = Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 PeriodQuery = Annotated[int | None, Query(ge=1900, le=2200)]
-MarketIdPath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z]+$", max_length=200)]
+MarketIdPath = Annotated[
+    str, Path(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z]+$", max_length=200)
+]
 
 
-@router.get("/markets", summary="Every market with an index, and the years, measures and bases it has")
+@router.get(
+    "/markets", summary="Every market with an index, and the years, measures and bases it has"
+)
 async def list_markets(store: ReadStoreDep) -> dict[str, Any]:
     markets = await store.markets()
     return {"markets": markets, "count": len(markets)}
@@ -58,9 +62,8 @@ async def get_market_indices(
     rows = await store.indices(
         IndexFilter(market_id=market_id, basis=basis, period=period, measure=measure)
     )
-    if not rows:
-        if not await store.market_exists(market_id):
-            raise Problem(404, "Not found", f"no market {market_id!r}", field="market_id")
+    if not rows and not await store.market_exists(market_id):
+        raise Problem(404, "Not found", f"no market {market_id!r}", field="market_id")
     head = rows[0] if rows else {}
     return {
         "market_id": market_id,
@@ -68,7 +71,11 @@ async def get_market_indices(
         "element_group": head.get("element_group"),
         "stage": head.get("stage"),
         "series": [
-            {k: v for k, v in r.items() if k not in ("market_id", "commodity", "element_group", "stage")}
+            {
+                k: v
+                for k, v in r.items()
+                if k not in ("market_id", "commodity", "element_group", "stage")
+            }
             for r in rows
         ],
     }

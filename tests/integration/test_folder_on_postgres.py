@@ -1,0 +1,133 @@
+"""The processor's fold loop against the real PostgreSQL: atomic commits, redelivery, restore."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import orjson
+import pytest
+
+from monazite_infra.postgres.pool import create_pool
+from monazite_infra.postgres.processor_store import ProcessorStore
+from monazite_infra.settings import Settings
+from monazite_processor.folding import Folder, RawMessage, Topics
+from tests.support.databases import fresh_database
+
+EPOCH = "epoch-a"
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[ProcessorStore]:
+    pool = await create_pool(await fresh_database(settings.require_database_url()))
+    try:
+        yield ProcessorStore(pool, consumer="test-processor")
+    finally:
+        await pool.close()
+
+
+def _folder(store: ProcessorStore, epoch: str = EPOCH) -> Folder:
+    return Folder(store, Topics("t.indices", "t.dead"), broker_epoch=epoch, clock=lambda: NOW)
+
+
+def _output(event_id: str, country: str, tonnes: int) -> dict[str, Any]:
+    return {
+        "type": "output_reported",
+        "event_id": event_id,
+        "occurred_at": "2025-01-31T00:00:00+00:00",
+        "source": {"publisher": "test"},
+        "country": country,
+        "commodity": "rare_earths",
+        "element_group": "total_reo",
+        "stage": "mining",
+        "tonnes": tonnes,
+        "period": 2024,
+    }
+
+
+def _message(offset: int, value: Any, partition: int = 0) -> RawMessage:
+    raw = value if isinstance(value, bytes) else orjson.dumps(value)
+    return RawMessage("t.capacity", partition, offset, 1_700_000_000_000, None, raw)
+
+
+async def _count(store: ProcessorStore, table: str) -> int:
+    pool: asyncpg.Pool[Any] = store._pool
+    count: int = await pool.fetchval(f"SELECT count(*) FROM {table}")
+    return count
+
+
+async def test_a_batch_commits_archive_index_outbox_and_offsets_together(
+    store: ProcessorStore,
+) -> None:
+    folder = _folder(store)
+    await folder.restore()
+    await folder.handle(
+        [_message(0, _output("a", "CN", 700)), _message(1, _output("b", "US", 300))]
+    )
+    assert await _count(store, "event_archive") == 2
+    assert await _count(store, "index_current") == 1
+    assert await _count(store, "outbox") == 1  # one index change: country_location
+    assert await store.next_offsets(EPOCH) == {("t.capacity", 0): 2}
+
+
+async def test_redelivered_messages_below_the_committed_offset_are_skipped(
+    store: ProcessorStore,
+) -> None:
+    first = _folder(store)
+    await first.restore()
+    await first.handle([_message(0, _output("a", "CN", 700))])
+
+    restarted = _folder(store)
+    await restarted.restore()
+    batch = await restarted.handle(
+        [_message(0, _output("a", "CN", 700)), _message(1, _output("b", "US", 300))]
+    )
+    assert [a.event_id for a in batch.archived] == ["b"]
+    assert await _count(store, "event_archive") == 2
+
+
+async def test_the_same_event_under_a_new_broker_epoch_counts_once(store: ProcessorStore) -> None:
+    first = _folder(store, "epoch-a")
+    await first.restore()
+    await first.handle([_message(0, _output("a", "CN", 700))])
+    fresh_broker = _folder(store, "epoch-b")
+    await fresh_broker.restore()
+    batch = await fresh_broker.handle([_message(0, _output("a", "CN", 700))])
+    assert batch.archived == []
+    assert batch.dead_letters == []
+
+
+async def test_restore_from_the_archive_reproduces_the_live_figures(store: ProcessorStore) -> None:
+    live = _folder(store)
+    await live.restore()
+    for offset, (country, tonnes) in enumerate([("CN", 700), ("US", 200), ("MM", 100)]):
+        await live.handle([_message(offset, _output(f"e{offset}", country, tonnes))])
+    restored = _folder(store)
+    await restored.restore()
+    assert restored.current == live.current
+    assert restored.next_offsets == live.next_offsets
+
+
+async def test_undecodable_and_conflicting_messages_are_dead_lettered_with_a_reason(
+    store: ProcessorStore,
+) -> None:
+    folder = _folder(store)
+    await folder.restore()
+    changed = {**_output("a", "CN", 700), "tonnes": 1}
+    batch = await folder.handle(
+        [
+            _message(0, b"{broken"),
+            _message(1, _output("a", "CN", 700)),
+            _message(2, changed),
+            _message(3, {**_output("c", "CN", 1), "stage": "smelting"}),
+        ]
+    )
+    reasons = [d.reason for d in batch.dead_letters]
+    assert reasons[0].startswith("not JSON")
+    assert reasons[1].startswith("conflict: event_id 'a'")
+    assert reasons[2].startswith("output_reported.stage:")
+    assert await _count(store, "dead_letters") == 3
+    assert await store.next_offsets(EPOCH) == {("t.capacity", 0): 4}

@@ -1,0 +1,27 @@
+"""A fresh, migrated database on the session's PostgreSQL server: a test sees only its rows."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from monazite_infra.postgres.schema import migrate
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+async def fresh_database(server_url: str) -> str:
+    name = f"monazite_test_{uuid.uuid4().hex[:10]}"
+    connection = await asyncpg.connect(server_url)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    url = with_database(server_url, name)
+    await migrate(url)
+    return url
