@@ -25,13 +25,13 @@ test: install
 	$(MAKE) --no-print-directory lint
 
 lint: install
-	$(BIN)/ruff check libs services tests
-	$(BIN)/ruff format --check libs services tests
-	$(BIN)/mypy libs services
+	$(BIN)/ruff check libs services tests tools
+	$(BIN)/ruff format --check libs services tests tools
+	$(BIN)/mypy libs services tests tools
 	$(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy libs services
+	$(BIN)/mypy libs services tests tools
 
 ## Benchmarks, each printed as a ratio against a baseline measured in the same run.
 bench: install

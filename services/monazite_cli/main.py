@@ -19,7 +19,7 @@ from monazite_infra.devstack import free_port
 from monazite_infra.logs import configure_logging
 from monazite_infra.publisher import EventPublisher
 from monazite_infra.settings import ConfigurationError, Settings, read_stack_file
-from monazite_infra.stack import start_data_layer
+from monazite_infra.stack import DataLayer, start_data_layer
 from monazite_infra.supervisor import Child, Supervisor, environment, python_module
 from monazite_producer.jsonl import parse_file
 
@@ -69,7 +69,7 @@ def up(reference: Path, timeout: float) -> None:
             Child("gateway", python_module("monazite_gateway"), env, logs / "gateway.log"),
         ]
         supervisor.start_all()
-        _write_stack_file(settings, data.settings, gateway_url, supervisor)
+        _write_stack_file(settings, data, gateway_url, supervisor)
         click.echo("waiting for the processor and gateway to be ready…")
         _wait_ready(gateway_url, timeout, stopping, supervisor)
         if reference and str(reference) and not stopping.requested:
@@ -165,14 +165,17 @@ def _port_free(port: int) -> bool:
 
 
 def _write_stack_file(
-    settings: Settings, data_settings: Settings, gateway_url: str, supervisor: Supervisor
+    settings: Settings, data: DataLayer, gateway_url: str, supervisor: Supervisor
 ) -> None:
+    children = supervisor.pids()
+    if data.broker is not None:
+        children["broker"] = data.broker.process.pid
     document = {
         "pid": os.getpid(),
         "gateway_url": gateway_url,
-        "kafka_bootstrap": data_settings.kafka_bootstrap,
-        "database_url": data_settings.database_url,
-        "children": supervisor.pids(),
+        "kafka_bootstrap": data.settings.kafka_bootstrap,
+        "database_url": data.settings.database_url,
+        "children": children,
     }
     settings.stack_file.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
 
