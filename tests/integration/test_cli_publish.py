@@ -1,4 +1,4 @@
-"""`monazite publish FILE`: every line validated, bad lines reported by number, good ones published."""
+"""`monazite publish FILE`: every line validated, bad ones reported by number, good ones sent."""
 
 from __future__ import annotations
 
