@@ -1,7 +1,9 @@
 """Build Monazite's reference dataset: sourced rare-earth facts as JSON Lines input events.
 
 Writes
-- `data/reference/events.jsonl`: entity registrations, then outputs, then stakes;
+- `data/reference/events.jsonl`: entity registrations, then outputs (tonnes, and world shares at
+  later stages), then ownership (stakes, a joint venture), then policies in date order (export
+  controls and their suspension, funding awards, a price floor);
 - `data/examples/baogang_stake_increase.jsonl`: the demo deal (Baogang's CNY 1 bn top-up in
   China Northern Rare Earth), kept out of the reference data on purpose.
 
@@ -34,8 +36,10 @@ COMMODITY = "rare_earths"
 OTHER_COUNTRIES = "ZZ"
 
 Stage = Literal["mining", "separation", "metals", "magnets", "recycling"]
-Measure = Literal["production", "capacity", "quota"]
+Measure = Literal["production", "capacity", "quota", "share"]
 Kind = Literal["company", "state", "fund", "person"]
+Restriction = Literal["licence", "ban"]
+Instrument = Literal["grant", "loan", "equity", "guarantee", "offtake", "tax_credit", "other"]
 Json = dict[str, object]
 
 
@@ -156,6 +160,77 @@ SOURCES: dict[str, SourceDoc] = {
         "USA Rare Earth company profile",
         "https://github.com/api-evangelist/usa-rare-earth/blob/main/apis.yml",
         "2026-08-05",
+    ),
+    "iea_gcmo2024_seaisi": SourceDoc(
+        "SEAISI (summary of IEA Global Critical Minerals Outlook 2024; secondary)",
+        "China to maintain control of REE refining this decade: IEA",
+        "https://seaisi.org/details/24787?type=news-rooms",
+        "2024-06-03",
+    ),
+    "rex_neo_narva": SourceDoc(
+        "Rare Earth Exchanges (copy at earths-book.com; secondary)",
+        "Neo Performance Materials inaugurates its Narva (Estonia) sintered NdFeB magnet plant",
+        "http://www.earths-book.com/index-1075.html",
+        "2025-12",
+    ),
+    "smm_shenghe_peak": SourceDoc(
+        "SMM (Shanghai Metals Market)",
+        "Shenghe Resources accelerates its overseas rare earth resources layout, increases stake "
+        "in core rare earth project of target company",
+        "https://news.metal.com/newscontent/103325535/",
+        "2025-05-15",
+    ),
+    "smm_cnre_jinlong": SourceDoc(
+        "SMM (Shanghai Metals Market)",
+        "China Northern Rare Earth plans to invest 153 million to establish a joint venture with "
+        "Jinlong Rare Earth to build a 5,000 mt rare earth oxide separation production line",
+        "https://news.metal.com/newscontent/103123160/",
+        "2025-01-06",
+    ),
+    "fti_ga_ge_graphite": SourceDoc(
+        "FTI Consulting",
+        "China's export controls on critical minerals: gallium, germanium and graphite",
+        "https://fticonsultingpower.com/insights/"
+        "chinas-export-controls-on-critical-minerals-gallium-germanium-and-graphite/",
+        "2023-12-12",
+    ),
+    "reuters_tech_ban": SourceDoc(
+        "Reuters (via Nasdaq)",
+        "China bans export of rare earths processing technologies",
+        "https://www.nasdaq.com/articles/china-bans-export-of-rare-earths-processing-technologies",
+        "2023-12-21",
+    ),
+    "hklaw_ann18": SourceDoc(
+        "Holland & Knight",
+        "China imposes export controls on medium and heavy rare earth materials",
+        "https://hklaw.com/en/insights/publications/2025/04/"
+        "china-imposes-export-controls-on-medium-and-heavy-rare-earth-materials",
+        "2025-04-04",
+    ),
+    "vbw_oct2025": SourceDoc(
+        "vbw (Vereinigung der Bayerischen Wirtschaft)",
+        "China expands export controls on rare earths",
+        "https://www.vbw.com/int/News/China-expands-export-controls-on-rare-earths.jsp",
+        "2025-10-24",
+    ),
+    "chemradar_ann70": SourceDoc(
+        "ChemRadar",
+        "MOFCOM and GAC Announcement No. 70 of 2025 (suspension of six export control "
+        "announcements)",
+        "https://www.chemradar.com/en/news/detail/f3s7t2oy9qf4",
+        "2025-11",
+    ),
+    "apple_mp": SourceDoc(
+        "IT-Online (Apple announcement)",
+        "Apple commits $500m to US-made rare earth magnets",
+        "https://it-online.co.za/2025/07/16/apple-commits-500m-to-us-made-rare-earth-magnets/",
+        "2025-07-16",
+    ),
+    "magneticsmag_lynas_dod": SourceDoc(
+        "Magnetics Magazine",
+        "DoD strengthens support for Lynas U.S. facility",
+        "https://magneticsmag.com/u-s-dod-strengthens-support-for-lynas-u-s-facility/",
+        "2023-08",
     ),
 }
 
@@ -422,6 +497,58 @@ ENTITIES: tuple[Entity, ...] = (
         "2025-07-10",
         "US federal department that took preferred stock and a warrant in MP Materials",
     ),
+    Entity(
+        "us_government",
+        "Government of the United States",
+        ("US federal government",),
+        "US",
+        "state",
+        "mp_fy2024",
+        "2025-02-20",
+        "US federal government, which awarded MP Materials a Section 48C tax credit in 2024",
+    ),
+    Entity(
+        "au_government",
+        "Australian Government (Commonwealth of Australia)",
+        ("Commonwealth of Australia",),
+        "AU",
+        "state",
+        "kallanish_iluka",
+        "2024-12",
+        "national government lending to Iluka for the Eneabba refinery",
+    ),
+    Entity(
+        "apple",
+        "Apple Inc.",
+        ("Apple", "AAPL"),
+        "US",
+        "company",
+        "apple_mp",
+        "2025-07-16",
+        "US technology company that committed US$500m to buy magnets from MP Materials",
+    ),
+    Entity(
+        "fujian_jinlong",
+        "Fujian Jinlong Rare Earth Co., Ltd.",
+        ("Jinlong Rare Earth",),
+        "CN",
+        "company",
+        "smm_cnre_jinlong",
+        "2025-01-06",
+        "associate company of China Northern Rare Earth and its partner in a Baotou separation "
+        "joint venture",
+    ),
+    Entity(
+        "cnre_jinlong_jv",
+        "Northern Jinlong (Baotou) Rare Earth Co., Ltd.",
+        ("Northern Jinlong",),
+        "CN",
+        "company",
+        "smm_cnre_jinlong",
+        "2025-01-06",
+        "joint venture of China Northern Rare Earth and Fujian Jinlong to build a 5,000 t/yr "
+        "REO separation line; the name was still provisional when announced",
+    ),
 )
 
 
@@ -447,7 +574,10 @@ def entity_event(entity: Entity) -> Json:
 
 @dataclass(frozen=True)
 class Output:
-    """One output figure. Exactly one of `entity_id` / `country` is set."""
+    """One output figure. Exactly one of `entity_id` / `country` is set.
+
+    `quantity` is tonnes, or percentage points of world supply for the `share` measure.
+    """
 
     source_id: str
     as_of: str
@@ -455,7 +585,7 @@ class Output:
     stage: Stage
     measure: Measure
     period: int
-    tonnes: Decimal
+    quantity: Decimal
     evidence: str
     entity_id: str | None = None
     country: str | None = None
@@ -533,7 +663,7 @@ def usgs_outputs() -> list[Output]:
                     stage="mining",
                     measure="production",
                     period=year,
-                    tonnes=tonnes,
+                    quantity=tonnes,
                     evidence="; ".join(parts),
                     country=row.iso2,
                 )
@@ -739,6 +869,73 @@ COMPANY_OUTPUTS: tuple[Output, ...] = (
 )
 
 
+#: World shares at later stages, where the sources give percentages and no tonnes. What a source
+#: does not itemise is the unattributed remainder `ZZ` (never squared into an HHI).
+STAGE_SHARES: tuple[Output, ...] = (
+    Output(
+        "iea_gcmo2024_seaisi",
+        "2024-06-03",
+        "total_reo",
+        "separation",
+        "share",
+        2023,
+        Decimal(92),
+        "IEA GCMO 2024, as summarised by SEAISI: China produced 92% of the world's refined "
+        "rare earths in 2023",
+        country="CN",
+    ),
+    Output(
+        "iea_gcmo2024_seaisi",
+        "2024-06-03",
+        "total_reo",
+        "separation",
+        "share",
+        2023,
+        Decimal(5),
+        "IEA GCMO 2024 via SEAISI: Malaysia's share of refined rare-earth output is about 5% "
+        "today (2023), projected to reach 12% by 2030",
+        country="MY",
+    ),
+    Output(
+        "iea_gcmo2024_seaisi",
+        "2024-06-03",
+        "total_reo",
+        "separation",
+        "share",
+        2023,
+        Decimal(3),
+        "the part of 2023 refined output the summary does not itemise: 100 - 92 (China) - 5 "
+        "(Malaysia) = 3 points; China, Malaysia and Australia together held 98%, but Australia's "
+        "own share is not given, so all 3 points stay unattributed",
+        country=OTHER_COUNTRIES,
+    ),
+    Output(
+        "rex_neo_narva",
+        "2025-12",
+        "ndfeb",
+        "magnets",
+        "share",
+        2024,
+        Decimal(90),
+        "China makes about 90% of the world's rare-earth magnets (the article also says over "
+        "90%; rawmaterials.net, 2023: roughly 90 percent); the domain reference gives ~90% for "
+        "2023-25, used here for 2024",
+        country="CN",
+    ),
+    Output(
+        "rex_neo_narva",
+        "2025-12",
+        "ndfeb",
+        "magnets",
+        "share",
+        2024,
+        Decimal(10),
+        "magnet production outside China, not itemised by country: 100 - 90 = 10 points",
+        country=OTHER_COUNTRIES,
+    ),
+)
+
+
 def output_event(output: Output) -> Json:
     supplier = output.entity_id if output.entity_id is not None else output.country
     if supplier is None or (output.entity_id is not None and output.country is not None):
@@ -759,12 +956,13 @@ def output_event(output: Output) -> Json:
         event["country"] = output.country
     if output.location_country is not None:
         event["location_country"] = output.location_country
+    quantity_key = "share_pct" if output.measure == "share" else "tonnes"
     event.update(
         {
             "commodity": COMMODITY,
             "element_group": output.element_group,
             "stage": output.stage,
-            "tonnes": number(output.tonnes),
+            quantity_key: number(output.quantity),
             "period": output.period,
             "measure": output.measure,
         }
@@ -787,6 +985,7 @@ class Stake:
     pct_after: Decimal | None = None
     controlling: bool | None = None
     consideration: tuple[Decimal, str] | None = None
+    pct_before: Decimal | None = None
 
 
 def _creg_holder(holder_id: str, pct: str, who: str) -> Stake:
@@ -859,6 +1058,19 @@ REFERENCE_STAKES: tuple[Stake, ...] = (
         "no percentage, so none is stated",
         controlling=True,
     ),
+    Stake(
+        "shenghe",
+        "peak",
+        "2025-05-14",
+        "smm_shenghe_peak",
+        "Shenghe announced on 14 May 2025 that its subsidiary Ganzhou Chenguang would take 100% "
+        "of Peak (it already held 19.9%) for A$158m in total; a later report puts the price at "
+        "A$195m and the two are not reconciled; the stake is dated at the announcement, as the "
+        "sources give no completion date",
+        pct_after=Decimal(100),
+        pct_before=Decimal("19.9"),
+        consideration=(Decimal(158_000_000), "AUD"),
+    ),
 )
 
 #: The demo deal, kept out of the reference data: replayed on top of it, it should leave
@@ -890,11 +1102,411 @@ def stake_event(stake: Stake, prefix: str) -> Json:
     }
     if stake.pct_after is not None:
         event["pct_after"] = number(stake.pct_after)
+    if stake.pct_before is not None:
+        event["pct_before"] = number(stake.pct_before)
     if stake.controlling is not None:
         event["controlling"] = stake.controlling
     if stake.consideration is not None:
         amount, currency = stake.consideration
         event["consideration"] = {"amount": str(amount), "currency": currency}
+    return event
+
+
+@dataclass(frozen=True)
+class Venture:
+    """A joint venture; a partner's percentage is None when the source does not give it."""
+
+    venture_id: str
+    name: str
+    partners: tuple[tuple[str, Decimal | None], ...]
+    as_of: str
+    source_id: str
+    evidence: str
+    country: str | None = None
+    consideration: tuple[Decimal, str] | None = None
+
+
+REFERENCE_VENTURES: tuple[Venture, ...] = (
+    Venture(
+        "cnre_jinlong_jv",
+        "Northern Jinlong (Baotou) Rare Earth Co., Ltd.",
+        (("cnre", None), ("fujian_jinlong", None)),
+        "2024-12-31",
+        "smm_cnre_jinlong",
+        "CNRE announced on 31 Dec 2024 that it will put CNY 153m of its own funds into a new "
+        "company with its associate Fujian Jinlong to build a 5,000 t/yr REO separation line in "
+        "Baotou; the source gives no split between the partners, so no percentages are stated; "
+        "the CNY 153m is CNRE's contribution",
+        country="CN",
+        consideration=(Decimal(153_000_000), "CNY"),
+    ),
+)
+
+
+def venture_event(venture: Venture) -> Json:
+    partners: list[Json] = []
+    for entity_id, pct in venture.partners:
+        partner: Json = {"entity_id": entity_id}
+        if pct is not None:
+            partner["pct"] = number(pct)
+        partners.append(partner)
+    event: Json = {
+        "event_id": f"ref:venture:{venture.venture_id}:{venture.as_of}",
+        "type": "joint_venture_formed",
+        "schema_version": SCHEMA_VERSION,
+        "occurred_at": timestamp(venture.as_of),
+        "source": source_json(venture.source_id, venture.evidence + precision_note(venture.as_of)),
+        "venture_id": venture.venture_id,
+        "name": venture.name,
+    }
+    if venture.country is not None:
+        event["country"] = venture.country
+    event["partners"] = partners
+    if venture.consideration is not None:
+        amount, currency = venture.consideration
+        event["consideration"] = {"amount": str(amount), "currency": currency}
+    return event
+
+
+# --------------------------------------------------------------------------------------------
+# Policies: export controls, funding, price floors (in date order)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportControl:
+    """An export licence regime or ban. `announced` dates the event; `effective_from` the rule."""
+
+    control_id: str
+    announced: str
+    source_id: str
+    evidence: str
+    effective_from: str
+    stages: tuple[Stage, ...]
+    elements: tuple[str, ...] = ()
+    element_groups: tuple[str, ...] = ()
+    commodity: str = COMMODITY
+    restriction: Restriction = "licence"
+    jurisdiction: str = "CN"
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """A control stops applying from `effective_from` to `effective_until` (inclusive)."""
+
+    key: str
+    control_id: str
+    announced: str
+    source_id: str
+    evidence: str
+    effective_from: str
+    effective_until: str | None = None
+
+
+@dataclass(frozen=True)
+class Funding:
+    funder_id: str
+    recipient_id: str
+    instrument: Instrument
+    amount: Decimal
+    currency: str
+    as_of: str
+    source_id: str
+    evidence: str
+    purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class PriceFloor:
+    jurisdiction: str
+    beneficiary_id: str
+    element_group: str
+    price: Decimal
+    currency: str
+    as_of: str
+    source_id: str
+    evidence: str
+    effective_from: str
+    effective_until: str | None = None
+    per_unit: Literal["kg", "t"] = "kg"
+
+
+Policy = ExportControl | Suspension | Funding | PriceFloor
+_ALL_STAGES_BUT_MINING: tuple[Stage, ...] = ("separation", "metals", "magnets")
+
+REFERENCE_POLICIES: tuple[Policy, ...] = (
+    Funding(
+        "au_government",
+        "iluka",
+        "loan",
+        Decimal(1_250_000_000),
+        "AUD",
+        "2022",
+        "kallanish_iluka",
+        "initial A$1.25bn loan facility agreed with Iluka in 2022 for the Eneabba refinery; the "
+        "exact date of that loan is not in the sources",
+        purpose="Eneabba rare-earth refinery (Western Australia)",
+    ),
+    Funding(
+        "us_dod",
+        "lynas",
+        "other",
+        Decimal(258_000_000),
+        "USD",
+        "2023-07-31",
+        "magneticsmag_lynas_dod",
+        "follow-on DoD contract reimbursing construction costs of the heavy rare-earth part of "
+        "Lynas' Texas (Seadrift) processing plant; about US$258m allocated, up from about "
+        "US$120m in June 2022",
+        purpose="construction contract: heavy rare-earth separation plant, Seadrift, Texas",
+    ),
+    ExportControl(
+        "cn-mofcom-2023-gallium",
+        "2023-08-01",
+        "fti_ga_ge_graphite",
+        "China has required export licences for gallium items since 1 Aug 2023; dated at the "
+        "effective date because the announcement date is not confirmed by the sources",
+        "2023-08-01",
+        ("separation", "metals"),
+        element_groups=("all",),
+        commodity="gallium",
+    ),
+    ExportControl(
+        "cn-mofcom-2023-germanium",
+        "2023-08-01",
+        "fti_ga_ge_graphite",
+        "China has required export licences for germanium items since 1 Aug 2023; dated at the "
+        "effective date because the announcement date is not confirmed by the sources",
+        "2023-08-01",
+        ("separation", "metals"),
+        element_groups=("all",),
+        commodity="germanium",
+    ),
+    ExportControl(
+        "cn-mofcom-2023-graphite",
+        "2023-12-01",
+        "fti_ga_ge_graphite",
+        "export licences required from 1 Dec 2023 for high-purity synthetic and natural flake "
+        "graphite",
+        "2023-12-01",
+        ("separation",),
+        element_groups=("all",),
+        commodity="graphite",
+    ),
+    Funding(
+        "us_dod",
+        "evac",
+        "grant",
+        Decimal(94_100_000),
+        "USD",
+        "2023-12-14",
+        "fastmarkets_evac",
+        "DoD to provide US$94.1m for equipment and production lines of eVAC's sintered NdFeB "
+        "magnet plant in Sumter, South Carolina; dated at the plant announcement",
+        purpose="manufacturing equipment for the Sumter, SC magnet plant",
+    ),
+    ExportControl(
+        "cn-mofcom-2023-re-technology",
+        "2023-12-21",
+        "reuters_tech_ban",
+        "revised catalogue of technologies barred from export: rare-earth extraction and "
+        "separation, metal and alloy making, and rare-earth magnet making may no longer be "
+        "exported",
+        "2023-12-21",
+        _ALL_STAGES_BUT_MINING,
+        element_groups=("all",),
+        commodity="rare_earth_technology",
+        restriction="ban",
+    ),
+    Funding(
+        "us_government",
+        "mp",
+        "tax_credit",
+        Decimal(58_500_000),
+        "USD",
+        "2024",
+        "mp_fy2024",
+        "MP was awarded a US$58.5m Section 48C tax credit for its Independence plant during 2024",
+        purpose="Section 48C advanced energy project credit, Independence magnet plant (Texas)",
+    ),
+    Funding(
+        "au_government",
+        "iluka",
+        "loan",
+        Decimal(400_000_000),
+        "AUD",
+        "2024-12",
+        "kallanish_iluka",
+        "additional A$400m loan on top of the 2022 A$1.25bn, after the refinery's cost rose to "
+        "A$1.7-1.8bn",
+        purpose="Eneabba rare-earth refinery (Western Australia)",
+    ),
+    ExportControl(
+        "cn-mofcom-2025-18",
+        "2025-04-04",
+        "hklaw_ann18",
+        "MOFCOM/GAC Announcement No. 18 [2025]: licences needed, from the day of issue, to "
+        "export samarium, gadolinium, terbium, dysprosium, lutetium, scandium and yttrium "
+        "(metals, alloys, oxides, compounds) and related magnets",
+        "2025-04-04",
+        _ALL_STAGES_BUT_MINING,
+        elements=("Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y"),
+    ),
+    Funding(
+        "us_dod",
+        "mp",
+        "equity",
+        Decimal(400_000_000),
+        "USD",
+        "2025-07-10",
+        "mp_8k_dod",
+        "DoD agreed to buy US$400m of a new series of MP convertible preferred stock (with a "
+        "warrant), conversion price US$30.03",
+        purpose="convertible preferred stock",
+    ),
+    Funding(
+        "us_dod",
+        "mp",
+        "loan",
+        Decimal(150_000_000),
+        "USD",
+        "2025-07-10",
+        "mp_8k_dod",
+        "US$150m DoD loan, expected within 30 days of the agreement, to add heavy rare-earth "
+        "separation at Mountain Pass",
+        purpose="samarium / heavy rare-earth separation at Mountain Pass",
+    ),
+    PriceFloor(
+        "US",
+        "mp",
+        "ndpr",
+        Decimal(110),
+        "USD",
+        "2025-07-10",
+        "mp_8k_dod",
+        "10-year DoD commitment to a US$110/kg floor for MP's NdPr products sold or stockpiled, "
+        "with DoD sharing the upside; the term is counted from the agreement date as the source "
+        "gives no start date",
+        "2025-07-10",
+        "2035-07-10",
+    ),
+    Funding(
+        "apple",
+        "mp",
+        "offtake",
+        Decimal(500_000_000),
+        "USD",
+        "2025-07-15",
+        "apple_mp",
+        "Apple's US$500m multi-year commitment to buy US-made magnets from MP's Independence "
+        "plant (Fort Worth), with a rare-earth recycling line in California; announced 15 Jul 2025",
+        purpose="magnet purchase commitment and recycling partnership",
+    ),
+    ExportControl(
+        "cn-mofcom-2025-oct",
+        "2025-10-09",
+        "vbw_oct2025",
+        "Announcements 55-58, 61 and 62 of 9 Oct 2025: holmium, erbium, thulium, europium and "
+        "ytterbium items added to the licence list, with rare-earth equipment and technologies; "
+        "parts applied from 8 Nov 2025 and the 0.1% rule for foreign-made goods from 1 Dec 2025",
+        "2025-10-09",
+        _ALL_STAGES_BUT_MINING,
+        elements=("Ho", "Er", "Tm", "Eu", "Yb"),
+    ),
+    Suspension(
+        "cn-mofcom-2025-70",
+        "cn-mofcom-2025-oct",
+        "2025-11-07",
+        "chemradar_ann70",
+        "MOFCOM/GAC Announcement No. 70 of 7 Nov 2025 suspends Announcements 55-58, 61 and 62 "
+        "with immediate effect until 10 Nov 2026; the April 2025 controls (No. 18) are not "
+        "suspended",
+        "2025-11-07",
+        "2026-11-10",
+    ),
+)
+
+
+def iso_day(day: str) -> str:
+    """A full YYYY-MM-DD date, checked (policy dates are never padded)."""
+    if timestamp(day)[:10] != day:
+        raise ValueError(f"{day!r}: policy dates must be full YYYY-MM-DD dates")
+    return day
+
+
+def policy_date(policy: Policy) -> str:
+    if isinstance(policy, ExportControl | Suspension):
+        return policy.announced
+    return policy.as_of
+
+
+def policy_event(policy: Policy) -> Json:
+    date = policy_date(policy)
+    event: Json = {
+        "event_id": "",
+        "type": "",
+        "schema_version": SCHEMA_VERSION,
+        "occurred_at": timestamp(date),
+        "source": source_json(policy.source_id, policy.evidence + precision_note(date)),
+    }
+    match policy:
+        case ExportControl():
+            event["event_id"] = f"ref:policy:{policy.control_id}"
+            event["type"] = "export_control_imposed"
+            event.update(
+                {
+                    "control_id": policy.control_id,
+                    "jurisdiction": policy.jurisdiction,
+                    "commodity": policy.commodity,
+                    "elements": list(policy.elements),
+                    "element_groups": list(policy.element_groups),
+                    "stages": list(policy.stages),
+                    "restriction": policy.restriction,
+                    "effective_from": iso_day(policy.effective_from),
+                }
+            )
+        case Suspension():
+            event["event_id"] = f"ref:policy:{policy.key}"
+            event["type"] = "export_control_suspended"
+            event["control_id"] = policy.control_id
+            event["effective_from"] = iso_day(policy.effective_from)
+            if policy.effective_until is not None:
+                event["effective_until"] = iso_day(policy.effective_until)
+        case Funding():
+            event["event_id"] = (
+                f"ref:policy:funding:{policy.funder_id}:{policy.recipient_id}:"
+                f"{policy.instrument}:{policy.as_of}"
+            )
+            event["type"] = "funding_awarded"
+            event.update(
+                {
+                    "funder_id": policy.funder_id,
+                    "recipient_id": policy.recipient_id,
+                    "instrument": policy.instrument,
+                    "amount": {"amount": str(policy.amount), "currency": policy.currency},
+                }
+            )
+            if policy.purpose is not None:
+                event["purpose"] = policy.purpose
+        case PriceFloor():
+            event["event_id"] = (
+                f"ref:policy:price-floor:{policy.jurisdiction.lower()}:{policy.beneficiary_id}:"
+                f"{policy.element_group}:{policy.effective_from}"
+            )
+            event["type"] = "price_floor_set"
+            event.update(
+                {
+                    "jurisdiction": policy.jurisdiction,
+                    "beneficiary_id": policy.beneficiary_id,
+                    "commodity": COMMODITY,
+                    "element_group": policy.element_group,
+                    "price": {"amount": str(policy.price), "currency": policy.currency},
+                    "per_unit": policy.per_unit,
+                    "effective_from": iso_day(policy.effective_from),
+                }
+            )
+            if policy.effective_until is not None:
+                event["effective_until"] = iso_day(policy.effective_until)
     return event
 
 
@@ -912,18 +1524,88 @@ def country_hhi(year: int) -> tuple[Decimal, Decimal, Decimal]:
     return hhi, shares["CN"], total
 
 
+def share_hhi(stage: Stage, element_group: str, period: int) -> tuple[Decimal, Decimal]:
+    """(HHI, sum of shares) of a `share` series; the ZZ remainder is never squared."""
+    rows = [
+        s
+        for s in STAGE_SHARES
+        if (s.stage, s.element_group, s.period) == (stage, element_group, period)
+    ]
+    hhi = sum((s.quantity**2 for s in rows if s.country != OTHER_COUNTRIES), Decimal(0))
+    return hhi, sum((s.quantity for s in rows), Decimal(0))
+
+
+_REFERENCE_KEYS = ("holder_id", "target_id", "funder_id", "recipient_id", "beneficiary_id")
+_POLICY_TYPES = frozenset(
+    {
+        "export_control_imposed",
+        "export_control_suspended",
+        "export_control_lifted",
+        "funding_awarded",
+        "price_floor_set",
+        "quota_set",
+        "tariff_imposed",
+    }
+)
+
+
+def _referenced(event: Json) -> list[tuple[str, str]]:
+    """(role, entity id) for every entity an event names; registrations name none."""
+    if event["type"] == "entity_registered":
+        return []
+    named = [(key, str(event[key])) for key in ("entity_id", *_REFERENCE_KEYS) if key in event]
+    if event["type"] == "joint_venture_formed":
+        named.append(("venture_id", str(event["venture_id"])))
+        partners = event["partners"]
+        assert isinstance(partners, list)
+        for i, partner in enumerate(partners):
+            assert isinstance(partner, dict)
+            named.append((f"partners[{i}].entity_id", str(partner["entity_id"])))
+    return named
+
+
 def check(events: Sequence[Json]) -> None:
-    """Catch typos in the literal data before anything is written."""
+    """Catch typos in the literal data before anything is written.
+
+    Every entity must be registered earlier in the file, stakes in one target must not sum above
+    100, policies must come in date order, and a suspension after the control it suspends.
+    """
     ids = [str(e["event_id"]) for e in events]
     duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
     if duplicates:
         raise SystemExit(f"duplicate event ids: {duplicates}")
-    registered = {e["entity_id"] for e in events if e["type"] == "entity_registered"}
+    registered: set[str] = set()
+    stakes: dict[str, dict[str, Decimal]] = {}
+    controls: set[str] = set()
+    last_policy = ""
     for event in events:
-        for key in ("entity_id", "holder_id", "target_id"):
-            known = event["type"] == "entity_registered" or event.get(key, "") in registered
-            if key in event and not known:
-                raise SystemExit(f"{event['event_id']}: unknown {key} {event[key]!r}")
+        event_id = event["event_id"]
+        if event["type"] == "entity_registered":
+            registered.add(str(event["entity_id"]))
+        for role, entity_id in _referenced(event):
+            if entity_id not in registered:
+                raise SystemExit(f"{event_id}: {role} {entity_id!r} is not registered before it")
+        if event["type"] == "stake_changed" and "pct_after" in event:
+            held = stakes.setdefault(str(event["target_id"]), {})
+            held[str(event["holder_id"])] = Decimal(str(event["pct_after"]))
+            if sum(held.values(), Decimal(0)) > 100:
+                raise SystemExit(f"{event_id}: stakes in {event['target_id']!r} exceed 100%")
+        if event["type"] in _POLICY_TYPES:
+            occurred = str(event["occurred_at"])
+            if occurred < last_policy:
+                raise SystemExit(f"{event_id}: policies are not in date order")
+            last_policy = occurred
+        if event["type"] == "export_control_imposed":
+            controls.add(str(event["control_id"]))
+        elif (
+            event["type"] in ("export_control_suspended", "export_control_lifted")
+            and event["control_id"] not in controls
+        ):
+            raise SystemExit(f"{event_id}: control {event['control_id']!r} not imposed before")
+    for market in {(s.stage, s.element_group, s.period) for s in STAGE_SHARES}:
+        _, total = share_hhi(*market)
+        if total != 100:
+            raise SystemExit(f"shares of {market} add up to {total}, not 100")
     for year, expected in USGS_ROW_SUMS.items():
         _, _, total = country_hhi(year)
         if total != expected:
@@ -941,7 +1623,10 @@ def main() -> int:
     reference: list[Json] = [entity_event(e) for e in ENTITIES]
     outputs = [*usgs_outputs(), *CHINA_QUOTAS, *COMPANY_OUTPUTS]
     reference += [output_event(o) for o in outputs]
+    reference += [output_event(o) for o in STAGE_SHARES]
     reference += [stake_event(s, "ref") for s in REFERENCE_STAKES]
+    reference += [venture_event(v) for v in REFERENCE_VENTURES]
+    reference += [policy_event(p) for p in REFERENCE_POLICIES]
     examples = [stake_event(s, "example") for s in EXAMPLE_STAKES]
     check([*reference, *examples])
 
@@ -959,6 +1644,15 @@ def main() -> int:
             f"USGS {year} mine production by country: total {total:,} t, "
             f"HHI {hhi:,.1f}, China {china:.2f}%"
         )
+    separation_hhi, _ = share_hhi("separation", "total_reo", 2023)
+    if separation_hhi != 92**2 + 5**2:
+        raise SystemExit(f"separation 2023 share HHI is {separation_hhi}, expected 8,489")
+    print(
+        f"IEA 2023 refined (separation) shares by country: HHI {separation_hhi:,} "
+        "(92^2 + 5^2; the 3-point remainder ZZ is not squared), China 92%"
+    )
+    magnets_hhi, _ = share_hhi("magnets", "ndfeb", 2024)
+    print(f"2024 NdFeB magnet shares by country: HHI {magnets_hhi:,} (90^2), China 90%")
     return 0
 
 

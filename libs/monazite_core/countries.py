@@ -271,3 +271,10 @@ def _known_country(code: str) -> str:
 
 
 CountryCode = Annotated[str, AfterValidator(_known_country)]
+
+
+#: Member states of the European Union: every other country is a "third country" under the
+#: Critical Raw Materials Act.
+EU_MEMBERS: frozenset[str] = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeAlias
 
@@ -30,7 +30,9 @@ Percent = Annotated[Decimal, Field(ge=0, le=100)]
 Tonnes = Annotated[Decimal, Field(ge=0)]
 Stage = Literal["mining", "separation", "metals", "magnets", "recycling"]
 STAGES: tuple[Stage, ...] = ("mining", "separation", "metals", "magnets", "recycling")
-Measure = Literal["production", "capacity", "quota"]
+#: `share`: sources give only each supplier's percentage of world supply (no tonnes); the
+#: quantities of such a series are percentage points, which leaves every figure the same.
+Measure = Literal["production", "capacity", "quota", "share"]
 EntityKind = Literal["company", "state", "fund", "person"]
 
 CURRENT_SCHEMA_VERSION = 1
@@ -90,6 +92,8 @@ def _canonical(value: Any) -> Any:
         return format(value.normalize(), "f") if value else "0"
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, dict):
         return {k: _canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -119,6 +123,11 @@ class OutputReported(Event):
     type: Literal["output_reported"] = "output_reported"
     entity_id: Identifier | None = None
     country: CountryCode | None = None
+    facility_id: Identifier | None = Field(
+        default=None,
+        description="The plant or mine the figure is for; its output follows the facility when"
+        " the facility changes hands (asset_transferred).",
+    )
     location_country: CountryCode | None = Field(
         default=None,
         description="Where the facility sits, when it differs from the entity's home country.",
@@ -126,7 +135,10 @@ class OutputReported(Event):
     commodity: Slug
     element_group: Slug
     stage: Stage
-    tonnes: Tonnes
+    tonnes: Tonnes | None = None
+    share_pct: Percent | None = Field(
+        default=None, description="The supplier's share of world supply, for measure `share`."
+    )
     period: Annotated[int, Field(ge=1900, le=2200)]
     measure: Measure = "production"
 
@@ -134,13 +146,27 @@ class OutputReported(Event):
     def _exactly_one_supplier(self) -> OutputReported:
         if (self.entity_id is None) == (self.country is None):
             raise ValueError("give exactly one of entity_id (a company) or country (statistics)")
-        if self.country is not None and self.location_country is not None:
-            raise ValueError("location_country applies to entity output only")
+        if self.measure == "share":
+            if self.share_pct is None or self.tonnes is not None:
+                raise ValueError("share_pct: measure 'share' takes share_pct and no tonnes")
+        elif self.tonnes is None or self.share_pct is not None:
+            raise ValueError(f"tonnes: measure {self.measure!r} takes tonnes and no share_pct")
+        if self.country is not None and (
+            self.location_country is not None or self.facility_id is not None
+        ):
+            raise ValueError("location_country and facility_id apply to entity output only")
         return self
 
     @property
     def market_id(self) -> str:
         return market_id(self.commodity, self.element_group, self.stage)
+
+    @property
+    def quantity(self) -> Decimal:
+        """Tonnes, or percentage points for the `share` measure."""
+        value = self.tonnes if self.tonnes is not None else self.share_pct
+        assert value is not None  # guaranteed by the validator
+        return value
 
 
 class StakeChanged(Event):
@@ -167,10 +193,232 @@ class StakeChanged(Event):
         return self
 
 
-InputEvent: TypeAlias = Annotated[
-    EntityRegistered | OutputReported | StakeChanged, Field(discriminator="type")
+class MergerCompleted(Event):
+    """The absorbed entity became part of the survivor: its output, holdings and facilities
+    count as the survivor's from now on."""
+
+    type: Literal["merger_completed"] = "merger_completed"
+    survivor_id: Identifier
+    absorbed_id: Identifier
+    consideration: Consideration | None = None
+
+    @model_validator(mode="after")
+    def _two_parties(self) -> MergerCompleted:
+        if self.survivor_id == self.absorbed_id:
+            raise ValueError("absorbed_id: an entity cannot absorb itself")
+        return self
+
+
+class AssetTransferred(Event):
+    """A facility changed hands: the output reported for it moves to the new owner."""
+
+    type: Literal["asset_transferred"] = "asset_transferred"
+    facility_id: Identifier
+    from_entity_id: Identifier | None = None
+    to_entity_id: Identifier
+    consideration: Consideration | None = None
+
+
+class VenturePartner(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    entity_id: Identifier
+    pct: Annotated[Percent, Field(gt=0)] | None = Field(
+        default=None, description="Absent when the partners' split is not disclosed."
+    )
+
+
+class JointVentureFormed(Event):
+    """A new venture held by partners with the given percentages (together at most 100)."""
+
+    type: Literal["joint_venture_formed"] = "joint_venture_formed"
+    venture_id: Identifier
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    country: CountryCode | None = None
+    partners: Annotated[tuple[VenturePartner, ...], Field(min_length=1)]
+    controlling_partner_id: Identifier | None = None
+    consideration: Consideration | None = None
+
+    @model_validator(mode="after")
+    def _partners_add_up(self) -> JointVentureFormed:
+        ids = [p.entity_id for p in self.partners]
+        if len(set(ids)) != len(ids):
+            raise ValueError("partners: each partner appears once")
+        if self.venture_id in ids:
+            raise ValueError("partners: the venture cannot be its own partner")
+        total = sum((p.pct for p in self.partners if p.pct is not None), Decimal(0))
+        if total > 100:
+            raise ValueError(f"partners: percentages sum to {total}, above 100")
+        if self.controlling_partner_id is not None and self.controlling_partner_id not in ids:
+            raise ValueError("controlling_partner_id: not one of the partners")
+        return self
+
+
+ElementSymbol = Literal[
+    "Sc",
+    "Y",
+    "La",
+    "Ce",
+    "Pr",
+    "Nd",
+    "Pm",
+    "Sm",
+    "Eu",
+    "Gd",
+    "Tb",
+    "Dy",
+    "Ho",
+    "Er",
+    "Tm",
+    "Yb",
+    "Lu",
 ]
-INPUT_EVENT_TYPES: tuple[type[Event], ...] = (EntityRegistered, OutputReported, StakeChanged)
+Restriction = Literal["licence", "ban"]
+
+
+class _Dated(Event):
+    effective_from: date
+    effective_until: date | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> _Dated:
+        if self.effective_until is not None and self.effective_until < self.effective_from:
+            raise ValueError(
+                f"effective_until: {self.effective_until} is before effective_from"
+                f" {self.effective_from}"
+            )
+        return self
+
+
+class ExportControlImposed(_Dated):
+    """Exports of some elements at some stages need a licence, or are banned.
+
+    `severity` is the share of the affected supply modelled as withheld from the rest of the
+    world (a ban withholds all of it; a licence regime by default half: a documented model
+    assumption, overridable per event). `element_groups` names the markets covered beyond those
+    whose elements all fall under the control.
+    """
+
+    type: Literal["export_control_imposed"] = "export_control_imposed"
+    control_id: Identifier
+    jurisdiction: CountryCode
+    commodity: Slug = "rare_earths"
+    elements: tuple[ElementSymbol, ...] = ()
+    element_groups: tuple[Slug, ...] = ()
+    stages: Annotated[tuple[Stage, ...], Field(min_length=1)]
+    restriction: Restriction = "licence"
+    severity: Annotated[Decimal, Field(ge=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _covers_something(self) -> ExportControlImposed:
+        if not self.elements and not self.element_groups:
+            raise ValueError("elements: name the elements or element_groups the control covers")
+        return self
+
+    @property
+    def withheld_share(self) -> Decimal:
+        if self.severity is not None:
+            return self.severity
+        return Decimal(1) if self.restriction == "ban" else Decimal("0.5")
+
+
+class ExportControlSuspended(_Dated):
+    """An export control stops applying from `effective_from` until `effective_until`."""
+
+    type: Literal["export_control_suspended"] = "export_control_suspended"
+    control_id: Identifier
+
+
+class ExportControlLifted(Event):
+    """An export control ends for good on `effective_from`."""
+
+    type: Literal["export_control_lifted"] = "export_control_lifted"
+    control_id: Identifier
+    effective_from: date
+
+
+class QuotaSet(Event):
+    """A production or export quota for a jurisdiction (or one company in it) for one year.
+
+    A production quota is an upper bound on supply and is indexed as the `quota` measure; an
+    export quota caps what the jurisdiction's supply can send to the rest of the world.
+    """
+
+    type: Literal["quota_set"] = "quota_set"
+    jurisdiction: CountryCode
+    entity_id: Identifier | None = None
+    quota_kind: Literal["production", "export"] = "production"
+    commodity: Slug = "rare_earths"
+    element_group: Slug
+    stage: Stage
+    tonnes: Tonnes
+    period: Annotated[int, Field(ge=1900, le=2200)]
+
+
+class TariffImposed(_Dated):
+    type: Literal["tariff_imposed"] = "tariff_imposed"
+    jurisdiction: CountryCode
+    on_origin: CountryCode | None = None
+    commodity: Slug = "rare_earths"
+    stages: tuple[Stage, ...] = ()
+    rate_pct: Annotated[Decimal, Field(ge=0, le=1000)]
+
+
+class FundingAwarded(Event):
+    type: Literal["funding_awarded"] = "funding_awarded"
+    funder_id: Identifier
+    recipient_id: Identifier
+    instrument: Literal["grant", "loan", "equity", "guarantee", "offtake", "tax_credit", "other"]
+    amount: Consideration
+    purpose: str | None = None
+
+
+class PriceFloorSet(_Dated):
+    type: Literal["price_floor_set"] = "price_floor_set"
+    jurisdiction: CountryCode | None = None
+    beneficiary_id: Identifier | None = None
+    commodity: Slug = "rare_earths"
+    element_group: Slug
+    price: Consideration
+    per_unit: Literal["kg", "t"] = "kg"
+
+
+OwnershipEvent = StakeChanged | MergerCompleted | AssetTransferred | JointVentureFormed
+PolicyEvent = (
+    ExportControlImposed
+    | ExportControlSuspended
+    | ExportControlLifted
+    | QuotaSet
+    | TariffImposed
+    | FundingAwarded
+    | PriceFloorSet
+)
+OWNERSHIP_EVENT_TYPES: tuple[type[Event], ...] = (
+    StakeChanged,
+    MergerCompleted,
+    AssetTransferred,
+    JointVentureFormed,
+)
+POLICY_EVENT_TYPES: tuple[type[Event], ...] = (
+    ExportControlImposed,
+    ExportControlSuspended,
+    ExportControlLifted,
+    QuotaSet,
+    TariffImposed,
+    FundingAwarded,
+    PriceFloorSet,
+)
+
+InputEvent: TypeAlias = Annotated[
+    EntityRegistered | OutputReported | OwnershipEvent | PolicyEvent,
+    Field(discriminator="type"),
+]
+INPUT_EVENT_TYPES: tuple[type[Event], ...] = (
+    EntityRegistered,
+    OutputReported,
+    *OWNERSHIP_EVENT_TYPES,
+    *POLICY_EVENT_TYPES,
+)
 
 _input_adapter: pydantic.TypeAdapter[InputEvent] = pydantic.TypeAdapter(InputEvent)
 
@@ -193,8 +441,20 @@ def market_id(commodity: str, element_group: str, stage: str) -> str:
     return f"{commodity}.{element_group}.{stage}"
 
 
-Basis = Literal["country_location", "company_control"]
-BASES: tuple[Basis, ...] = ("country_location", "company_control")
+Basis = Literal[
+    "company_control",
+    "company_equity",
+    "country_location",
+    "country_control",
+    "available_to_rest_of_world",
+]
+BASES: tuple[Basis, ...] = (
+    "company_control",
+    "company_equity",
+    "country_location",
+    "country_control",
+    "available_to_rest_of_world",
+)
 
 
 class SupplierShare(BaseModel):
@@ -255,3 +515,70 @@ class DeadLettered(BaseModel):
     event_id: str | None
     payload: str
     dead_lettered_at: AwareDatetime
+
+
+class Screen(BaseModel):
+    """One structural screen applied to one market on one basis."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    triggered: bool
+    rule: str
+
+
+class MarketAssessment(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    market_id: str
+    period: int
+    measure: Measure
+    basis: Basis
+    hhi_before: float | None
+    hhi_after: float | None
+    delta_hhi: float
+    combined_share: float | None
+    control_changed: bool
+    screens: tuple[Screen, ...]
+    summary: str
+
+
+class DealAssessed(Event):
+    """What an ownership-changing event did to every market it touches, and why."""
+
+    type: Literal["deal_assessed"] = "deal_assessed"
+    deal_event_id: str
+    deal_type: str
+    acquirer_id: str | None
+    subject_id: str | None
+    controller_before: str | None
+    controller_after: str | None
+    control_changed: bool
+    markets: tuple[MarketAssessment, ...]
+    screens_triggered: tuple[str, ...]
+    summary: str
+
+
+AlertKind = Literal[
+    "hhi_threshold_crossed",
+    "top_country_share_crossed",
+    "deal_screen_triggered",
+    "rest_of_world_supply_cut",
+]
+
+
+class AlertRaised(Event):
+    """Something an analyst should look at now, with the events that caused it."""
+
+    type: Literal["alert_raised"] = "alert_raised"
+    kind: AlertKind
+    market_id: str | None
+    basis: Basis | None
+    period: int | None
+    measure: Measure | None
+    threshold: float | None
+    value_before: float | None
+    value_after: float | None
+    direction: Literal["up", "down"] | None
+    caused_by: tuple[str, ...]
+    message: str

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import assert_never
 
 from aiokafka import AIOKafkaProducer
 
-from monazite_core.events import EntityRegistered, InputEvent, OutputReported, StakeChanged
+from monazite_core.events import (
+    AssetTransferred,
+    EntityRegistered,
+    ExportControlImposed,
+    ExportControlLifted,
+    ExportControlSuspended,
+    FundingAwarded,
+    InputEvent,
+    JointVentureFormed,
+    MergerCompleted,
+    OutputReported,
+    PriceFloorSet,
+    QuotaSet,
+    StakeChanged,
+    TariffImposed,
+)
 from monazite_infra.codec import encode
 from monazite_infra.settings import Settings
 from monazite_infra.topics import input_topic_for
@@ -20,8 +36,24 @@ def partition_key(event: InputEvent) -> str:
             return event.entity_id
         case StakeChanged():
             return event.target_id
+        case MergerCompleted():
+            return event.absorbed_id
+        case AssetTransferred():
+            return event.facility_id
+        case JointVentureFormed():
+            return event.venture_id
         case OutputReported():
             return event.market_id
+        case ExportControlImposed() | ExportControlSuspended() | ExportControlLifted():
+            return event.control_id
+        case QuotaSet() | TariffImposed():
+            return event.jurisdiction
+        case FundingAwarded():
+            return event.recipient_id
+        case PriceFloorSet():
+            return event.jurisdiction or event.beneficiary_id or event.commodity
+        case _:
+            assert_never(event)
 
 
 class EventPublisher:

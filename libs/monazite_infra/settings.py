@@ -10,6 +10,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from monazite_core.alerts import AlertRules
+from monazite_core.assessment import ScreenRules
+
 STACK_FILE_NAME = "stack.json"
 
 
@@ -39,9 +42,35 @@ class Settings(BaseSettings):
         default=1.0, gt=0, alias="MONAZITE_HEARTBEAT_INTERVAL_S"
     )
 
+    park_seconds: float = Field(default=30.0, ge=0, alias="MONAZITE_PARK_SECONDS")
+    alert_hhi_levels: str = Field(default="1000,1800,2500", alias="MONAZITE_ALERT_HHI_LEVELS")
+    alert_top_country_pct: float = Field(default=65.0, alias="MONAZITE_ALERT_TOP_COUNTRY_PCT")
+    alert_row_cut_pct: float = Field(default=10.0, alias="MONAZITE_ALERT_ROW_CUT_PCT")
+    screen_us_post_hhi: float = Field(default=1800.0, alias="MONAZITE_SCREEN_US_POST_HHI")
+    screen_us_delta_hhi: float = Field(default=100.0, alias="MONAZITE_SCREEN_US_DELTA_HHI")
+    screen_us_share_pct: float = Field(default=30.0, alias="MONAZITE_SCREEN_US_SHARE_PCT")
+    screen_eu_country_pct: float = Field(default=65.0, alias="MONAZITE_SCREEN_EU_COUNTRY_PCT")
+
     gateway_host: str = Field(default="127.0.0.1", alias="MONAZITE_GATEWAY_HOST")
     gateway_port: int = Field(default=8400, ge=0, le=65535, alias="MONAZITE_GATEWAY_PORT")
     log_level: str = Field(default="INFO", alias="MONAZITE_LOG_LEVEL")
+
+    def alert_rules(self) -> AlertRules:
+        try:
+            levels = tuple(sorted(float(v) for v in self.alert_hhi_levels.split(",") if v.strip()))
+        except ValueError as error:
+            raise ConfigurationError(
+                f"MONAZITE_ALERT_HHI_LEVELS: expected numbers separated by commas ({error})"
+            ) from error
+        return AlertRules(levels, self.alert_top_country_pct, self.alert_row_cut_pct)
+
+    def screen_rules(self) -> ScreenRules:
+        return ScreenRules(
+            self.screen_us_post_hhi,
+            self.screen_us_delta_hhi,
+            self.screen_us_share_pct,
+            self.screen_eu_country_pct,
+        )
 
     @property
     def stack_file(self) -> Path:

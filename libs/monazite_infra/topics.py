@@ -36,9 +36,24 @@ ENTITIES = TopicSpec(
 OWNERSHIP = TopicSpec(
     "ownership",
     "input",
-    "target_id",
-    ("stake_changed",),
-    "Stakes and deals; keyed by target so one target's changes stay in order.",
+    "target_id (absorbed_id, facility_id, venture_id)",
+    ("stake_changed", "merger_completed", "asset_transferred", "joint_venture_formed"),
+    "Stakes and deals; keyed by what changes hands so its changes stay in order.",
+)
+POLICIES = TopicSpec(
+    "policies",
+    "input",
+    "control_id (jurisdiction, recipient_id)",
+    (
+        "export_control_imposed",
+        "export_control_suspended",
+        "export_control_lifted",
+        "quota_set",
+        "tariff_imposed",
+        "funding_awarded",
+        "price_floor_set",
+    ),
+    "Export controls, quotas, tariffs, funding and price floors.",
 )
 CAPACITY = TopicSpec(
     "capacity",
@@ -53,6 +68,20 @@ INDICES = TopicSpec(
     "market_id",
     ("index_changed",),
     "Every change of an index figure, with the events that caused it.",
+)
+DEALS = TopicSpec(
+    "deals",
+    "output",
+    "deal event_id",
+    ("deal_assessed",),
+    "One assessment per ownership-changing event: HHI before and after, screens, in words.",
+)
+ALERTS = TopicSpec(
+    "alerts",
+    "output",
+    "market_id",
+    ("alert_raised",),
+    "Threshold crossings, failed screens and policy cuts, with the events that caused them.",
 )
 DEAD_LETTERS = TopicSpec(
     "dead-letters",
@@ -75,7 +104,10 @@ CATALOGUE: tuple[TopicSpec, ...] = (
     ENTITIES,
     OWNERSHIP,
     CAPACITY,
+    POLICIES,
     INDICES,
+    DEALS,
+    ALERTS,
     DEAD_LETTERS,
     BROKER_EPOCH,
 )

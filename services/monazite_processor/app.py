@@ -15,7 +15,7 @@ from monazite_infra.kafka_admin import broker_epoch
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.postgres.processor_store import ProcessorStore
 from monazite_infra.settings import Settings
-from monazite_infra.topics import DEAD_LETTERS, INDICES, INPUT_TOPICS
+from monazite_infra.topics import ALERTS, DEAD_LETTERS, DEALS, INDICES, INPUT_TOPICS
 from monazite_processor.folding import Folder, RawMessage, Topics
 from monazite_processor.outbox import OutboxRelay
 
@@ -47,8 +47,16 @@ class Runtime:
             assert epoch is not None
             folder = Folder(
                 self.store,
-                Topics(INDICES.name(settings), DEAD_LETTERS.name(settings)),
+                Topics(
+                    INDICES.name(settings),
+                    DEALS.name(settings),
+                    ALERTS.name(settings),
+                    DEAD_LETTERS.name(settings),
+                ),
                 broker_epoch=epoch,
+                alert_rules=settings.alert_rules(),
+                park_seconds=settings.park_seconds,
+                screen_rules=settings.screen_rules(),
             )
             restored = await folder.restore()
             producer = AIOKafkaProducer(
@@ -66,9 +74,16 @@ class Runtime:
         while not app.should_stop:
             try:
                 await self.heartbeat()
+                await self.retry_parked()
             except Exception as error:  # a missed heartbeat must never stop the worker
                 log.warning("heartbeat failed: %s", error)
             await asyncio.sleep(HEARTBEAT_INTERVAL_S)
+
+    async def retry_parked(self) -> None:
+        """Parked events expire even when no new message arrives to trigger a batch."""
+        if self.folder is not None and self.folder.parked and self.relay is not None:
+            await self.folder.handle([])
+            await self.relay.drain()
 
     async def heartbeat(self) -> None:
         if self.store is None:

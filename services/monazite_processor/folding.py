@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,12 +20,19 @@ import asyncpg
 import orjson
 import pydantic
 
+from monazite_core.alerts import AlertRules, alerts_for_change, alerts_for_deal
+from monazite_core.assessment import ScreenRules, assess_deal, controller_of_subject
 from monazite_core.events import (
+    AlertRaised,
+    AssetTransferred,
+    Basis,
     DeadLettered,
     EntityRegistered,
     Figures,
     IndexChanged,
     InputEvent,
+    JointVentureFormed,
+    MergerCompleted,
     StakeChanged,
     describe_validation_error,
     parse_input_event,
@@ -43,15 +50,19 @@ from monazite_core.market import (
 )
 from monazite_infra.codec import decode, encode
 from monazite_infra.postgres.processor_store import (
+    AlertRow,
     ArchivedEvent,
     BatchWrite,
     DeadLetterRow,
+    DealRow,
     EntityRow,
     IndexRow,
     OutboxMessage,
+    ParkedRow,
     ProcessorStore,
     StakeRow,
 )
+from monazite_infra.topics import ENTITIES
 
 log = logging.getLogger("monazite.processor")
 
@@ -78,7 +89,31 @@ class RawMessage:
 @dataclass(frozen=True)
 class Topics:
     indices: str
+    deals: str
+    alerts: str
     dead_letters: str
+
+
+@dataclass(frozen=True)
+class ParkedEvent:
+    """An event naming entities not registered yet, waiting for their registration."""
+
+    event: InputEvent
+    message: RawMessage
+    parked_at: datetime
+    missing: tuple[str, ...]
+
+
+@dataclass
+class _BatchWork:
+    batch: BatchWrite
+    now: datetime
+    touched: dict[Series, list[InputEvent]] = field(default_factory=lambda: defaultdict(list))
+    entities_moved: set[str] = field(default_factory=set)
+
+
+OwnershipEvent = StakeChanged | MergerCompleted | AssetTransferred | JointVentureFormed
+OWNERSHIP_EVENTS = (StakeChanged, MergerCompleted, AssetTransferred, JointVentureFormed)
 
 
 class Folder:
@@ -91,7 +126,15 @@ class Folder:
         *,
         broker_epoch: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        alert_rules: AlertRules | None = None,
+        screen_rules: ScreenRules | None = None,
+        park_seconds: float = 30.0,
     ) -> None:
+        self.park_seconds = park_seconds
+        self.parked: dict[str, ParkedEvent] = {}
+        self._handling = asyncio.Lock()
+        self.alert_rules = alert_rules or AlertRules()
+        self.screen_rules = screen_rules or ScreenRules()
         self.store = store
         self.topics = topics
         self.broker_epoch = broker_epoch
@@ -114,59 +157,196 @@ class Folder:
             for basis, value in figures(self.state, series).items():
                 self.current[IndexKey(series, basis)] = value
         self.next_offsets = await self.store.next_offsets(self.broker_epoch)
+        for row in await self.store.parked_events():
+            event = parse_input_event(row.payload)
+            message = RawMessage(row.topic, row.partition, row.offset, None, None, None)
+            self.parked[event.event_id] = ParkedEvent(
+                event, message, row.parked_at, tuple(row.missing)
+            )
         return restored
 
     def fold(self, messages: Sequence[RawMessage]) -> BatchWrite:
         """Fold one batch into the state and describe everything it must persist."""
         batch = BatchWrite()
         now = self.clock()
-        touched: dict[Series, list[InputEvent]] = defaultdict(list)
-        stake_targets: set[str] = set()
-        registered: set[str] = set()
-        for message in messages:
+        work = _BatchWork(batch, now)
+        for message in _registrations_first(messages):
             tp = (message.topic, message.partition)
             if message.offset < self.next_offsets.get(tp, 0):
                 continue  # redelivered: already folded and committed
-            self.next_offsets[tp] = message.offset + 1
-            batch.next_offsets[tp] = message.offset + 1
+            self.next_offsets[tp] = max(self.next_offsets.get(tp, 0), message.offset + 1)
+            batch.next_offsets[tp] = self.next_offsets[tp]
             event, reason = _decode(message)
-            if event is not None:
-                if event.recorded_at is None:
-                    event = event.model_copy(update={"recorded_at": _message_time(message, now)})
-                decision = decide(self.state, event)
-                match decision:
-                    case Accepted(event=accepted, touched=series):
-                        self.events_folded += 1
-                        batch.archived.append(_archived(accepted, message))
-                        for s in series:
-                            touched[s].append(accepted)
-                        if isinstance(accepted, StakeChanged):
-                            stake_targets.add(accepted.target_id)
-                            batch.stakes.append(_stake_row(accepted))
-                        elif isinstance(accepted, EntityRegistered):
-                            registered.add(accepted.entity_id)
-                        continue
-                    case Duplicate():
-                        continue
-                    case Rejected(reason=why):
-                        reason = why
-            self._dead_letter(batch, message, reason or "unknown", event, now)
+            if event is None:
+                self._dead_letter(batch, message, reason or "undecodable", None, now)
+                continue
+            if event.recorded_at is None:
+                event = event.model_copy(update={"recorded_at": _message_time(message, now)})
+            self._fold_event(work, event, message)
+        self._retry_parked(work)
         for change in index_changes(
-            self.state, touched, self.current, recorded_at=now, publisher=PUBLISHER
+            self.state, work.touched, self.current, recorded_at=now, publisher=PUBLISHER
         ):
             batch.indices.append(_index_row(change))
             batch.outbox.append(
                 OutboxMessage(self.topics.indices, change.market_id.encode(), encode(change))
             )
-        batch.entities.extend(self._entity_rows(registered, stake_targets))
-        self._drop_ended_stakes(batch)
+            for alert in alerts_for_change(
+                change, self.alert_rules, recorded_at=now, publisher=PUBLISHER
+            ):
+                self._raise(batch, alert)
+        batch.entities.extend(self._entity_rows(work.entities_moved))
         return batch
 
+    def _fold_event(
+        self, work: _BatchWork, event: InputEvent, message: RawMessage, *, parked: bool = False
+    ) -> bool:
+        """Decide one event; returns False when it waits (parked) for an entity to arrive."""
+        controller_before = (
+            controller_of_subject(self.state, event)
+            if isinstance(event, OWNERSHIP_EVENTS)
+            else None
+        )
+        match decide(self.state, event):
+            case Accepted(event=accepted, touched=series, before=before):
+                self.events_folded += 1
+                work.batch.archived.append(_archived(accepted, message))
+                for s in series:
+                    work.touched[s].append(accepted)
+                work.entities_moved |= self._entities_moved_by(accepted)
+                if isinstance(accepted, OWNERSHIP_EVENTS):
+                    self._assess(work.batch, accepted, before, controller_before, work.now)
+            case Duplicate():
+                pass
+            case Rejected(missing_entities=missing) if missing and not parked:
+                # Topics are consumed in parallel: a registration published first may still
+                # be on its way. Wait for it (persisted with the offsets) rather than reject.
+                waiting = ParkedEvent(event, message, work.now, missing)
+                self.parked[event.event_id] = waiting
+                work.batch.parked.append(_parked_row(waiting))
+                return False
+            case Rejected(reason=why):
+                self._dead_letter(work.batch, message, why, event, work.now)
+        return True
+
+    def _retry_parked(self, work: _BatchWork) -> None:
+        """Fold parked events whose entities arrived; dead-letter those that waited too long."""
+        progress = True
+        while progress and self.parked:
+            progress = False
+            for event_id, waiting in sorted(self.parked.items()):
+                ready = all(e in self.state.entities for e in waiting.missing)
+                expired = (work.now - waiting.parked_at).total_seconds() > self.park_seconds
+                if not ready and not expired:
+                    continue
+                del self.parked[event_id]
+                work.batch.unparked.append(event_id)
+                self._fold_event(work, waiting.event, waiting.message, parked=True)
+                progress = True
+
+    def _assess(
+        self,
+        batch: BatchWrite,
+        deal: OwnershipEvent,
+        before: Mapping[Series, Mapping[Basis, Figures]],
+        controller_before: str | None,
+        now: datetime,
+    ) -> None:
+        assessment = assess_deal(
+            self.state,
+            deal,
+            before,
+            controller_before,
+            recorded_at=now,
+            publisher=PUBLISHER,
+            rules=self.screen_rules,
+        )
+        batch.deals.append(
+            DealRow(
+                deal_event_id=assessment.deal_event_id,
+                deal_type=assessment.deal_type,
+                acquirer_id=assessment.acquirer_id,
+                subject_id=assessment.subject_id,
+                control_changed=assessment.control_changed,
+                screens_triggered=list(assessment.screens_triggered),
+                summary=assessment.summary,
+                payload=assessment.model_dump(mode="json"),
+                occurred_at=assessment.occurred_at,
+                recorded_at=now,
+            )
+        )
+        key = assessment.deal_event_id.encode()
+        batch.outbox.append(OutboxMessage(self.topics.deals, key, encode(assessment)))
+        for alert in alerts_for_deal(assessment, recorded_at=now, publisher=PUBLISHER):
+            self._raise(batch, alert)
+        for holding in self._holdings_written_by(deal):
+            batch.stakes.append(holding)
+
+    def _raise(self, batch: BatchWrite, alert: AlertRaised) -> None:
+        batch.alerts.append(
+            AlertRow(
+                alert_id=alert.event_id,
+                kind=alert.kind,
+                market_id=alert.market_id,
+                basis=alert.basis,
+                caused_by=list(alert.caused_by),
+                message=alert.message,
+                payload=alert.model_dump(mode="json"),
+                occurred_at=alert.occurred_at,
+                recorded_at=alert.recorded_at or alert.occurred_at,
+            )
+        )
+        key = (alert.market_id or alert.kind).encode()
+        batch.outbox.append(OutboxMessage(self.topics.alerts, key, encode(alert)))
+
+    def _holdings_written_by(self, deal: OwnershipEvent) -> list[StakeRow]:
+        """The registered holdings a deal wrote, as the stake read model keeps them."""
+        if isinstance(deal, StakeChanged):
+            pairs = [(deal.holder_id, deal.target_id)]
+        elif isinstance(deal, JointVentureFormed):
+            pairs = [(p.entity_id, deal.venture_id) for p in deal.partners]
+        else:
+            return []
+        rows = []
+        for holder, target in pairs:
+            holding = self.state.ownership.latest(holder, target)
+            if holding is not None:
+                rows.append(
+                    StakeRow(
+                        holder,
+                        target,
+                        holding.pct_after,
+                        holding.controlling,
+                        holding.event_id,
+                        holding.occurred_at,
+                        ended=holding.ended,
+                    )
+                )
+        return rows
+
+    def _entities_moved_by(self, event: InputEvent) -> set[str]:
+        ownership = self.state.ownership
+        match event:
+            case EntityRegistered():
+                return {event.entity_id}
+            case StakeChanged():
+                return set(ownership.controlled_below(event.target_id))
+            case MergerCompleted():
+                return set(ownership.controlled_below(event.survivor_id)) | {event.absorbed_id}
+            case JointVentureFormed():
+                return set(ownership.controlled_below(event.venture_id))
+            case _:
+                return set()
+
     async def handle(self, messages: Sequence[RawMessage]) -> BatchWrite:
-        """Fold, commit (retrying while PostgreSQL is away: the processor pauses, never skips)."""
-        batch = self.fold(messages)
-        await _retry_transient(lambda: self.store.commit(batch, broker_epoch=self.broker_epoch))
-        return batch
+        """Fold, commit (retrying while PostgreSQL is away: the processor pauses, never skips).
+
+        Serialised: the agent's batches and the timer that retries parked events take turns.
+        """
+        async with self._handling:
+            batch = self.fold(messages)
+            await _retry_transient(lambda: self.store.commit(batch, broker_epoch=self.broker_epoch))
+            return batch
 
     def _dead_letter(
         self,
@@ -176,7 +356,8 @@ class Folder:
         event: InputEvent | None,
         now: datetime,
     ) -> None:
-        payload = (message.value or b"").decode("utf-8", errors="replace")
+        raw = message.value or (encode(event) if event is not None else b"")
+        payload = raw.decode("utf-8", errors="replace")
         event_id = event.event_id if event is not None else _event_id_of(message.value)
         log.warning(
             "dead letter %s:%s@%s: %s", message.topic, message.partition, message.offset, reason
@@ -198,14 +379,13 @@ class Folder:
         key = f"{message.topic}:{message.partition}".encode()
         batch.outbox.append(OutboxMessage(self.topics.dead_letters, key, encode(letter)))
 
-    def _entity_rows(self, registered: set[str], stake_targets: set[str]) -> list[EntityRow]:
-        affected: set[str] = set(registered)
-        for target in stake_targets:
-            affected.update(self.state.ownership.controlled_below(target))
+    def _entity_rows(self, affected: set[str]) -> list[EntityRow]:
         rows = []
+        ownership = self.state.ownership
         for entity_id in sorted(affected):
             entity = self.state.entities.get(entity_id)
-            chain = self.state.ownership.control_chain(entity_id)
+            chain = ownership.control_chain(entity_id)
+            merged_into = ownership.canonical(entity_id)
             rows.append(
                 EntityRow(
                     entity_id=entity_id,
@@ -216,18 +396,11 @@ class Folder:
                     controller_id=chain[-1],
                     control_chain=chain,
                     registered_by=entity.event_id if entity else None,
+                    merged_into=merged_into if merged_into != entity_id else None,
+                    free_float_pct=ownership.free_float_pct(entity_id),
                 )
             )
         return rows
-
-    def _drop_ended_stakes(self, batch: BatchWrite) -> None:
-        kept = []
-        for row in batch.stakes:
-            if self.state.ownership.stake(row.holder_id, row.target_id) is None:
-                batch.removed_stakes.append((row.holder_id, row.target_id))
-            else:
-                kept.append(row)
-        batch.stakes = kept
 
 
 async def _retry_transient(operation: Callable[[], Awaitable[None]]) -> None:
@@ -287,15 +460,22 @@ def _archived(event: InputEvent, message: RawMessage) -> ArchivedEvent:
     )
 
 
-def _stake_row(stake: StakeChanged) -> StakeRow:
-    return StakeRow(
-        stake.holder_id,
-        stake.target_id,
-        stake.pct_after,
-        stake.controlling,
-        stake.event_id,
-        stake.occurred_at,
+def _parked_row(waiting: ParkedEvent) -> ParkedRow:
+    return ParkedRow(
+        event_id=waiting.event.event_id,
+        payload=waiting.event.model_dump(mode="json"),
+        topic=waiting.message.topic,
+        partition=waiting.message.partition,
+        offset=waiting.message.offset,
+        parked_at=waiting.parked_at,
+        missing=list(waiting.missing),
     )
+
+
+def _registrations_first(messages: Sequence[RawMessage]) -> list[RawMessage]:
+    """Entity registrations of a batch are folded before the rest (a stable sort, so each
+    partition keeps its order): events on other topics that name a new entity then find it."""
+    return sorted(messages, key=lambda m: not m.topic.endswith(ENTITIES.suffix))
 
 
 def _index_row(change: IndexChanged) -> IndexRow:

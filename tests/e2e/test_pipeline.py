@@ -144,7 +144,10 @@ def test_bad_messages_go_to_dead_letters_and_the_processor_keeps_folding(
     assert any("country" in r and "'XX'" in r for r in reasons)
     assert any("pct_after" in r for r in reasons)
     market = f"rare_earths.dead_letter_probe_{marker}.mining"
-    pipeline.wait_for("the valid event after the bad ones", lambda: _series(pipeline, market))
+    pipeline.wait_for(
+        "the valid event after the bad ones",
+        lambda: _series(pipeline, market, basis="country_location"),
+    )
 
 
 def test_processor_killed_and_restarted_neither_loses_nor_double_counts(
@@ -177,7 +180,10 @@ def test_processor_killed_and_restarted_neither_loses_nor_double_counts(
     pipeline.wait_ready()
 
     market = f"rare_earths.{group}.separation"
-    [row] = pipeline.wait_for("the restarted processor to fold", lambda: _series(pipeline, market))
+    [row] = pipeline.wait_for(
+        "the restarted processor to fold",
+        lambda: _series(pipeline, market, basis="country_location"),
+    )
     assert row["figures"]["hhi"] == 6000.0**2 / 1e4 + 3000.0**2 / 1e4 + 1000.0**2 / 1e4
     assert row["figures"]["total_tonnes"] == "1000"
     status = pipeline.get("/v1/status").json()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -30,7 +30,12 @@ async def store(settings: Settings) -> AsyncIterator[ProcessorStore]:
 
 
 def _folder(store: ProcessorStore, epoch: str = EPOCH) -> Folder:
-    return Folder(store, Topics("t.indices", "t.dead"), broker_epoch=epoch, clock=lambda: NOW)
+    return Folder(
+        store,
+        Topics("t.indices", "t.deals", "t.alerts", "t.dead"),
+        broker_epoch=epoch,
+        clock=lambda: NOW,
+    )
 
 
 def _output(event_id: str, country: str, tonnes: int) -> dict[str, Any]:
@@ -68,8 +73,9 @@ async def test_a_batch_commits_archive_index_outbox_and_offsets_together(
         [_message(0, _output("a", "CN", 700)), _message(1, _output("b", "US", 300))]
     )
     assert await _count(store, "event_archive") == 2
-    assert await _count(store, "index_current") == 1
-    assert await _count(store, "outbox") == 1  # one index change: country_location
+    # country_location, and available_to_rest_of_world (equal to it: no control in force)
+    assert await _count(store, "index_current") == 2
+    assert await _count(store, "outbox") == 2
     assert await store.next_offsets(EPOCH) == {("t.capacity", 0): 2}
 
 
@@ -131,3 +137,74 @@ async def test_undecodable_and_conflicting_messages_are_dead_lettered_with_a_rea
     assert reasons[2].startswith("output_reported.stage:")
     assert await _count(store, "dead_letters") == 3
     assert await store.next_offsets(EPOCH) == {("t.capacity", 0): 4}
+
+
+def _entity(entity_id: str, country: str = "CN") -> dict[str, Any]:
+    return {
+        "type": "entity_registered",
+        "event_id": f"entity:{entity_id}",
+        "occurred_at": "2020-01-01T00:00:00+00:00",
+        "source": {"publisher": "test"},
+        "entity_id": entity_id,
+        "name": entity_id.title(),
+        "country": country,
+        "kind": "company",
+    }
+
+
+def _stake_event(holder: str, target: str, pct: int) -> dict[str, Any]:
+    return {
+        "type": "stake_changed",
+        "event_id": f"stake:{holder}:{target}",
+        "occurred_at": "2025-01-01T00:00:00+00:00",
+        "source": {"publisher": "test"},
+        "holder_id": holder,
+        "target_id": target,
+        "pct_after": pct,
+    }
+
+
+def _on(topic: str, offset: int, value: dict[str, Any]) -> RawMessage:
+    return RawMessage(topic, 0, offset, None, None, orjson.dumps(value))
+
+
+async def test_an_event_naming_an_entity_still_on_its_way_waits_and_survives_a_restart(
+    store: ProcessorStore,
+) -> None:
+    folder = _folder(store)
+    await folder.restore()
+    early = await folder.handle([_on("t.ownership", 0, _stake_event("parent", "child", 60))])
+    assert early.archived == []
+    assert early.dead_letters == []
+    assert set(folder.parked) == {"stake:parent:child"}
+
+    restarted = _folder(store)
+    await restarted.restore()
+    assert set(restarted.parked) == {"stake:parent:child"}
+    late = await restarted.handle(
+        [_on("t.entities", 0, _entity("parent")), _on("t.entities", 1, _entity("child"))]
+    )
+    assert [a.event_id for a in late.archived] == [
+        "entity:parent",
+        "entity:child",
+        "stake:parent:child",
+    ]
+    assert restarted.parked == {}
+    assert await _count(store, "parked_events") == 0
+    assert restarted.state.ownership.ultimate_controller("child") == "parent"
+
+
+async def test_an_event_whose_entity_never_arrives_is_dead_lettered_after_the_wait(
+    store: ProcessorStore,
+) -> None:
+    folder = _folder(store)
+    folder.park_seconds = 30.0
+    await folder.restore()
+    await folder.handle([_on("t.ownership", 0, _stake_event("ghost", "nobody", 10))])
+    folder.clock = lambda: NOW + timedelta(seconds=29)
+    assert (await folder.handle([])).dead_letters == []
+    folder.clock = lambda: NOW + timedelta(seconds=31)
+    expired = await folder.handle([])
+    assert [d.event_id for d in expired.dead_letters] == ["stake:ghost:nobody"]
+    assert expired.dead_letters[0].reason.startswith("holder_id: unknown entity 'ghost'")
+    assert folder.parked == {}

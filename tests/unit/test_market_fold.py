@@ -7,13 +7,22 @@ import random
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from monazite_core.concentration import merger_delta_hhi
-from monazite_core.events import Basis, Figures, IndexChanged, InputEvent
+from monazite_core.events import (
+    BASES,
+    Basis,
+    ElementSymbol,
+    EntityRegistered,
+    Figures,
+    IndexChanged,
+    InputEvent,
+)
 from monazite_core.market import (
     Accepted,
     Duplicate,
@@ -26,13 +35,23 @@ from monazite_core.market import (
     index_changes,
 )
 from tests.unit.factories import (
+    DY_TB_SEPARATION_2024,
     MINING_2024,
     PROPERTY,
     SEPARATION_2024,
     at,
     entity,
+    export_control,
+    lifting,
+    merger,
     output,
+    quota,
+    registered,
     stake,
+    suspension,
+    tariff,
+    transfer,
+    venture,
 )
 
 RECORDED = datetime(2025, 6, 1, tzinfo=UTC)
@@ -73,7 +92,7 @@ def publish(
 
 
 def test_same_event_twice_is_a_duplicate() -> None:
-    state = MarketState()
+    state = fold([entity("lynas", "AU")])
     event = output(100, entity_id="lynas")
 
     assert isinstance(decide(state, event), Accepted)
@@ -83,7 +102,7 @@ def test_same_event_twice_is_a_duplicate() -> None:
 
 
 def test_redelivery_with_another_recorded_at_is_a_duplicate() -> None:
-    state = MarketState()
+    state = fold([entity("lynas", "AU")])
     first = output(100, entity_id="lynas", recorded_at=RECORDED)
     again = first.model_copy(update={"recorded_at": datetime(2025, 7, 1, tzinfo=UTC)})
 
@@ -93,7 +112,7 @@ def test_redelivery_with_another_recorded_at_is_a_duplicate() -> None:
 
 
 def test_same_id_with_different_content_is_rejected_as_conflict() -> None:
-    state = MarketState()
+    state = fold([entity("lynas", "AU")])
     decide(state, output(100, entity_id="lynas", event_id="e1"))
     before = copy.deepcopy(state)
 
@@ -109,7 +128,11 @@ def test_same_id_with_different_content_is_rejected_as_conflict() -> None:
 
 
 def test_stakes_in_one_target_summing_above_100_are_rejected_and_state_unchanged() -> None:
-    state = fold([output(10, entity_id="T"), stake("A", "T", 60), stake("B", "T", 30)])
+    state = fold(
+        registered(
+            [entity("C"), output(10, entity_id="T"), stake("A", "T", 60), stake("B", "T", 30)]
+        )
+    )
     before = copy.deepcopy(state)
 
     decision = decide(state, stake("C", "T", 11))
@@ -122,20 +145,20 @@ def test_stakes_in_one_target_summing_above_100_are_rejected_and_state_unchanged
 
 
 def test_stakes_summing_to_exactly_100_are_accepted() -> None:
-    state = fold([stake("A", "T", 60), stake("B", "T", 30)])
+    state = fold(registered([entity("C"), stake("A", "T", 60), stake("B", "T", 30)]))
 
     assert isinstance(decide(state, stake("C", "T", 10)), Accepted)
 
 
 def test_holder_raising_its_own_stake_is_not_counted_twice() -> None:
-    state = fold([stake("A", "T", 60, day=1), stake("B", "T", 30)])
+    state = fold(registered([stake("A", "T", 60, day=1), stake("B", "T", 30)]))
 
     assert isinstance(decide(state, stake("A", "T", 70, day=2)), Accepted)
     assert state.ownership.disclosed_total_pct("T") == 100
 
 
 def test_stake_superseded_on_arrival_is_accepted_and_changes_nothing() -> None:
-    state = fold([stake("A", "T", 10, day=5), stake("B", "T", 90)])
+    state = fold(registered([stake("A", "T", 10, day=5), stake("B", "T", 90)]))
     before_owner = state.ownership.stake("A", "T")
 
     decision = decide(state, stake("A", "T", 60, day=1))
@@ -150,8 +173,8 @@ def test_older_stake_arriving_after_a_sale_does_not_revive_the_holding() -> None
     sell = stake("A", "B", 0, day=2)
     outputs = [output(10, entity_id="A"), output(10, entity_id="B")]
 
-    in_order = fold([*outputs, buy, sell])
-    sale_first = fold([*outputs, sell, buy])
+    in_order = fold(registered([*outputs, buy, sell]))
+    sale_first = fold(registered([*outputs, sell, buy]))
 
     assert sale_first.ownership.stake("A", "B") is None
     assert all_figures(sale_first) == all_figures(in_order)
@@ -167,9 +190,9 @@ def test_later_output_report_replaces_earlier_regardless_of_arrival(arrival: str
     late = output(250, entity_id="lynas", day=30)
     events = [early, late] if arrival == "in_order" else [late, early]
 
-    state = fold(events)
+    state = fold(registered(events, "AU"))
 
-    assert [o.event_id for o in state.outputs_in(MINING_2024)] == [late.event_id]
+    assert [o.event_id for o in state.supplies_in(MINING_2024)] == [late.event_id]
     assert figures(state, MINING_2024)["company_control"].total_tonnes == Decimal(250)
 
 
@@ -178,11 +201,14 @@ def test_output_reported_for_other_period_or_measure_is_another_series() -> None
     y2023 = MINING_2024._replace(period=2023)
 
     state = fold(
-        [
-            output(100, entity_id="lynas"),
-            output(300, entity_id="lynas", series=capacity),
-            output(90, entity_id="lynas", series=y2023),
-        ]
+        registered(
+            [
+                output(100, entity_id="lynas"),
+                output(300, entity_id="lynas", series=capacity),
+                output(90, entity_id="lynas", series=y2023),
+            ],
+            "AU",
+        )
     )
 
     assert set(state.series()) == {MINING_2024, capacity, y2023}
@@ -203,98 +229,218 @@ def test_later_registration_replaces_earlier_regardless_of_arrival() -> None:
 
 ENTITIES = ("e0", "e1", "e2", "e3", "e4")
 COUNTRIES = ("CN", "US", "AU", "MM")
+FACILITIES = ("f0", "f1")
+CONTROLS = ("c0", "c1")
+POOL_SERIES = (MINING_2024, SEPARATION_2024, DY_TB_SEPARATION_2024)
+
+
+class Pool(NamedTuple):
+    """Events that are each valid in every arrival order once `first` is in.
+
+    `first` holds one registration of every entity the others name and one imposition of every
+    export control they suspend or lift (the prerequisites `decide` insists on); they too may
+    arrive in any order among themselves. `rest` never overfills a target, never merges two
+    entities both ways, and carries re-registrations, re-impositions, mergers, facility
+    transfers, joint ventures, suspensions, liftings, export quotas and tariffs.
+    """
+
+    first: list[InputEvent]
+    rest: list[InputEvent]
+
+
+def _fits(
+    pairs: list[tuple[str, str, Decimal]],
+    budget: dict[str, Decimal],
+    largest: dict[tuple[str, str], Decimal],
+) -> bool:
+    """Admit holdings only while every holder's largest disclosed stake in a target fits in 100."""
+    extra: dict[str, Decimal] = {}
+    for holder, target, pct in pairs:
+        grow = max(Decimal(0), pct - largest.get((holder, target), Decimal(0)))
+        extra[target] = extra.get(target, Decimal(0)) + grow
+    if any(budget.get(t, Decimal(0)) + x > 100 for t, x in extra.items()):
+        return False
+    for target, x in extra.items():
+        budget[target] = budget.get(target, Decimal(0)) + x
+    for holder, target, pct in pairs:
+        largest[(holder, target)] = max(largest.get((holder, target), Decimal(0)), pct)
+    return True
 
 
 @st.composite
-def event_pools(draw: st.DrawFn) -> list[InputEvent]:
-    """Events that are each valid in every arrival order (stakes never overfill a target)."""
-    events: list[InputEvent] = []
-    for i in range(draw(st.integers(0, 6))):
-        events.append(
-            entity(
-                draw(st.sampled_from(ENTITIES)),
-                draw(st.sampled_from(COUNTRIES)),
-                day=draw(st.integers(0, 5)),
-                name=f"name {i}",
-                event_id=f"reg{i}",
-            )
-        )
+def event_pools(draw: st.DrawFn) -> Pool:
+    days = st.integers(0, 5)
+    rest: list[InputEvent] = []
     for i in range(draw(st.integers(1, 10))):
         by_entity = draw(st.booleans())
         supplier = draw(st.sampled_from(ENTITIES if by_entity else (*COUNTRIES, "ZZ")))
-        events.append(
+        rest.append(
             output(
                 draw(st.integers(0, 1000)),
                 entity_id=supplier if by_entity else None,
                 country=None if by_entity else supplier,
                 location_country=(draw(st.sampled_from((None, *COUNTRIES))) if by_entity else None),
-                series=draw(st.sampled_from((MINING_2024, SEPARATION_2024))),
-                day=draw(st.integers(0, 5)),
+                facility_id=(
+                    draw(st.sampled_from((None, None, *FACILITIES))) if by_entity else None
+                ),
+                series=draw(st.sampled_from(POOL_SERIES)),
+                day=draw(days),
                 event_id=f"out{i}",
             )
         )
-    stakes = []
     # Few entities in the ownership graph, so that one holder's stake in one target often
     # changes several times (a purchase, a sale to zero, …) and control chains form.
+    budget: dict[str, Decimal] = {}
+    largest: dict[tuple[str, str], Decimal] = {}
     for i in range(draw(st.integers(0, 12))):
         holder, target = draw(st.permutations(ENTITIES[:3]))[:2]
         pct = draw(st.sampled_from((None, 0, 0, 20, 50, 60, 60, 80)))
         controlling = draw(st.sampled_from((None, True, False)))
         if pct is None and controlling is None:
             controlling = True
-        stakes.append(
-            stake(
-                holder,
-                target,
-                pct,
-                controlling=controlling,
-                day=draw(st.integers(0, 5)),
-                event_id=f"stake{i}",
+        s = stake(holder, target, pct, controlling=controlling, day=draw(days), event_id=f"st{i}")
+        if _fits([(holder, target, s.pct_after or Decimal(0))], budget, largest):
+            rest.append(s)
+    for i in range(draw(st.integers(0, 2))):
+        venture_id, *candidates = draw(st.permutations(ENTITIES[:4]))[:3]
+        partners = {p: draw(st.sampled_from((10, 20, 40, 50))) for p in candidates}
+        jv = venture(
+            venture_id,
+            partners,
+            controlling_partner_id=draw(st.sampled_from((None, *partners))),
+            day=draw(days),
+            event_id=f"jv{i}",
+        )
+        if _fits([(p, venture_id, Decimal(pct)) for p, pct in partners.items()], budget, largest):
+            rest.append(jv)
+    for i in range(draw(st.integers(0, 2))):
+        # The survivor is always the entity listed first, so no two mergers undo each other.
+        survivor, absorbed = sorted(draw(st.permutations(ENTITIES[:4]))[:2])
+        rest.append(merger(survivor, absorbed, day=draw(days), event_id=f"merger{i}"))
+    for i in range(draw(st.integers(0, 3))):
+        rest.append(
+            transfer(
+                draw(st.sampled_from(FACILITIES)),
+                draw(st.sampled_from(ENTITIES)),
+                from_entity_id=draw(st.sampled_from((None, *ENTITIES))),
+                day=draw(days),
+                event_id=f"transfer{i}",
             )
         )
-    # Keep, per target, only stakes whose holders' largest disclosed stakes fit in 100 %.
-    budget: dict[str, Decimal] = {}
-    largest: dict[tuple[str, str], Decimal] = {}
-    for s in stakes:
-        key = (s.holder_id, s.target_id)
-        disclosed = s.pct_after or Decimal(0)
-        extra = max(Decimal(0), disclosed - largest.get(key, Decimal(0)))
-        if budget.get(s.target_id, Decimal(0)) + extra > 100:
-            continue
-        budget[s.target_id] = budget.get(s.target_id, Decimal(0)) + extra
-        largest[key] = max(largest.get(key, Decimal(0)), disclosed)
-        events.append(s)
-    return events
+
+    def control(control_id: str, event_id: str) -> InputEvent:
+        start = draw(st.integers(0, 6))
+        coverages: tuple[tuple[tuple[ElementSymbol, ...], tuple[str, ...]], ...] = (
+            (("Dy", "Tb"), ()),
+            (("Dy",), ()),
+            ((), ("total_reo",)),
+            (("Nd", "Pr"), ("dy_tb",)),
+        )
+        elements, groups = draw(st.sampled_from(coverages))
+        return export_control(
+            control_id,
+            draw(st.sampled_from(COUNTRIES[:2])),
+            stages=draw(st.sampled_from((("separation",), ("mining",), ("mining", "separation")))),
+            restriction=draw(st.sampled_from(("licence", "ban"))),
+            severity=draw(st.sampled_from((None, "0.3"))),
+            effective_from=start,
+            effective_until=draw(st.sampled_from((None, start, start + 2))),
+            day=draw(days),
+            event_id=event_id,
+            elements=elements,
+            element_groups=groups,
+        )
+
+    controls = draw(st.lists(st.sampled_from(CONTROLS), max_size=2, unique=True))
+    first: list[InputEvent] = [control(c, f"impose:{c}") for c in controls]
+    for i in range(draw(st.integers(0, 2)) if controls else 0):
+        rest.append(control(draw(st.sampled_from(controls)), f"reimpose{i}"))
+    for i in range(draw(st.integers(0, 3)) if controls else 0):
+        start = draw(st.integers(0, 6))
+        if draw(st.booleans()):
+            until = draw(st.sampled_from((None, start, start + 1)))
+            rest.append(
+                suspension(
+                    draw(st.sampled_from(controls)), start, until, day=draw(days), event_id=f"s{i}"
+                )
+            )
+        else:
+            rest.append(
+                lifting(draw(st.sampled_from(controls)), start, day=draw(days), event_id=f"l{i}")
+            )
+    for i in range(draw(st.integers(0, 2))):
+        rest.append(
+            quota(
+                draw(st.integers(0, 500)),
+                draw(st.sampled_from(COUNTRIES)),
+                series=draw(st.sampled_from(POOL_SERIES)),
+                quota_kind="export",
+                day=draw(days),
+                event_id=f"quota{i}",
+            )
+        )
+    if draw(st.booleans()):
+        rest.append(tariff(day=draw(days), event_id="tariff"))
+    named = dict.fromkeys(
+        e for event in rest for e in registered([event]) if isinstance(e, EntityRegistered)
+    )
+    referenced = sorted({e.entity_id for e in named})
+    for entity_id in referenced:
+        first.append(
+            entity(
+                entity_id,
+                draw(st.sampled_from(COUNTRIES)),
+                day=draw(days),
+                event_id=f"reg:{entity_id}",
+            )
+        )
+    for i in range(draw(st.integers(0, 4)) if referenced else 0):
+        rest.append(
+            entity(
+                draw(st.sampled_from(referenced)),
+                draw(st.sampled_from(COUNTRIES)),
+                day=draw(days),
+                name=f"name {i}",
+                event_id=f"rereg{i}",
+            )
+        )
+    return Pool(first, rest)
+
+
+def arrivals(pool: Pool, rnd: random.Random) -> list[list[InputEvent]]:
+    """Arrival orders: chronological, reversed and shuffled (prerequisites always first)."""
+
+    def chronological(events: list[InputEvent]) -> list[InputEvent]:
+        return sorted(events, key=lambda e: e.ordering_key())
+
+    first, rest = chronological(pool.first), chronological(pool.rest)
+    orders = [first + rest, first[::-1] + rest[::-1]]
+    for _ in range(2):
+        orders.append(rnd.sample(first, len(first)) + rnd.sample(rest, len(rest)))
+    return orders
 
 
 @PROPERTY
 @given(event_pools(), st.randoms(use_true_random=False))
-def test_final_figures_do_not_depend_on_arrival_order(
-    events: list[InputEvent], rnd: random.Random
-) -> None:
-    reference = fold(events)
+def test_final_figures_do_not_depend_on_arrival_order(pool: Pool, rnd: random.Random) -> None:
+    reference = fold([*pool.first, *pool.rest])
     expected = all_figures(reference)
-    chronological = sorted(events, key=lambda e: e.ordering_key())
-    shuffled = [rnd.sample(events, len(events)) for _ in range(2)]
 
-    for arrival in (chronological, chronological[::-1], *shuffled):
+    for arrival in arrivals(pool, rnd):
         state = fold(arrival)
         assert all_figures(state) == expected
         for e in ENTITIES:
             assert state.ownership.ultimate_controller(
                 e
             ) == reference.ownership.ultimate_controller(e)
+            assert state.ownership.equity_owners(e) == reference.ownership.equity_owners(e)
 
 
 @PROPERTY
 @given(event_pools(), st.randoms(use_true_random=False))
-def test_published_index_changes_end_at_the_current_figures(
-    events: list[InputEvent], rnd: random.Random
-) -> None:
+def test_published_index_changes_end_at_the_current_figures(pool: Pool, rnd: random.Random) -> None:
     """Every series whose figures an event changes is among the series it touches."""
-    arrival = sorted(events, key=lambda e: e.ordering_key(), reverse=rnd.random() < 0.5)
-    if rnd.random() < 0.5:
-        rnd.shuffle(arrival)
+    arrival = rnd.choice(arrivals(pool, rnd))
     state = MarketState()
     current: dict[IndexKey, Figures] = {}
 
@@ -314,6 +460,7 @@ def test_company_control_attributes_subsidiary_output_to_ultimate_controller() -
             entity("parent", name="Parent Group"),
             entity("sub"),
             entity("subsub"),
+            entity("rival"),
             stake("parent", "sub", 51),
             stake("sub", "subsub", controlling=True),
             output(60, entity_id="subsub"),
@@ -333,19 +480,23 @@ def test_company_control_attributes_subsidiary_output_to_ultimate_controller() -
 
 
 def test_minority_stake_does_not_merge_output() -> None:
-    state = fold([stake("A", "B", 49), output(50, entity_id="A"), output(50, entity_id="B")])
+    state = fold(
+        registered([stake("A", "B", 49), output(50, entity_id="A"), output(50, entity_id="B")])
+    )
 
     assert figures(state, MINING_2024)["company_control"].hhi == 5000.0
 
 
 def test_stake_change_touches_series_of_target_and_everything_below() -> None:
     state = fold(
-        [
-            stake("mid", "leaf", 60),
-            output(10, entity_id="leaf", series=SEPARATION_2024),
-            output(10, entity_id="mid"),
-            output(10, entity_id="top", series=MINING_2024._replace(period=2023)),
-        ]
+        registered(
+            [
+                stake("mid", "leaf", 60),
+                output(10, entity_id="leaf", series=SEPARATION_2024),
+                output(10, entity_id="mid"),
+                output(10, entity_id="top", series=MINING_2024._replace(period=2023)),
+            ]
+        )
     )
 
     decision = decide(state, stake("top", "mid", 70))
@@ -356,12 +507,14 @@ def test_stake_change_touches_series_of_target_and_everything_below() -> None:
 
 def test_company_output_beside_national_statistics_leaves_the_rest_unattributed() -> None:
     state = fold(
-        [
-            output(1000, country="CN"),
-            output(200, country="US"),
-            output(600, entity_id="A"),
-            output(300, entity_id="B"),
-        ]
+        registered(
+            [
+                output(1000, country="CN"),
+                output(200, country="US"),
+                output(600, entity_id="A"),
+                output(300, entity_id="B"),
+            ]
+        )
     )
 
     f = figures(state, MINING_2024)["company_control"]
@@ -438,8 +591,15 @@ def test_new_majority_acquisition_raises_control_hhi_by_two_a_b() -> None:
     assert after.top_suppliers[0].supplier_id == BAOGANG
     assert after.top_suppliers[0].tonnes == Decimal(180_000)
     assert after.supplier_count == before.supplier_count - 1
-    [change] = changes  # country_location does not move: every tonne stays where it was mined
-    assert change.basis == "company_control"
+    # The location bases do not move (every tonne stays where it was mined) and neither does
+    # country_control (both groups are Chinese). company_equity moves too: CNRE now owns 60 %
+    # of CREG's 60 000 t (36 000 t), CREG's own float keeps 24 000 t.
+    by_basis = {c.basis: c for c in changes}
+    assert set(by_basis) == {"company_control", "company_equity"}
+    equity = by_basis["company_equity"].figures
+    assert {s.supplier_id: s.tonnes for s in equity.top_suppliers}[CNRE] == 120_000 + 36_000
+    assert {s.supplier_id: s.tonnes for s in equity.top_suppliers}[CREG] == 24_000
+    change = by_basis["company_control"]
     assert change.caused_by == ("cnre-creg",)
     assert change.causation_id == "cnre-creg"
     assert change.previous == before
@@ -452,9 +612,9 @@ def test_index_changes_report_first_figures_with_no_previous() -> None:
     state = MarketState()
     current: dict[IndexKey, Figures] = {}
 
-    changes = publish(state, [output(10, entity_id=LYNAS)], current)
+    changes = publish(state, [entity(LYNAS, "AU"), output(10, entity_id=LYNAS)], current)
 
-    assert {c.basis for c in changes} == {"company_control", "country_location"}
+    assert {c.basis for c in changes} == set(BASES)
     assert all(c.previous is None for c in changes)
 
 
@@ -508,20 +668,34 @@ def test_country_location_falls_back_to_facility_location_then_home_country() ->
     assert [s.supplier_id for s in separation.top_suppliers] == ["AU"]
 
 
-def test_country_location_leaves_output_of_unregistered_entities_unattributed() -> None:
-    state = fold([output(40, entity_id="unknown"), entity(MP, "US"), output(60, entity_id=MP)])
+def test_output_of_an_unregistered_entity_is_rejected_naming_the_field() -> None:
+    state = fold([entity(MP, "US"), output(60, entity_id=MP)])
+    before = copy.deepcopy(state)
 
+    decision = decide(state, output(40, entity_id="unknown"))
+
+    assert isinstance(decision, Rejected)
+    assert decision.reason.startswith("entity_id: unknown entity 'unknown'")
+    assert state == before
     f = figures(state, MINING_2024)["country_location"]
-
-    assert f.unattributed_tonnes == Decimal(40)
-    assert f.total_tonnes == Decimal(100)
-    assert f.hhi == 3600.0
+    assert f.total_tonnes == Decimal(60)
+    assert f.unattributed_tonnes == 0
 
 
-def test_registering_an_entity_moves_its_output_to_its_home_country() -> None:
-    state = fold([output(40, entity_id="x")])
+def test_output_of_an_entity_registered_later_is_accepted_once_re_driven() -> None:
+    state = MarketState()
+    event = output(40, entity_id="x")
 
-    decision = decide(state, entity("x", "VN"))
+    assert isinstance(decide(state, event), Rejected)
+    fold([entity("x", "VN"), event], state)
+
+    assert figures(state, MINING_2024)["country_location"].top_suppliers[0].supplier_id == "VN"
+
+
+def test_re_registering_an_entity_moves_its_output_to_its_new_home_country() -> None:
+    state = fold([entity("x", "AU", day=0), output(40, entity_id="x")])
+
+    decision = decide(state, entity("x", "VN", day=1))
 
     assert isinstance(decision, Accepted)
     assert decision.touched == frozenset({MINING_2024})
@@ -530,7 +704,10 @@ def test_registering_an_entity_moves_its_output_to_its_home_country() -> None:
     assert f.unattributed_tonnes == 0
 
 
-def test_statistics_alone_give_no_company_control_basis() -> None:
+def test_statistics_alone_give_no_company_basis() -> None:
     state = fold([output(100, country="CN")])
 
-    assert set(figures(state, MINING_2024)) == {"country_location"}
+    # With no export control in force, supply available to the rest of the world is all of it.
+    assert set(figures(state, MINING_2024)) == {"country_location", "available_to_rest_of_world"}
+    f = figures(state, MINING_2024)
+    assert f["available_to_rest_of_world"] == f["country_location"]

@@ -53,6 +53,35 @@ class EntityRow:
     controller_id: str
     control_chain: list[str]
     registered_by: str | None
+    merged_into: str | None
+    free_float_pct: Any
+
+
+@dataclass(frozen=True)
+class DealRow:
+    deal_event_id: str
+    deal_type: str
+    acquirer_id: str | None
+    subject_id: str | None
+    control_changed: bool
+    screens_triggered: list[str]
+    summary: str
+    payload: dict[str, Any]
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    alert_id: str
+    kind: str
+    market_id: str | None
+    basis: str | None
+    caused_by: list[str]
+    message: str
+    payload: dict[str, Any]
+    occurred_at: datetime
+    recorded_at: datetime
 
 
 @dataclass(frozen=True)
@@ -63,6 +92,7 @@ class StakeRow:
     controlling: bool | None
     event_id: str
     occurred_at: datetime
+    ended: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +104,17 @@ class DeadLetterRow:
     event_id: str | None
     payload: str
     dead_lettered_at: datetime
+
+
+@dataclass(frozen=True)
+class ParkedRow:
+    event_id: str
+    payload: dict[str, Any]
+    topic: str
+    partition: int
+    offset: int
+    parked_at: datetime
+    missing: list[str]
 
 
 @dataclass(frozen=True)
@@ -91,9 +132,12 @@ class BatchWrite:
     indices: list[IndexRow] = field(default_factory=list)
     entities: list[EntityRow] = field(default_factory=list)
     stakes: list[StakeRow] = field(default_factory=list)
-    removed_stakes: list[tuple[str, str]] = field(default_factory=list)
     dead_letters: list[DeadLetterRow] = field(default_factory=list)
+    deals: list[DealRow] = field(default_factory=list)
+    alerts: list[AlertRow] = field(default_factory=list)
     outbox: list[OutboxMessage] = field(default_factory=list)
+    parked: list[ParkedRow] = field(default_factory=list)
+    unparked: list[str] = field(default_factory=list)
     next_offsets: dict[TopicPartitionKey, int] = field(default_factory=dict)
 
 
@@ -127,6 +171,13 @@ class ProcessorStore:
     async def commit(self, batch: BatchWrite, *, broker_epoch: str) -> None:
         async with self._pool.acquire() as connection, connection.transaction():
             await _write_batch(connection, batch, consumer=self._consumer, epoch=broker_epoch)
+
+    async def parked_events(self) -> list[ParkedRow]:
+        rows = await self._pool.fetch(
+            'SELECT event_id, payload, topic, partition, "offset", parked_at, missing'
+            " FROM parked_events ORDER BY parked_at, event_id"
+        )
+        return [ParkedRow(**dict(r)) for r in rows]
 
     async def pending_outbox(self, limit: int = 5000) -> list[tuple[int, OutboxMessage]]:
         rows = await self._pool.fetch(
@@ -231,11 +282,13 @@ async def _write_batch(
     if batch.entities:
         await connection.executemany(
             "INSERT INTO entity_current (entity_id, name, country, kind, aliases, controller_id,"
-            " control_chain, registered_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " control_chain, registered_by, merged_into, free_float_pct)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             " ON CONFLICT (entity_id) DO UPDATE SET name = EXCLUDED.name,"
             " country = EXCLUDED.country, kind = EXCLUDED.kind, aliases = EXCLUDED.aliases,"
             " controller_id = EXCLUDED.controller_id, control_chain = EXCLUDED.control_chain,"
-            " registered_by = EXCLUDED.registered_by",
+            " registered_by = EXCLUDED.registered_by, merged_into = EXCLUDED.merged_into,"
+            " free_float_pct = EXCLUDED.free_float_pct",
             [
                 (
                     e.entity_id,
@@ -246,16 +299,18 @@ async def _write_batch(
                     e.controller_id,
                     e.control_chain,
                     e.registered_by,
+                    e.merged_into,
+                    e.free_float_pct,
                 )
                 for e in batch.entities
             ],
         )
-    if batch.removed_stakes:
+    ended = [(s.holder_id, s.target_id) for s in batch.stakes if s.ended]
+    if ended:
         await connection.executemany(
-            "DELETE FROM stake_current WHERE holder_id = $1 AND target_id = $2",
-            batch.removed_stakes,
+            "DELETE FROM stake_current WHERE holder_id = $1 AND target_id = $2", ended
         )
-    if batch.stakes:
+    if any(not s.ended for s in batch.stakes):
         await connection.executemany(
             "INSERT INTO stake_current (holder_id, target_id, pct_after, controlling, event_id,"
             " occurred_at) VALUES ($1, $2, $3, $4, $5, $6)"
@@ -265,6 +320,7 @@ async def _write_batch(
             [
                 (s.holder_id, s.target_id, s.pct_after, s.controlling, s.event_id, s.occurred_at)
                 for s in batch.stakes
+                if not s.ended
             ],
         )
     if batch.dead_letters:
@@ -283,6 +339,62 @@ async def _write_batch(
                 )
                 for d in batch.dead_letters
             ],
+        )
+    if batch.deals:
+        await connection.executemany(
+            "INSERT INTO deal_assessments (deal_event_id, deal_type, acquirer_id, subject_id,"
+            " control_changed, screens_triggered, summary, payload, occurred_at, recorded_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            " ON CONFLICT (deal_event_id) DO NOTHING",
+            [
+                (
+                    d.deal_event_id,
+                    d.deal_type,
+                    d.acquirer_id,
+                    d.subject_id,
+                    d.control_changed,
+                    d.screens_triggered,
+                    d.summary,
+                    d.payload,
+                    d.occurred_at,
+                    d.recorded_at,
+                )
+                for d in batch.deals
+            ],
+        )
+    if batch.alerts:
+        await connection.executemany(
+            "INSERT INTO alerts (alert_id, kind, market_id, basis, caused_by, message, payload,"
+            " occurred_at, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            " ON CONFLICT (alert_id) DO NOTHING",
+            [
+                (
+                    a.alert_id,
+                    a.kind,
+                    a.market_id,
+                    a.basis,
+                    a.caused_by,
+                    a.message,
+                    a.payload,
+                    a.occurred_at,
+                    a.recorded_at,
+                )
+                for a in batch.alerts
+            ],
+        )
+    if batch.parked:
+        await connection.executemany(
+            'INSERT INTO parked_events (event_id, payload, topic, partition, "offset",'
+            " parked_at, missing) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (event_id) DO NOTHING",
+            [
+                (p.event_id, p.payload, p.topic, p.partition, p.offset, p.parked_at, p.missing)
+                for p in batch.parked
+            ],
+        )
+    if batch.unparked:
+        await connection.execute(
+            "DELETE FROM parked_events WHERE event_id = ANY($1::text[])", batch.unparked
         )
     if batch.outbox:
         await connection.copy_records_to_table(

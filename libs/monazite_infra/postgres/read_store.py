@@ -81,7 +81,8 @@ class ReadStore:
         async with self._pool.acquire() as connection:
             row = await connection.fetchrow(
                 "SELECT entity_id, name, country, kind, aliases, controller_id, control_chain,"
-                " registered_by FROM entity_current WHERE entity_id = $1",
+                " registered_by, merged_into, free_float_pct FROM entity_current"
+                " WHERE entity_id = $1",
                 entity_id,
             )
             if row is None:
@@ -125,3 +126,49 @@ class ReadStore:
     async def dead_letter_count(self) -> int:
         count: int = await self._pool.fetchval("SELECT count(*) FROM dead_letters")
         return count
+
+    async def deal(self, deal_event_id: str) -> dict[str, Any] | None:
+        payload: dict[str, Any] | None = await self._pool.fetchval(
+            "SELECT payload FROM deal_assessments WHERE deal_event_id = $1", deal_event_id
+        )
+        return payload
+
+    async def deals(
+        self, *, entity_id: str | None, triggered_only: bool, limit: int
+    ) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT deal_event_id, deal_type, acquirer_id, subject_id, control_changed,"
+            " screens_triggered, summary, occurred_at, recorded_at FROM deal_assessments"
+            " WHERE ($1::text IS NULL OR acquirer_id = $1 OR subject_id = $1)"
+            " AND (NOT $2 OR cardinality(screens_triggered) > 0)"
+            " ORDER BY occurred_at DESC, deal_event_id LIMIT $3",
+            entity_id,
+            triggered_only,
+            limit,
+        )
+        return [dict(r) for r in rows]
+
+    async def alerts(
+        self, *, kind: str | None, market_id: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT payload FROM alerts WHERE ($1::text IS NULL OR kind = $1)"
+            " AND ($2::text IS NULL OR market_id = $2) ORDER BY seq DESC LIMIT $3",
+            kind,
+            market_id,
+            limit,
+        )
+        return [r["payload"] for r in rows]
+
+    async def policies(
+        self, *, types: list[str], jurisdiction: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT payload FROM event_archive WHERE type = ANY($1::text[])"
+            " AND ($2::text IS NULL OR payload->>'jurisdiction' = $2)"
+            " ORDER BY occurred_at DESC, event_id LIMIT $3",
+            types,
+            jurisdiction,
+            limit,
+        )
+        return [r["payload"] for r in rows]
