@@ -1,7 +1,9 @@
 """Alerts: an index crossing a threshold, a deal failing a screen, a policy cutting supply.
 
 Crossings are detected between the previous and the new figure of one index; the first figures
-of a new index raise none (nothing was crossed). Thresholds come from `AlertRules`.
+of a new index raise none (nothing was crossed). A deal raises an alert for each screen it
+triggers in a market where it raised concentration (a market already above the EU benchmark
+does not alert again for a deal that leaves it as it was). Thresholds come from `AlertRules`.
 """
 
 from __future__ import annotations
@@ -96,6 +98,8 @@ def alerts_for_deal(
 ) -> list[AlertRaised]:
     raised = []
     for market in assessment.markets:
+        if market.delta_hhi <= 0:
+            continue  # a screen that held before the deal and still holds is not the deal's doing
         for screen in market.screens:
             if not screen.triggered:
                 continue

@@ -15,8 +15,10 @@ import click
 import httpx
 import orjson
 
+from monazite_infra import redrive as redriving
 from monazite_infra.devstack import free_port
 from monazite_infra.logs import configure_logging
+from monazite_infra.postgres.pool import create_pool
 from monazite_infra.publisher import EventPublisher
 from monazite_infra.settings import ConfigurationError, Settings, read_stack_file
 from monazite_infra.stack import DataLayer, start_data_layer
@@ -106,6 +108,32 @@ def publish(path: Path) -> None:
 
 
 @cli.command()
+@click.option("--id", "ids", type=int, multiple=True, help="Only this dead letter (repeatable).")
+@click.option("--reason-contains", help="Only dead letters whose reason contains this text.")
+def redrive(ids: tuple[int, ...], reason_contains: str | None) -> None:
+    """Send pending dead letters again to the topic they came from (after fixing the cause)."""
+    settings = _resolved_settings()
+    sent = asyncio.run(_redrive(settings, list(ids) or None, reason_contains))
+    for letter in sent:
+        click.echo(
+            f"re-drove dead letter {letter.dead_letter_id} ({letter.event_id}) to {letter.topic}"
+        )
+    click.echo(f"{len(sent)} dead letters re-driven")
+
+
+async def _redrive(
+    settings: Settings, ids: list[int] | None, reason_contains: str | None
+) -> list[redriving.Redriven]:
+    pool = await create_pool(settings.require_database_url(), min_size=1, max_size=2)
+    try:
+        return await redriving.redrive(
+            pool, settings.require_bootstrap(), ids=ids, reason_contains=reason_contains
+        )
+    finally:
+        await pool.close()
+
+
+@cli.command()
 def status() -> None:
     """Where the running local stack is, and whether it is ready."""
     recorded = read_stack_file(Settings().stack_file)
@@ -123,6 +151,7 @@ def _resolved_settings() -> Settings:
     settings = Settings().resolved()
     try:
         settings.require_bootstrap()
+        settings.require_database_url()
     except ConfigurationError as error:
         raise click.ClickException(str(error)) from error
     return settings

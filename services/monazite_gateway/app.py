@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from monazite_gateway.problems import install_problem_handlers
-from monazite_gateway.routes import deals, entities, health, indices, status
+from monazite_gateway.routes import dead_letters, deals, entities, health, indices, status
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.postgres.read_store import ReadStore
 from monazite_infra.settings import Settings
@@ -55,5 +55,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(indices.router)
     app.include_router(entities.router)
     app.include_router(deals.router)
+    app.include_router(dead_letters.router)
     app.include_router(status.router)
     return app

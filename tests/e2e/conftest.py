@@ -26,7 +26,10 @@ def pipeline(
     settings: Settings, tmp_path_factory: pytest.TempPathFactory, repo_root: Path
 ) -> Iterator[Pipeline]:
     """Processor and gateway as child processes, with the reference dataset published and folded."""
-    running = start_pipeline(settings, tmp_path_factory.mktemp("pipeline-logs"))
+    # A short wait for late entity registrations keeps the dead-letter tests quick.
+    running = start_pipeline(
+        settings, tmp_path_factory.mktemp("pipeline-logs"), MONAZITE_PARK_SECONDS="4"
+    )
     try:
         running.wait_ready()
         published = run_cli(settings, "publish", str(repo_root / "data/reference/events.jsonl"))

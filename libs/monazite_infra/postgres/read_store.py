@@ -172,3 +172,18 @@ class ReadStore:
             limit,
         )
         return [r["payload"] for r in rows]
+
+    async def dead_letters(
+        self, *, topic: str | None, include_redriven: bool, after_id: int | None, limit: int
+    ) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            'SELECT id, reason, topic, partition, "offset", event_id, payload,'
+            " dead_lettered_at, redriven_at FROM dead_letters"
+            " WHERE ($1::text IS NULL OR topic = $1) AND ($2 OR redriven_at IS NULL)"
+            " AND ($3::bigint IS NULL OR id > $3) ORDER BY id LIMIT $4",
+            topic,
+            include_redriven,
+            after_id,
+            limit,
+        )
+        return [dict(r) for r in rows]
