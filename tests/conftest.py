@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from monazite_infra.settings import Settings
 from monazite_infra.stack import DataLayer, start_data_layer
@@ -36,3 +37,9 @@ def settings(data_layer: DataLayer) -> Settings:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+# CI runs the property tests derandomized: a failure there is reproducible, never a fluke.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")

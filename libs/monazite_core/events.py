@@ -20,6 +20,7 @@ import pydantic
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from monazite_core.countries import CountryCode
+from monazite_core.upcasting import current_version, upcast
 
 Identifier = Annotated[
     str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-/]*$")
@@ -70,6 +71,18 @@ class Event(BaseModel):
     source: Source
     causation_id: Identifier | None = None
     correlation_id: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _known_schema_version(self) -> Event:
+        event_type = getattr(self, "type", None)
+        if isinstance(event_type, str):
+            expected = current_version(event_type)
+            if self.schema_version != expected:
+                raise ValueError(
+                    f"schema_version: {event_type} is read at version {expected}, got"
+                    f" {self.schema_version} (no upcaster lifts it)"
+                )
+        return self
 
     def content_hash(self) -> str:
         """A digest of what the event says, ignoring when Monazite learned it.
@@ -374,13 +387,16 @@ class FundingAwarded(Event):
 
 
 class PriceFloorSet(_Dated):
+    """A guaranteed minimum price. Version 2: the price is always per kilogram (version 1 named
+    its unit; it is upcast on reading)."""
+
     type: Literal["price_floor_set"] = "price_floor_set"
+    schema_version: Annotated[int, Field(ge=1)] = 2
     jurisdiction: CountryCode | None = None
     beneficiary_id: Identifier | None = None
     commodity: Slug = "rare_earths"
     element_group: Slug
-    price: Consideration
-    per_unit: Literal["kg", "t"] = "kg"
+    price_per_kg: Consideration
 
 
 OwnershipEvent = StakeChanged | MergerCompleted | AssetTransferred | JointVentureFormed
@@ -424,8 +440,9 @@ _input_adapter: pydantic.TypeAdapter[InputEvent] = pydantic.TypeAdapter(InputEve
 
 
 def parse_input_event(document: Any) -> InputEvent:
-    """Validate one decoded JSON document as an input event; raises `pydantic.ValidationError`."""
-    return _input_adapter.validate_python(document)
+    """Upcast one decoded JSON document to the current version of its type and validate it;
+    raises `pydantic.ValidationError`."""
+    return _input_adapter.validate_python(upcast(document))
 
 
 def describe_validation_error(error: pydantic.ValidationError) -> str:

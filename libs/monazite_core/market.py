@@ -29,6 +29,7 @@ from typing import Literal, NamedTuple, assert_never
 from monazite_core.concentration import concentration
 from monazite_core.countries import OTHER_COUNTRIES
 from monazite_core.events import (
+    BASES,
     AssetTransferred,
     Basis,
     EntityRegistered,
@@ -108,6 +109,7 @@ class Accepted:
     event: InputEvent
     touched: frozenset[Series]
     before: Mapping[Series, Mapping[Basis, Figures]] = field(default_factory=dict)
+    content_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def decide(state: MarketState, event: InputEvent) -> Decision:
     state.accepted[event.event_id] = digest
     touched = _fold(state, event)
     touched |= _advance_valid_time(state, event.occurred_at)
-    return Accepted(event, frozenset(touched), before)
+    return Accepted(event, frozenset(touched), before, digest)
 
 
 # ---- validation against the state ---------------------------------------------------------
@@ -215,6 +217,7 @@ def _invalid_against_state(state: MarketState, event: InputEvent) -> str | None:
                 event.venture_id,
                 {p.entity_id: p.pct for p in event.partners if p.pct is not None},
                 event,
+                field_name="partners",
             )
         case MergerCompleted():
             if state.ownership.canonical(event.survivor_id) == event.absorbed_id:
@@ -256,7 +259,12 @@ def _referenced_entities(event: InputEvent) -> list[tuple[str, str]]:
 
 
 def _overfilled(
-    state: MarketState, target: str, new: Mapping[str, Decimal], event: InputEvent
+    state: MarketState,
+    target: str,
+    new: Mapping[str, Decimal],
+    event: InputEvent,
+    *,
+    field_name: str = "pct_after",
 ) -> str | None:
     stale = [
         holder
@@ -273,7 +281,7 @@ def _overfilled(
     total = others + sum(new.values(), Decimal(0))
     if total > HUNDRED:
         return (
-            f"pct_after: stakes in {target!r} would sum to {total} % (other holders already"
+            f"{field_name}: stakes in {target!r} would sum to {total} % (other holders already"
             f" hold {others} %); publish the other holders' reductions first or correct the"
             " percentage"
         )
@@ -535,13 +543,14 @@ def index_changes(
     touched_by: Mapping[Series, Iterable[InputEvent]],
     current: dict[IndexKey, Figures],
     *,
-    recorded_at: datetime,
     publisher: str,
+    recorded_at: datetime | None = None,
 ) -> list[IndexChanged]:
     """Recompute every touched series; update `current` and describe each figure that moved.
 
     `touched_by` names, per series, the accepted events that touched it: they become the
-    change's `caused_by` and its valid time is the latest of theirs.
+    change's `caused_by`; its valid time is the latest of their valid times and, unless given,
+    its record time the latest of their record times (so a replay reproduces it exactly).
     """
     changes: list[IndexChanged] = []
     for series in sorted(touched_by):
@@ -549,7 +558,7 @@ def index_changes(
             {e.event_id: e for e in touched_by[series]}.values(), key=lambda e: e.event_id
         )
         fresh = figures(state, series)
-        for basis in sorted(set(fresh) | {k.basis for k in current if k.series == series}):
+        for basis in sorted(set(fresh) | {b for b in BASES if IndexKey(series, b) in current}):
             key = IndexKey(series, basis)
             before = current.get(key)
             after = fresh.get(basis)
@@ -564,7 +573,7 @@ def index_changes(
                 IndexChanged(
                     event_id=f"index_changed:{fingerprint}",
                     occurred_at=max(e.occurred_at for e in causes),
-                    recorded_at=recorded_at,
+                    recorded_at=recorded_at or max(e.recorded_at or e.occurred_at for e in causes),
                     source=Source(publisher=publisher),
                     causation_id=caused_by[-1] if caused_by else None,
                     market_id=series.market_id,

@@ -5,7 +5,8 @@ which events were accepted, never on their arrival order):
 - a holding per (holder, target), from `stake_changed` or a partner of `joint_venture_formed`;
   a zero stake ends a holding and is remembered, so an older stake arriving late stays superseded;
 - a merger per absorbed entity: from then on the absorbed entity *is* the survivor (its output,
-  holdings and facilities count as the survivor's; holdings between the two disappear);
+  holdings and facilities count as the survivor's; holdings between the two disappear, and so do
+  the stakes others held in the absorbed entity: its shares no longer exist);
 - an owner per facility, from `asset_transferred`.
 
 Control rule: a holder controls a target when its stake is above 50 %, or when its latest event
@@ -197,7 +198,9 @@ class OwnershipGraph:
         for key in self._registers:
             holding = self.latest(*key)
             assert holding is not None
-            if holding.ended:
+            if holding.ended or holding.target_id in self._mergers:
+                # An absorbed entity's shares are gone: its holders hold nothing in the survivor
+                # (what they received instead is a fact of its own, if anyone reports it).
                 continue
             holder, target = self.canonical(holding.holder_id), self.canonical(holding.target_id)
             if holder != target:

@@ -34,7 +34,9 @@ class Settings(BaseSettings):
 
     processor_group: str = Field(default="monazite-processor", alias="MONAZITE_PROCESSOR_GROUP")
     processor_batch_max: int = Field(default=2000, ge=1, alias="MONAZITE_BATCH_MAX")
-    processor_batch_within_s: float = Field(default=0.05, gt=0, alias="MONAZITE_BATCH_WITHIN_S")
+    # How long the processor gathers a batch: each batch costs one PostgreSQL transaction, so a
+    # longer window buys throughput with latency.
+    processor_batch_within_s: float = Field(default=0.2, gt=0, alias="MONAZITE_BATCH_WITHIN_S")
     # Short sessions suit the embedded single-node broker (a worker is ready in seconds and a
     # killed one is evicted quickly); deploy/ sets production values.
     broker_session_timeout_s: float = Field(default=6.0, gt=0, alias="MONAZITE_SESSION_TIMEOUT_S")
@@ -42,6 +44,7 @@ class Settings(BaseSettings):
         default=1.0, gt=0, alias="MONAZITE_HEARTBEAT_INTERVAL_S"
     )
 
+    checkpoint_every: int = Field(default=50_000, ge=1, alias="MONAZITE_CHECKPOINT_EVERY")
     park_seconds: float = Field(default=30.0, ge=0, alias="MONAZITE_PARK_SECONDS")
     alert_hhi_levels: str = Field(default="1000,1800,2500", alias="MONAZITE_ALERT_HHI_LEVELS")
     alert_top_country_pct: float = Field(default=65.0, alias="MONAZITE_ALERT_TOP_COUNTRY_PCT")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -112,7 +113,7 @@ def publish(path: Path) -> None:
 @click.option("--reason-contains", help="Only dead letters whose reason contains this text.")
 def redrive(ids: tuple[int, ...], reason_contains: str | None) -> None:
     """Send pending dead letters again to the topic they came from (after fixing the cause)."""
-    settings = _resolved_settings()
+    settings = _resolved_settings(database=True)
     sent = asyncio.run(_redrive(settings, list(ids) or None, reason_contains))
     for letter in sent:
         click.echo(
@@ -134,6 +135,21 @@ async def _redrive(
 
 
 @cli.command()
+@click.option("--apply", is_flag=True, help="Replace the live read models with the replay.")
+@click.option("--force", is_flag=True, help="Apply even while a processor is running.")
+def replay(apply: bool, force: bool) -> None:
+    """Rebuild every read model from the event archive and check it equals the live state."""
+    settings = _resolved_settings(database=True)
+    argv = python_module("monazite_processor.replay")
+    argv += [flag for flag, on in (("--apply", apply), ("--force", force)) if on]
+    env = environment(
+        KAFKA_BOOTSTRAP=settings.require_bootstrap(),
+        DATABASE_URL=settings.require_database_url(),
+    )
+    sys.exit(subprocess.run(argv, env=env, check=False).returncode)
+
+
+@cli.command()
 def status() -> None:
     """Where the running local stack is, and whether it is ready."""
     recorded = read_stack_file(Settings().stack_file)
@@ -147,11 +163,12 @@ def status() -> None:
         raise click.ClickException(f"gateway unreachable: {error}") from error
 
 
-def _resolved_settings() -> Settings:
+def _resolved_settings(*, database: bool = False) -> Settings:
     settings = Settings().resolved()
     try:
         settings.require_bootstrap()
-        settings.require_database_url()
+        if database:
+            settings.require_database_url()
     except ConfigurationError as error:
         raise click.ClickException(str(error)) from error
     return settings

@@ -5,31 +5,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from decimal import Decimal
-from typing import Any
 
-import orjson
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
 from monazite_gateway.problems import install_problem_handlers
+from monazite_gateway.responses import OrjsonResponse
 from monazite_gateway.routes import dead_letters, deals, entities, health, indices, status
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.postgres.read_store import ReadStore
 from monazite_infra.settings import Settings
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError
-
-
-class OrjsonResponse(JSONResponse):
-    """JSON with exact decimals as strings and datetimes in RFC 3339."""
-
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, default=_default)
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -10,12 +10,12 @@ from monazite_infra.postgres.read_store import ReadStore
 from monazite_infra.settings import Settings
 
 
-def get_store(request: Request) -> ReadStore:
+async def get_store(request: Request) -> ReadStore:
     store: ReadStore = request.app.state.store
     return store
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

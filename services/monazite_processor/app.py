@@ -56,6 +56,7 @@ class Runtime:
                 broker_epoch=epoch,
                 alert_rules=settings.alert_rules(),
                 park_seconds=settings.park_seconds,
+                checkpoint_every=settings.checkpoint_every,
                 screen_rules=settings.screen_rules(),
             )
             restored = await folder.restore()

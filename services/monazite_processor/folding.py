@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
+import zlib
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ from monazite_infra.postgres.processor_store import (
     AlertRow,
     ArchivedEvent,
     BatchWrite,
+    Checkpoint,
     DeadLetterRow,
     DealRow,
     EntityRow,
@@ -67,6 +70,8 @@ from monazite_infra.topics import ENTITIES
 log = logging.getLogger("monazite.processor")
 
 PUBLISHER = "monazite-processor"
+#: Bump when the shape of MarketState changes: older checkpoints are then ignored (replayed).
+SNAPSHOT_FORMAT = 1
 _TRANSIENT_DB_ERRORS = (
     OSError,
     asyncpg.PostgresConnectionError,
@@ -108,6 +113,7 @@ class ParkedEvent:
 class _BatchWork:
     batch: BatchWrite
     now: datetime
+    batch_seq: int
     touched: dict[Series, list[InputEvent]] = field(default_factory=lambda: defaultdict(list))
     entities_moved: set[str] = field(default_factory=set)
 
@@ -129,8 +135,12 @@ class Folder:
         alert_rules: AlertRules | None = None,
         screen_rules: ScreenRules | None = None,
         park_seconds: float = 30.0,
+        checkpoint_every: int = 50_000,
     ) -> None:
         self.park_seconds = park_seconds
+        self.checkpoint_every = checkpoint_every
+        self.events_since_checkpoint = 0
+        self.batch_seq = 0
         self.parked: dict[str, ParkedEvent] = {}
         self._handling = asyncio.Lock()
         self.alert_rules = alert_rules or AlertRules()
@@ -144,18 +154,31 @@ class Folder:
         self.next_offsets: dict[tuple[str, int], int] = {}
         self.events_folded = 0
 
-    async def restore(self) -> int:
-        """Rebuild the state from the archive and load the offsets it reflects."""
+    async def restore(self, *, use_checkpoint: bool = True) -> int:
+        """Restore the state: the latest checkpoint, then the archived batches after it.
+
+        Returns how many archived events were folded (those the checkpoint did not cover).
+        """
+        checkpoint = await self.store.latest_checkpoint() if use_checkpoint else None
+        snapshot = _load_snapshot(checkpoint) if checkpoint is not None else None
+        if snapshot is not None:
+            self.state, self.current, self.batch_seq = snapshot
+            self.events_since_checkpoint = 0
+            log.info("restored checkpoint of batch %d", self.batch_seq)
         restored = 0
-        async for chunk in self.store.archived_payloads():
-            for payload in chunk:
-                decision = decide(self.state, parse_input_event(payload))
+        async for chunk in self.store.archived(after_batch=self.batch_seq):
+            for archived in chunk:
+                decision = decide(self.state, parse_input_event(archived.payload))
                 if isinstance(decision, Rejected):  # the archive only holds accepted events
                     raise RuntimeError(f"archive inconsistent: {decision.reason}")
                 restored += 1
-        for series in self.state.series():
-            for basis, value in figures(self.state, series).items():
-                self.current[IndexKey(series, basis)] = value
+        self.events_since_checkpoint += restored
+        self.batch_seq = max(self.batch_seq, await self.store.latest_batch_seq())
+        self.current = {
+            IndexKey(series, basis): value
+            for series in self.state.series()
+            for basis, value in figures(self.state, series).items()
+        }
         self.next_offsets = await self.store.next_offsets(self.broker_epoch)
         for row in await self.store.parked_events():
             event = parse_input_event(row.payload)
@@ -169,7 +192,7 @@ class Folder:
         """Fold one batch into the state and describe everything it must persist."""
         batch = BatchWrite()
         now = self.clock()
-        work = _BatchWork(batch, now)
+        work = _BatchWork(batch, now, self.batch_seq + 1)
         for message in _registrations_first(messages):
             tp = (message.topic, message.partition)
             if message.offset < self.next_offsets.get(tp, 0):
@@ -184,19 +207,34 @@ class Folder:
                 event = event.model_copy(update={"recorded_at": _message_time(message, now)})
             self._fold_event(work, event, message)
         self._retry_parked(work)
-        for change in index_changes(
-            self.state, work.touched, self.current, recorded_at=now, publisher=PUBLISHER
-        ):
+        for change in index_changes(self.state, work.touched, self.current, publisher=PUBLISHER):
             batch.indices.append(_index_row(change))
             batch.outbox.append(
                 OutboxMessage(self.topics.indices, change.market_id.encode(), encode(change))
             )
             for alert in alerts_for_change(
-                change, self.alert_rules, recorded_at=now, publisher=PUBLISHER
+                change, self.alert_rules, recorded_at=change.recorded_at or now, publisher=PUBLISHER
             ):
                 self._raise(batch, alert)
         batch.entities.extend(self._entity_rows(work.entities_moved))
+        if batch.archived:
+            self.batch_seq = work.batch_seq
+            self.events_since_checkpoint += len(batch.archived)
+            if self.events_since_checkpoint >= self.checkpoint_every:
+                batch.checkpoint = self.checkpoint()
         return batch
+
+    def checkpoint(self) -> Checkpoint:
+        """A snapshot of everything the fold holds, as of the latest batch."""
+        self.events_since_checkpoint = 0
+        return Checkpoint(
+            batch_seq=self.batch_seq,
+            events=len(self.state.accepted),
+            format=SNAPSHOT_FORMAT,
+            state=zlib.compress(
+                pickle.dumps((self.state, self.current, self.batch_seq), protocol=5), level=1
+            ),
+        )
 
     def _fold_event(
         self, work: _BatchWork, event: InputEvent, message: RawMessage, *, parked: bool = False
@@ -208,14 +246,14 @@ class Folder:
             else None
         )
         match decide(self.state, event):
-            case Accepted(event=accepted, touched=series, before=before):
+            case Accepted(event=accepted, touched=series, before=before, content_hash=digest):
                 self.events_folded += 1
-                work.batch.archived.append(_archived(accepted, message))
+                work.batch.archived.append(_archived(accepted, message, work.batch_seq, digest))
                 for s in series:
                     work.touched[s].append(accepted)
                 work.entities_moved |= self._entities_moved_by(accepted)
                 if isinstance(accepted, OWNERSHIP_EVENTS):
-                    self._assess(work.batch, accepted, before, controller_before, work.now)
+                    self._assess(work.batch, accepted, before, controller_before)
             case Duplicate():
                 pass
             case Rejected(missing_entities=missing) if missing and not parked:
@@ -250,14 +288,15 @@ class Folder:
         deal: OwnershipEvent,
         before: Mapping[Series, Mapping[Basis, Figures]],
         controller_before: str | None,
-        now: datetime,
     ) -> None:
+        # Derived facts are recorded when their cause was: a replay reproduces them exactly.
+        recorded_at = deal.recorded_at or deal.occurred_at
         assessment = assess_deal(
             self.state,
             deal,
             before,
             controller_before,
-            recorded_at=now,
+            recorded_at=recorded_at,
             publisher=PUBLISHER,
             rules=self.screen_rules,
         )
@@ -272,12 +311,12 @@ class Folder:
                 summary=assessment.summary,
                 payload=assessment.model_dump(mode="json"),
                 occurred_at=assessment.occurred_at,
-                recorded_at=now,
+                recorded_at=recorded_at,
             )
         )
         key = assessment.deal_event_id.encode()
         batch.outbox.append(OutboxMessage(self.topics.deals, key, encode(assessment)))
-        for alert in alerts_for_deal(assessment, recorded_at=now, publisher=PUBLISHER):
+        for alert in alerts_for_deal(assessment, recorded_at=recorded_at, publisher=PUBLISHER):
             self._raise(batch, alert)
         for holding in self._holdings_written_by(deal):
             batch.stakes.append(holding)
@@ -443,7 +482,9 @@ def _message_time(message: RawMessage, fallback: datetime) -> datetime:
     return datetime.fromtimestamp(message.timestamp_ms / 1000, tz=UTC)
 
 
-def _archived(event: InputEvent, message: RawMessage) -> ArchivedEvent:
+def _archived(
+    event: InputEvent, message: RawMessage, batch_seq: int, content_hash: str
+) -> ArchivedEvent:
     payload: dict[str, Any] = event.model_dump(mode="json")
     assert event.recorded_at is not None
     return ArchivedEvent(
@@ -452,12 +493,25 @@ def _archived(event: InputEvent, message: RawMessage) -> ArchivedEvent:
         schema_version=event.schema_version,
         occurred_at=event.occurred_at,
         recorded_at=event.recorded_at,
-        content_hash=event.content_hash(),
+        content_hash=content_hash,
         payload=payload,
         topic=message.topic,
         partition=message.partition,
         offset=message.offset,
+        batch_seq=batch_seq,
     )
+
+
+def _load_snapshot(
+    checkpoint: Checkpoint,
+) -> tuple[MarketState, dict[IndexKey, Figures], int] | None:
+    """The state of a checkpoint, or None when it was written by another snapshot format."""
+    if checkpoint.format != SNAPSHOT_FORMAT:
+        log.warning("checkpoint format %d is not %d: replaying", checkpoint.format, SNAPSHOT_FORMAT)
+        return None
+    # The snapshot was written by this processor into its own database: trusted input.
+    state, current, batch_seq = pickle.loads(zlib.decompress(checkpoint.state))
+    return state, current, batch_seq
 
 
 def _parked_row(waiting: ParkedEvent) -> ParkedRow:

@@ -208,3 +208,28 @@ async def test_an_event_whose_entity_never_arrives_is_dead_lettered_after_the_wa
     assert [d.event_id for d in expired.dead_letters] == ["stake:ghost:nobody"]
     assert expired.dead_letters[0].reason.startswith("holder_id: unknown entity 'ghost'")
     assert folder.parked == {}
+
+
+async def test_a_restart_resumes_from_the_latest_checkpoint_and_folds_only_the_tail(
+    store: ProcessorStore,
+) -> None:
+    live = _folder(store)
+    live.checkpoint_every = 2
+    await live.restore()
+    offsets = iter(range(100))
+    for country, tonnes in [("CN", 700), ("US", 200), ("MM", 100), ("AU", 50), ("IN", 5)]:
+        await live.handle([_message(next(offsets), _output(f"e-{country}", country, tonnes))])
+    checkpoint = await store.latest_checkpoint()
+    assert checkpoint is not None
+    assert checkpoint.batch_seq == 4  # written after every second batch
+    assert await _count(store, "checkpoints") == 2  # the two latest are kept
+
+    restarted = _folder(store)
+    assert await restarted.restore() == 1  # only the fifth event, after the checkpoint
+    assert restarted.current == live.current
+    assert restarted.state.accepted == live.state.accepted
+    assert restarted.batch_seq == live.batch_seq == 5
+
+    from_archive = _folder(store)
+    assert await from_archive.restore(use_checkpoint=False) == 5
+    assert from_archive.current == live.current

@@ -17,7 +17,9 @@ from monazite_core.events import (
     ExportControlImposed,
     ExportControlLifted,
     ExportControlSuspended,
+    Figures,
     FundingAwarded,
+    IndexChanged,
     InputEvent,
     JointVentureFormed,
     MergerCompleted,
@@ -31,12 +33,20 @@ from monazite_core.events import (
     TariffImposed,
     VenturePartner,
 )
-from monazite_core.market import Series
+from monazite_core.market import (
+    Accepted,
+    IndexKey,
+    MarketState,
+    Series,
+    decide,
+    index_changes,
+)
 
 #: Property-test settings: quick, deterministic wall time, and no example database on disk.
 PROPERTY = settings(max_examples=120, deadline=None, database=None)
 
 SOURCE = Source(publisher="unit tests")
+RECORDED = datetime(2025, 6, 1, tzinfo=UTC)
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 MINING_2024 = Series("rare_earths", "total_reo", "mining", 2024, "production")
 SEPARATION_2024 = Series("rare_earths", "total_reo", "separation", 2024, "production")
@@ -165,7 +175,7 @@ def transfer(
 
 def venture(
     venture_id: str,
-    partners: Mapping[str, int | str | Decimal],
+    partners: Mapping[str, int | str | Decimal | None],
     *,
     controlling_partner_id: str | None = None,
     day: int = 0,
@@ -178,7 +188,8 @@ def venture(
         source=SOURCE,
         venture_id=venture_id,
         partners=tuple(
-            VenturePartner(entity_id=partner, pct=Decimal(pct)) for partner, pct in partners.items()
+            VenturePartner(entity_id=partner, pct=None if pct is None else Decimal(pct))
+            for partner, pct in partners.items()
         ),
         controlling_partner_id=controlling_partner_id,
         **kw,
@@ -334,7 +345,7 @@ def price_floor(
         jurisdiction="US",
         beneficiary_id=beneficiary_id,
         element_group=element_group,
-        price=money,
+        price_per_kg=money,
         effective_from=on(effective_from),
     )
 
@@ -369,3 +380,30 @@ def registered(events: Iterable[InputEvent], country: str = "CN") -> list[InputE
     explicit = {e.entity_id for e in events if isinstance(e, EntityRegistered)}
     missing = dict.fromkeys(i for e in events for i in referenced_entities(e) if i not in explicit)
     return [*(entity(i, country) for i in missing), *events]
+
+
+def fold(events: Iterable[InputEvent], state: MarketState | None = None) -> MarketState:
+    """Decide every event in turn, insisting that each is accepted."""
+    state = state if state is not None else MarketState()
+    for event in events:
+        decision = decide(state, event)
+        assert isinstance(decision, Accepted), decision
+    return state
+
+
+def publish(
+    state: MarketState, events: Iterable[InputEvent], current: dict[IndexKey, Figures]
+) -> list[IndexChanged]:
+    """Fold events one by one as the processor does, publishing index changes after each."""
+    changes: list[IndexChanged] = []
+    for event in events:
+        decision = decide(state, event)
+        assert isinstance(decision, Accepted), decision
+        changes += index_changes(
+            state,
+            {s: [event] for s in decision.touched},
+            current,
+            recorded_at=RECORDED,
+            publisher="monazite",
+        )
+    return changes

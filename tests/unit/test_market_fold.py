@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -20,7 +19,6 @@ from monazite_core.events import (
     ElementSymbol,
     EntityRegistered,
     Figures,
-    IndexChanged,
     InputEvent,
 )
 from monazite_core.market import (
@@ -38,13 +36,16 @@ from tests.unit.factories import (
     DY_TB_SEPARATION_2024,
     MINING_2024,
     PROPERTY,
+    RECORDED,
     SEPARATION_2024,
     at,
     entity,
     export_control,
+    fold,
     lifting,
     merger,
     output,
+    publish,
     quota,
     registered,
     stake,
@@ -54,38 +55,11 @@ from tests.unit.factories import (
     venture,
 )
 
-RECORDED = datetime(2025, 6, 1, tzinfo=UTC)
 ROUNDING = 1e-4
-
-
-def fold(events: Iterable[InputEvent], state: MarketState | None = None) -> MarketState:
-    state = state if state is not None else MarketState()
-    for event in events:
-        decision = decide(state, event)
-        assert isinstance(decision, Accepted), decision
-    return state
 
 
 def all_figures(state: MarketState) -> dict[Series, dict[Basis, Figures]]:
     return {s: figures(state, s) for s in state.series()}
-
-
-def publish(
-    state: MarketState, events: Sequence[InputEvent], current: dict[IndexKey, Figures]
-) -> list[IndexChanged]:
-    """Fold events one by one as the processor does, publishing index changes after each."""
-    changes: list[IndexChanged] = []
-    for event in events:
-        decision = decide(state, event)
-        assert isinstance(decision, Accepted), decision
-        changes += index_changes(
-            state,
-            {s: [event] for s in decision.touched},
-            current,
-            recorded_at=RECORDED,
-            publisher="monazite",
-        )
-    return changes
 
 
 # --- idempotence and conflicts --------------------------------------------------------------
@@ -407,14 +381,18 @@ def event_pools(draw: st.DrawFn) -> Pool:
     return Pool(first, rest)
 
 
+def chronological(pool: Pool) -> list[InputEvent]:
+    """Prerequisites first, then the rest in the order of their valid time."""
+    return sorted(pool.first, key=lambda e: e.ordering_key()) + sorted(
+        pool.rest, key=lambda e: e.ordering_key()
+    )
+
+
 def arrivals(pool: Pool, rnd: random.Random) -> list[list[InputEvent]]:
-    """Arrival orders: chronological, reversed and shuffled (prerequisites always first)."""
-
-    def chronological(events: list[InputEvent]) -> list[InputEvent]:
-        return sorted(events, key=lambda e: e.ordering_key())
-
-    first, rest = chronological(pool.first), chronological(pool.rest)
-    orders = [first + rest, first[::-1] + rest[::-1]]
+    """Other arrival orders: reversed and shuffled (prerequisites always first)."""
+    in_order = chronological(pool)
+    first, rest = in_order[: len(pool.first)], in_order[len(pool.first) :]
+    orders = [first[::-1] + rest[::-1]]
     for _ in range(2):
         orders.append(rnd.sample(first, len(first)) + rnd.sample(rest, len(rest)))
     return orders
@@ -423,7 +401,7 @@ def arrivals(pool: Pool, rnd: random.Random) -> list[list[InputEvent]]:
 @PROPERTY
 @given(event_pools(), st.randoms(use_true_random=False))
 def test_final_figures_do_not_depend_on_arrival_order(pool: Pool, rnd: random.Random) -> None:
-    reference = fold([*pool.first, *pool.rest])
+    reference = fold(chronological(pool))
     expected = all_figures(reference)
 
     for arrival in arrivals(pool, rnd):
@@ -440,7 +418,7 @@ def test_final_figures_do_not_depend_on_arrival_order(pool: Pool, rnd: random.Ra
 @given(event_pools(), st.randoms(use_true_random=False))
 def test_published_index_changes_end_at_the_current_figures(pool: Pool, rnd: random.Random) -> None:
     """Every series whose figures an event changes is among the series it touches."""
-    arrival = rnd.choice(arrivals(pool, rnd))
+    arrival = rnd.choice([chronological(pool), *arrivals(pool, rnd)])
     state = MarketState()
     current: dict[IndexKey, Figures] = {}
 
@@ -676,10 +654,21 @@ def test_output_of_an_unregistered_entity_is_rejected_naming_the_field() -> None
 
     assert isinstance(decision, Rejected)
     assert decision.reason.startswith("entity_id: unknown entity 'unknown'")
+    assert decision.missing_entities == ("unknown",)
     assert state == before
     f = figures(state, MINING_2024)["country_location"]
     assert f.total_tonnes == Decimal(60)
     assert f.unattributed_tonnes == 0
+
+
+def test_stake_between_unregistered_entities_names_the_first_and_lists_both() -> None:
+    state = fold([entity("A")])
+
+    decision = decide(state, stake("C", "B", 10))
+
+    assert isinstance(decision, Rejected)
+    assert decision.reason.startswith("holder_id: unknown entity 'C'")
+    assert decision.missing_entities == ("B", "C")
 
 
 def test_output_of_an_entity_registered_later_is_accepted_once_re_driven() -> None:

@@ -19,10 +19,18 @@ async def _init_connection(connection: asyncpg.Connection[Any]) -> None:
 
 
 async def create_pool(
-    database_url: str, *, min_size: int = 1, max_size: int = 10
+    database_url: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    server_settings: dict[str, str] | None = None,
 ) -> asyncpg.Pool[Any]:
     pool = await asyncpg.create_pool(
-        database_url, min_size=min_size, max_size=max_size, init=_init_connection
+        database_url,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        server_settings=server_settings,
     )
     if pool is None:  # pragma: no cover - asyncpg returns None only when not awaited
         raise RuntimeError("could not create the PostgreSQL pool")

@@ -24,6 +24,15 @@ class ArchivedEvent:
     topic: str
     partition: int
     offset: int
+    batch_seq: int
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    batch_seq: int
+    events: int
+    format: int
+    state: bytes
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,7 @@ class BatchWrite:
     outbox: list[OutboxMessage] = field(default_factory=list)
     parked: list[ParkedRow] = field(default_factory=list)
     unparked: list[str] = field(default_factory=list)
+    checkpoint: Checkpoint | None = None
     next_offsets: dict[TopicPartitionKey, int] = field(default_factory=dict)
 
 
@@ -146,18 +156,42 @@ class ProcessorStore:
         self._pool = pool
         self._consumer = consumer
 
-    async def archived_payloads(self, chunk: int = 5000) -> AsyncIterator[list[dict[str, Any]]]:
-        """Every archived event in archive order, in chunks (a cursor keeps memory flat)."""
+    @property
+    def pool(self) -> asyncpg.Pool[Any]:
+        return self._pool
+
+    async def archived(
+        self, *, after_batch: int = 0, chunk: int = 5000
+    ) -> AsyncIterator[list[ArchivedEvent]]:
+        """Archived events of the batches after `after_batch`, in archive order, in chunks (a
+        cursor keeps memory flat)."""
         async with self._pool.acquire() as connection, connection.transaction():
-            cursor = connection.cursor("SELECT payload FROM event_archive ORDER BY seq")
-            rows: list[dict[str, Any]] = []
+            cursor = connection.cursor(
+                "SELECT event_id, type, schema_version, occurred_at, recorded_at, content_hash,"
+                ' payload, topic, partition, "offset", batch_seq FROM event_archive'
+                " WHERE batch_seq > $1 ORDER BY seq",
+                after_batch,
+            )
+            rows: list[ArchivedEvent] = []
             async for record in cursor:
-                rows.append(record["payload"])
+                rows.append(ArchivedEvent(**dict(record)))
                 if len(rows) >= chunk:
                     yield rows
                     rows = []
             if rows:
                 yield rows
+
+    async def latest_batch_seq(self) -> int:
+        latest: int | None = await self._pool.fetchval("SELECT max(batch_seq) FROM event_archive")
+        return latest or 0
+
+    async def latest_checkpoint(self) -> Checkpoint | None:
+        row = await self._pool.fetchrow(
+            "SELECT batch_seq, events, format, state FROM checkpoints WHERE consumer = $1"
+            " ORDER BY id DESC LIMIT 1",
+            self._consumer,
+        )
+        return Checkpoint(**dict(row)) if row else None
 
     async def next_offsets(self, broker_epoch: str) -> dict[TopicPartitionKey, int]:
         rows = await self._pool.fetch(
@@ -214,8 +248,9 @@ async def _write_batch(
     if batch.archived:
         await connection.executemany(
             "INSERT INTO event_archive (event_id, type, schema_version, occurred_at, recorded_at,"
-            ' content_hash, payload, topic, partition, "offset")'
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING",
+            ' content_hash, payload, topic, partition, "offset", batch_seq)'
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            " ON CONFLICT (event_id) DO NOTHING",
             [
                 (
                     a.event_id,
@@ -228,6 +263,7 @@ async def _write_batch(
                     a.topic,
                     a.partition,
                     a.offset,
+                    a.batch_seq,
                 )
                 for a in batch.archived
             ],
@@ -401,6 +437,23 @@ async def _write_batch(
             "outbox",
             records=[(m.topic, m.key, m.value) for m in batch.outbox],
             columns=["topic", "key", "value"],
+        )
+    if batch.checkpoint is not None:
+        c = batch.checkpoint
+        await connection.execute(
+            "INSERT INTO checkpoints (consumer, batch_seq, events, format, state)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            consumer,
+            c.batch_seq,
+            c.events,
+            c.format,
+            c.state,
+        )
+        # Keep the two latest: one to restore from, one in case the newest is unreadable.
+        await connection.execute(
+            "DELETE FROM checkpoints WHERE consumer = $1 AND id < (SELECT min(id) FROM"
+            " (SELECT id FROM checkpoints WHERE consumer = $1 ORDER BY id DESC LIMIT 2) AS kept)",
+            consumer,
         )
     if batch.next_offsets:
         await connection.executemany(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from monazite_gateway.deps import ReadStoreDep
+from monazite_gateway.responses import OrjsonResponse
 
 router = APIRouter(prefix="/v1", tags=["dead letters"])
 
@@ -18,12 +19,14 @@ async def list_dead_letters(
     include_redriven: bool = False,
     after_id: Annotated[int | None, Query(ge=0)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> dict[str, Any]:
+) -> OrjsonResponse:
     letters = await store.dead_letters(
         topic=topic, include_redriven=include_redriven, after_id=after_id, limit=limit
     )
-    return {
-        "dead_letters": letters,
-        "count": len(letters),
-        "next_after_id": letters[-1]["id"] if len(letters) == limit else None,
-    }
+    return OrjsonResponse(
+        {
+            "dead_letters": letters,
+            "count": len(letters),
+            "next_after_id": letters[-1]["id"] if len(letters) == limit else None,
+        }
+    )

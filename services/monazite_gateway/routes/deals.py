@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Path, Query
 
 from monazite_core.events import AlertKind
 from monazite_gateway.deps import ReadStoreDep
 from monazite_gateway.problems import Problem
+from monazite_gateway.responses import OrjsonResponse
 
 router = APIRouter(prefix="/v1", tags=["deals, alerts and policies"])
 
@@ -31,13 +32,13 @@ async def list_deals(
     entity_id: Annotated[str | None, Query(max_length=200)] = None,
     triggered: Annotated[bool, Query(description="only deals that trigger a screen")] = False,
     limit: Limit = 100,
-) -> dict[str, Any]:
+) -> OrjsonResponse:
     deals = await store.deals(entity_id=entity_id, triggered_only=triggered, limit=limit)
-    return {"deals": deals, "count": len(deals)}
+    return OrjsonResponse({"deals": deals, "count": len(deals)})
 
 
 @router.get("/deals/{event_id:path}", summary="The assessment of one ownership-changing event")
-async def get_deal(store: ReadStoreDep, event_id: IdentifierPath) -> dict[str, Any]:
+async def get_deal(store: ReadStoreDep, event_id: IdentifierPath) -> OrjsonResponse:
     assessment = await store.deal(event_id)
     if assessment is None:
         raise Problem(
@@ -47,7 +48,7 @@ async def get_deal(store: ReadStoreDep, event_id: IdentifierPath) -> dict[str, A
             " processed yet)",
             field="event_id",
         )
-    return assessment
+    return OrjsonResponse(assessment)
 
 
 @router.get("/alerts", summary="Alerts, newest first")
@@ -56,9 +57,9 @@ async def list_alerts(
     kind: AlertKind | None = None,
     market_id: Annotated[str | None, Query(max_length=200)] = None,
     limit: Limit = 100,
-) -> dict[str, Any]:
+) -> OrjsonResponse:
     alerts = await store.alerts(kind=kind, market_id=market_id, limit=limit)
-    return {"alerts": alerts, "count": len(alerts)}
+    return OrjsonResponse({"alerts": alerts, "count": len(alerts)})
 
 
 @router.get("/policies", summary="Every policy event accepted, newest first")
@@ -67,7 +68,7 @@ async def list_policies(
     type: PolicyType | None = None,
     jurisdiction: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
     limit: Limit = 100,
-) -> dict[str, Any]:
+) -> OrjsonResponse:
     types: list[str] = [type] if type else list(get_args(PolicyType))
     policies = await store.policies(types=types, jurisdiction=jurisdiction, limit=limit)
-    return {"policies": policies, "count": len(policies)}
+    return OrjsonResponse({"policies": policies, "count": len(policies)})

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 
 from monazite_gateway.deps import ReadStoreDep
 from monazite_gateway.problems import Problem
+from monazite_gateway.responses import OrjsonResponse
 
 router = APIRouter(prefix="/v1", tags=["entities"])
 
@@ -18,8 +19,8 @@ router = APIRouter(prefix="/v1", tags=["entities"])
 async def get_entity(
     store: ReadStoreDep,
     entity_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-/]*$", max_length=200)],
-) -> dict[str, Any]:
+) -> OrjsonResponse:
     entity = await store.entity(entity_id)
     if entity is None:
         raise Problem(404, "Not found", f"no entity {entity_id!r}", field="entity_id")
-    return entity
+    return OrjsonResponse(entity)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from monazite_core.events import Basis, Measure, Stage
 from monazite_gateway.deps import ReadStoreDep
 from monazite_gateway.problems import Problem
+from monazite_gateway.responses import OrjsonResponse
 from monazite_infra.postgres.read_store import IndexFilter
 
 router = APIRouter(prefix="/v1", tags=["indices"])
@@ -23,9 +24,9 @@ MarketIdPath = Annotated[
 @router.get(
     "/markets", summary="Every market with an index, and the years, measures and bases it has"
 )
-async def list_markets(store: ReadStoreDep) -> dict[str, Any]:
+async def list_markets(store: ReadStoreDep) -> OrjsonResponse:
     markets = await store.markets()
-    return {"markets": markets, "count": len(markets)}
+    return OrjsonResponse({"markets": markets, "count": len(markets)})
 
 
 @router.get("/indices", summary="All current index values, filterable")
@@ -37,7 +38,7 @@ async def list_indices(
     basis: Basis | None = None,
     period: PeriodQuery = None,
     measure: Measure | None = None,
-) -> dict[str, Any]:
+) -> OrjsonResponse:
     rows = await store.indices(
         IndexFilter(
             commodity=commodity,
@@ -48,7 +49,7 @@ async def list_indices(
             measure=measure,
         )
     )
-    return {"indices": rows, "count": len(rows)}
+    return OrjsonResponse({"indices": rows, "count": len(rows)})
 
 
 @router.get("/indices/{market_id}", summary="Current figures of one market on every basis")
@@ -58,24 +59,26 @@ async def get_market_indices(
     basis: Basis | None = None,
     period: PeriodQuery = None,
     measure: Measure | None = None,
-) -> dict[str, Any]:
+) -> OrjsonResponse:
     rows = await store.indices(
         IndexFilter(market_id=market_id, basis=basis, period=period, measure=measure)
     )
     if not rows and not await store.market_exists(market_id):
         raise Problem(404, "Not found", f"no market {market_id!r}", field="market_id")
     head = rows[0] if rows else {}
-    return {
-        "market_id": market_id,
-        "commodity": head.get("commodity"),
-        "element_group": head.get("element_group"),
-        "stage": head.get("stage"),
-        "series": [
-            {
-                k: v
-                for k, v in r.items()
-                if k not in ("market_id", "commodity", "element_group", "stage")
-            }
-            for r in rows
-        ],
-    }
+    return OrjsonResponse(
+        {
+            "market_id": market_id,
+            "commodity": head.get("commodity"),
+            "element_group": head.get("element_group"),
+            "stage": head.get("stage"),
+            "series": [
+                {
+                    k: v
+                    for k, v in r.items()
+                    if k not in ("market_id", "commodity", "element_group", "stage")
+                }
+                for r in rows
+            ],
+        }
+    )

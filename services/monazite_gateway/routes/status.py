@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from fastapi import APIRouter
 
 from monazite_gateway.deps import ReadStoreDep
+from monazite_gateway.responses import OrjsonResponse
 
 router = APIRouter(prefix="/v1", tags=["health"])
 
@@ -16,7 +16,7 @@ HEARTBEAT_STALE_AFTER = timedelta(seconds=10)
 
 
 @router.get("/status", summary="Processor workers, archived events and dead letters")
-async def status(store: ReadStoreDep) -> dict[str, Any]:
+async def status(store: ReadStoreDep) -> OrjsonResponse:
     now = datetime.now(UTC)
     workers = [
         {
@@ -28,9 +28,11 @@ async def status(store: ReadStoreDep) -> dict[str, Any]:
         }
         for w in await store.service_status("processor")
     ]
-    return {
-        "processor_ready": any(w["ready"] and w["alive"] for w in workers),
-        "processor_workers": workers,
-        "events_archived": await store.archive_count(),
-        "dead_letters": await store.dead_letter_count(),
-    }
+    return OrjsonResponse(
+        {
+            "processor_ready": any(w["ready"] and w["alive"] for w in workers),
+            "processor_workers": workers,
+            "events_archived": await store.archive_count(),
+            "dead_letters": await store.dead_letter_count(),
+        }
+    )
