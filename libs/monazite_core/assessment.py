@@ -101,7 +101,7 @@ def assess_deal(
     )
     markets: list[MarketAssessment] = []
     for series in sorted(before):
-        after = figures(state, series)
+        after = figures(state, series, ownership_only=True)
         for basis in OWNERSHIP_BASES:
             pre, post = before[series].get(basis), after.get(basis)
             if pre is None and post is None:

@@ -39,7 +39,7 @@ def concentration(
     total = sum(positive.values(), Decimal(0)) + unattributed
     ranked = sorted(positive.items(), key=lambda item: (-item[1], item[0]))
     if total == 0:
-        return Figures.model_construct(
+        return Figures(
             hhi=0.0,
             cr1=0.0,
             cr3=0.0,
@@ -50,12 +50,10 @@ def concentration(
             unattributed_tonnes=unattributed,
             top_suppliers=(),
         )
-    # Every value below is computed here with its final type, so the models are built without
-    # re-validating them: this runs for every basis of every touched market in every batch.
     shares = [(supplier, q, q * _HUNDRED / total) for supplier, q in ranked]
     hhi = sum((share * share for _, _, share in shares), Decimal(0))
     label = names or {}
-    return Figures.model_construct(
+    return Figures(
         hhi=_round(hhi),
         cr1=_round(_top_sum(shares, 1)),
         cr3=_round(_top_sum(shares, 3)),
@@ -65,7 +63,7 @@ def concentration(
         total_tonnes=total,
         unattributed_tonnes=unattributed,
         top_suppliers=tuple(
-            SupplierShare.model_construct(
+            SupplierShare(
                 supplier_id=supplier,
                 name=label.get(supplier, supplier),
                 tonnes=q,

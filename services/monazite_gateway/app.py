@@ -10,7 +10,15 @@ from fastapi import FastAPI
 
 from monazite_gateway.problems import install_problem_handlers
 from monazite_gateway.responses import OrjsonResponse
-from monazite_gateway.routes import dead_letters, deals, entities, health, indices, status
+from monazite_gateway.routes import (
+    dead_letters,
+    deals,
+    entities,
+    health,
+    history,
+    indices,
+    status,
+)
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.postgres.read_store import ReadStore
 from monazite_infra.settings import Settings
@@ -36,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     install_problem_handlers(app)
     app.include_router(health.router)
+    app.include_router(history.router)
     app.include_router(indices.router)
     app.include_router(entities.router)
     app.include_router(deals.router)

@@ -37,6 +37,7 @@ from monazite_core.events import (
     MergerCompleted,
     StakeChanged,
     describe_validation_error,
+    figures_document,
     parse_input_event,
 )
 from monazite_core.market import (
@@ -543,8 +544,8 @@ def _index_row(change: IndexChanged) -> IndexRow:
         commodity=change.commodity,
         element_group=change.element_group,
         stage=change.stage,
-        figures=change.figures.model_dump(mode="json"),
-        previous=change.previous.model_dump(mode="json") if change.previous else None,
+        figures=figures_document(change.figures),
+        previous=figures_document(change.previous) if change.previous else None,
         caused_by=list(change.caused_by),
         occurred_at=change.occurred_at,
         recorded_at=change.recorded_at,

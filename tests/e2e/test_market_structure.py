@@ -190,6 +190,24 @@ def test_a_deal_that_fails_a_screen_raises_an_alert_linked_to_it(
     alerts = pipeline.wait_for("the screen alert", screen_alerts)
     assert {a["basis"] for a in alerts} >= {"company_control"}
 
+    history = pipeline.get(
+        f"/v1/indices/{market}/history", basis="company_control", period=2024
+    ).json()["history"]
+    assert [round(h["figures"]["hhi"]) for h in history] == [3400, 5200]
+    assert history[-1]["caused_by"] == [deal_id]
+    explained = pipeline.get(
+        f"/v1/indices/{market}/explain",
+        basis="company_control",
+        period=2024,
+        **{"from": "2025-02-01T00:00:00Z", "to": "2025-12-31T00:00:00Z"},
+    ).json()
+    assert explained["hhi_from"] == 3400
+    assert explained["hhi_to"] == 5200
+    [step] = explained["steps"]
+    assert step["delta_hhi"] == 1800
+    assert step["events"][0]["event_id"] == deal_id
+    assert step["events"][0]["type"] == "stake_changed"
+
 
 def test_an_export_control_cuts_rest_of_world_supply_and_says_so(
     pipeline: Pipeline, settings: Settings, tmp_path: Path

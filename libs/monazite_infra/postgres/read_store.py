@@ -187,3 +187,36 @@ class ReadStore:
             limit,
         )
         return [dict(r) for r in rows]
+
+    async def index_history(
+        self,
+        market_id: str,
+        *,
+        basis: str | None,
+        period: int | None,
+        measure: str | None,
+        after_seq: int | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT seq, change_id, basis, period, measure, figures, previous, caused_by,"
+            " occurred_at, recorded_at FROM index_changes WHERE market_id = $1"
+            " AND ($2::text IS NULL OR basis = $2) AND ($3::int IS NULL OR period = $3)"
+            " AND ($4::text IS NULL OR measure = $4) AND ($5::bigint IS NULL OR seq > $5)"
+            " ORDER BY seq LIMIT $6",
+            market_id,
+            basis,
+            period,
+            measure,
+            after_seq,
+            limit,
+        )
+        return [dict(r) for r in rows]
+
+    async def events_by_id(self, event_ids: list[str]) -> dict[str, dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT event_id, type, occurred_at, payload FROM event_archive"
+            " WHERE event_id = ANY($1::text[])",
+            event_ids,
+        )
+        return {r["event_id"]: dict(r) for r in rows}

@@ -1,0 +1,77 @@
+"""Deterministic event streams for fault and scale tests: several markets, control chains."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from monazite_core.events import (
+    EntityRegistered,
+    InputEvent,
+    OutputReported,
+    Source,
+    StakeChanged,
+)
+
+SOURCE = Source(publisher="monazite-fault-tests")
+COUNTRIES = ("CN", "US", "AU", "MY", "MM", "VN", "CA", "DE", "JP", "BR")
+STAGES = ("mining", "separation", "metals", "magnets")
+
+
+def event_stream(
+    *, events: int, entities: int = 60, seed: int = 7, tag: str = "fault"
+) -> list[InputEvent]:
+    """Registrations first, then outputs across markets and stakes that build control chains
+    (ids carry `tag` so several streams can share one database)."""
+    rng = random.Random(seed)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    names = [f"{tag}_co_{i:03d}" for i in range(entities)]
+    stream: list[InputEvent] = [
+        EntityRegistered(
+            event_id=f"{tag}:entity:{name}",
+            occurred_at=start,
+            source=SOURCE,
+            entity_id=name,
+            name=name.replace("_", " ").title(),
+            country=rng.choice(COUNTRIES),
+            kind="company",
+        )
+        for name in names
+    ]
+    held: dict[str, Decimal] = {}
+    for i in range(events - len(stream)):
+        when = start + timedelta(hours=i)
+        if rng.random() < 0.12:
+            # Groups hold companies further down the list: chains several levels deep, as real
+            # ownership is, without the dense cross-holding cycles of a random graph.
+            holder, target = sorted(rng.sample(names, 2))
+            pct = Decimal(rng.choice((10, 20, 35, 51, 60, 75)))
+            if held.get(target, Decimal(0)) + pct > 100:
+                continue
+            held[target] = held.get(target, Decimal(0)) + pct
+            stream.append(
+                StakeChanged(
+                    event_id=f"{tag}:stake:{i}",
+                    occurred_at=when,
+                    source=SOURCE,
+                    holder_id=holder,
+                    target_id=target,
+                    pct_after=pct,
+                )
+            )
+        else:
+            stream.append(
+                OutputReported(
+                    event_id=f"{tag}:output:{i}",
+                    occurred_at=when,
+                    source=SOURCE,
+                    entity_id=rng.choice(names),
+                    commodity="rare_earths",
+                    element_group=f"{tag}_group_{rng.randrange(3)}",
+                    stage=rng.choice(STAGES),
+                    tonnes=Decimal(rng.randrange(1, 5000)),
+                    period=rng.choice((2023, 2024)),
+                )
+            )
+    return stream
