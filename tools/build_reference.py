@@ -1347,10 +1347,12 @@ REFERENCE_POLICIES: tuple[Policy, ...] = (
         "hklaw_ann18",
         "MOFCOM/GAC Announcement No. 18 [2025]: licences needed, from the day of issue, to "
         "export samarium, gadolinium, terbium, dysprosium, lutetium, scandium and yttrium "
-        "(metals, alloys, oxides, compounds) and related magnets",
+        "(metals, alloys, oxides, compounds) and related magnets, among them SmCo and "
+        "Tb/Dy-containing NdFeB magnets (so the NdFeB magnet market is named as covered)",
         "2025-04-04",
         _ALL_STAGES_BUT_MINING,
         elements=("Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y"),
+        element_groups=("ndfeb",),
     ),
     Funding(
         "us_dod",

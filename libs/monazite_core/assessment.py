@@ -25,13 +25,12 @@ from monazite_core.events import (
     JointVentureFormed,
     MarketAssessment,
     MergerCompleted,
+    OwnershipEvent,
     Screen,
     Source,
     StakeChanged,
 )
 from monazite_core.market import MarketState, Series, figures
-
-OwnershipEvent = StakeChanged | MergerCompleted | AssetTransferred | JointVentureFormed
 
 #: Bases an ownership change can move (location-based ones cannot).
 OWNERSHIP_BASES: tuple[Basis, ...] = ("company_control", "company_equity", "country_control")

@@ -465,12 +465,6 @@ def _next_day(day: date) -> date:
 # ---- figures ----------------------------------------------------------------------------
 
 
-#: The bases an ownership change can move (the location-based ones cannot).
-OWNERSHIP_BASES: frozenset[Basis] = frozenset(
-    {"company_control", "company_equity", "country_control"}
-)
-
-
 def figures(
     state: MarketState, series: Series, *, ownership_only: bool = False
 ) -> dict[Basis, Figures]:

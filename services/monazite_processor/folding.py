@@ -35,6 +35,7 @@ from monazite_core.events import (
     InputEvent,
     JointVentureFormed,
     MergerCompleted,
+    OwnershipEvent,
     StakeChanged,
     describe_validation_error,
     figures_document,
@@ -119,7 +120,6 @@ class _BatchWork:
     entities_moved: set[str] = field(default_factory=set)
 
 
-OwnershipEvent = StakeChanged | MergerCompleted | AssetTransferred | JointVentureFormed
 OWNERSHIP_EVENTS = (StakeChanged, MergerCompleted, AssetTransferred, JointVentureFormed)
 
 
