@@ -49,9 +49,13 @@ from monazite_core.events import (
 )
 from monazite_infra.codec import encode
 from monazite_infra.devstack import stop_process
+from monazite_infra.postgres.pool import create_pool
+from monazite_infra.postgres.processor_store import ProcessorStore
 from monazite_infra.publisher import partition_key
 from monazite_infra.settings import Settings
 from monazite_infra.topics import INPUT_TOPICS, input_topic_for
+from monazite_processor.folding import Folder, Topics
+from monazite_processor.replay import replay
 from tests.bench.common import (
     Ratio,
     bench_data_layer,
@@ -63,6 +67,7 @@ from tests.bench.common import (
 from tests.support.services import ServiceProcess, service_env
 
 DEFAULT_EVENTS = 20_000
+CHECKPOINT_EVERY = 5_000
 DEFAULT_MAX_DRAIN_S = 60.0
 TIMEOUT_S = 120.0  # the bare agent, overall
 START_TIMEOUT_S = 60.0
@@ -314,7 +319,9 @@ def run_processor(
     max_drain_s: float = float("inf"),
 ) -> Run:
     """Run the real processor until `target` events are archived, then stop it (SIGTERM)."""
-    env = service_env(settings, MONAZITE_PROCESSOR_GROUP=group)
+    env = service_env(
+        settings, MONAZITE_PROCESSOR_GROUP=group, MONAZITE_CHECKPOINT_EVERY=str(CHECKPOINT_EVERY)
+    )
     service = ServiceProcess("monazite_processor", env, log_dir / "processor.log")
     spawned = time.time()
     service.start()
@@ -359,7 +366,16 @@ def run(
         real = run_processor(
             settings, group, setup + events, log_dir, already=setup, max_drain_s=max_drain_s
         )
+        own = settings.model_copy(update={"processor_group": group})
+        replayed = asyncio.run(replay(own))
+        restore = asyncio.run(_restore_times(own))
     ratio = Ratio("processor throughput / bare Faust agent", real.rate, bare.rate, "events/s")
+    replay_ratio = Ratio(
+        "replay from the archive / live processor",
+        replayed.events_per_second,
+        real.rate,
+        "events/s",
+    )
     say(
         f"processor throughput: {real.rate:,.0f} events/s | "
         f"bare Faust agent (decode only): {bare.rate:,.0f} events/s | ratio {ratio.ratio:.2f}×"
@@ -375,12 +391,47 @@ def run(
             f" {real.done:,} of {events:,} events archived by then"
         )
     say(
+        f"replay from the archive: {replayed.events:,} events at"
+        f" {replayed.events_per_second:,.0f} events/s"
+        f" ({'equal to' if replayed.identical else 'DIFFERENT from'} the live read models)"
+        f" | live processor {real.rate:,.0f} events/s | ratio {replay_ratio.ratio:.1f}×"
+    )
+    say(
+        f"state restore at restart: {restore.from_checkpoint_s:.2f} s from the latest checkpoint"
+        f" (+ {restore.tail_events:,} events after it) vs {restore.from_archive_s:.2f} s"
+        f" replaying all {restore.archive_events:,} archived events"
+    )
+    say(
         before
         + f" | events={events:,} | partitions/input topic={settings.input_partitions}"
         + f" ({len(INPUT_TOPICS)} input topics) | batch={settings.processor_batch_max}"
         + f"/{settings.processor_batch_within_s}s | broker, PostgreSQL and consumer share the cores"
     )
-    return [ratio]
+    return [ratio, replay_ratio]
+
+
+@dataclass(frozen=True)
+class RestoreTimes:
+    from_checkpoint_s: float
+    tail_events: int
+    from_archive_s: float
+    archive_events: int
+
+
+async def _restore_times(settings: Settings) -> RestoreTimes:
+    """How long a restarting processor takes to restore its state, with and without checkpoint."""
+    pool = await create_pool(settings.require_database_url(), min_size=1, max_size=2)
+    try:
+        store = ProcessorStore(pool, consumer=settings.processor_group)
+        topics = Topics("bench.indices", "bench.deals", "bench.alerts", "bench.dead-letters")
+        started = time.perf_counter()
+        tail = await Folder(store, topics, broker_epoch="bench").restore()
+        from_checkpoint = time.perf_counter() - started
+        started = time.perf_counter()
+        everything = await Folder(store, topics, broker_epoch="bench").restore(use_checkpoint=False)
+        return RestoreTimes(from_checkpoint, tail, time.perf_counter() - started, everything)
+    finally:
+        await pool.close()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,12 +11,11 @@ from decimal import Decimal
 import pytest
 
 from monazite_core.assessment import (
-    OwnershipEvent,
     ScreenRules,
     assess_deal,
     controller_of_subject,
 )
-from monazite_core.events import Basis, DealAssessed, InputEvent, MarketAssessment
+from monazite_core.events import Basis, DealAssessed, InputEvent, MarketAssessment, OwnershipEvent
 from monazite_core.market import Accepted, MarketState, decide, figures
 from tests.unit.factories import (
     MINING_2024,
