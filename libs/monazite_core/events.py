@@ -426,8 +426,26 @@ POLICY_EVENT_TYPES: tuple[type[Event], ...] = (
     PriceFloorSet,
 )
 
+
+class EventRetracted(Event):
+    """An accepted event was wrong: from now on it counts for nothing (it stays in the archive,
+    marked). A correction is the retraction plus the corrected fact under a new id, named in
+    `replaced_by`."""
+
+    type: Literal["event_retracted"] = "event_retracted"
+    retracted_event_id: Identifier
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    replaced_by: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _not_itself(self) -> EventRetracted:
+        if self.retracted_event_id == self.event_id:
+            raise ValueError("retracted_event_id: an event cannot retract itself")
+        return self
+
+
 InputEvent: TypeAlias = Annotated[
-    EntityRegistered | OutputReported | OwnershipEvent | PolicyEvent,
+    EntityRegistered | OutputReported | OwnershipEvent | PolicyEvent | EventRetracted,
     Field(discriminator="type"),
 ]
 INPUT_EVENT_TYPES: tuple[type[Event], ...] = (
@@ -435,6 +453,7 @@ INPUT_EVENT_TYPES: tuple[type[Event], ...] = (
     OutputReported,
     *OWNERSHIP_EVENT_TYPES,
     *POLICY_EVENT_TYPES,
+    EventRetracted,
 )
 
 _input_adapter: pydantic.TypeAdapter[InputEvent] = pydantic.TypeAdapter(InputEvent)

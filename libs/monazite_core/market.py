@@ -33,6 +33,7 @@ from monazite_core.events import (
     AssetTransferred,
     Basis,
     EntityRegistered,
+    EventRetracted,
     ExportControlImposed,
     ExportControlLifted,
     ExportControlSuspended,
@@ -136,6 +137,9 @@ class MarketState:
     ownership: OwnershipGraph = field(default_factory=OwnershipGraph)
     policies: PolicyBook = field(default_factory=PolicyBook)
     accepted: dict[str, str] = field(default_factory=dict)
+    #: Retracted event id → the retraction. Such events stay accepted (for dedupe) but count
+    #: for nothing; the state is refolded without them (`refold`).
+    retracted: dict[str, EventRetracted] = field(default_factory=dict)
     valid_time: datetime | None = None
     _outputs: dict[_OutputKey, Supply] = field(default_factory=dict)
     _series_outputs: dict[Series, set[_OutputKey]] = field(default_factory=lambda: defaultdict(set))
@@ -195,6 +199,12 @@ def decide(state: MarketState, event: InputEvent) -> Decision:
     reason = _invalid_against_state(state, event)
     if reason is not None:
         return Rejected(event.event_id, reason)
+    if isinstance(event, EventRetracted):
+        # Registers keep only the latest fact per key, so undoing one means folding the
+        # remaining events again: the caller does that with `refold`.
+        state.accepted[event.event_id] = digest
+        state.retracted[event.retracted_event_id] = event
+        return Accepted(event, frozenset(), {}, digest)
     before: dict[Series, Mapping[Basis, Figures]] = {}
     if isinstance(event, StakeChanged | MergerCompleted | AssetTransferred | JointVentureFormed):
         before = {s: figures(state, s, ownership_only=True) for s in _ownership_reach(state, event)}
@@ -209,6 +219,17 @@ def decide(state: MarketState, event: InputEvent) -> Decision:
 
 def _invalid_against_state(state: MarketState, event: InputEvent) -> str | None:
     match event:
+        case EventRetracted():
+            if event.retracted_event_id not in state.accepted:
+                return (
+                    f"retracted_event_id: no accepted event {event.retracted_event_id!r}"
+                    " (publish the retraction after the event it retracts)"
+                )
+            if (earlier := state.retracted.get(event.retracted_event_id)) is not None:
+                return (
+                    f"retracted_event_id: {event.retracted_event_id!r} was already retracted"
+                    f" by {earlier.event_id!r}"
+                )
         case StakeChanged() if event.pct_after is not None:
             return _overfilled(state, event.target_id, {event.holder_id: event.pct_after}, event)
         case JointVentureFormed():
@@ -354,6 +375,8 @@ def _fold(state: MarketState, event: InputEvent) -> set[Series]:
             reach_before = _ownership_reach(state, event)
             changed = _record_ownership(state, event)
             return (reach_before | _ownership_reach(state, event)) if changed else set()
+        case EventRetracted():
+            return set()
         case (
             ExportControlImposed()
             | ExportControlSuspended()
@@ -566,7 +589,11 @@ def index_changes(
             key = IndexKey(series, basis)
             before = current.get(key)
             after = fresh.get(basis)
-            if after is None or after == before:
+            if after is None:
+                if before is None:
+                    continue
+                after = concentration({})  # its every report retracted: nothing left to count
+            if after == before:
                 continue
             current[key] = after
             caused_by = tuple(e.event_id for e in causes)
@@ -597,3 +624,42 @@ def index_changes(
 
 def policy_events(state: MarketState) -> list[PolicyEvent]:
     return sorted(state.policies.events.values(), key=lambda e: e.ordering_key())
+
+
+def refold(events: Iterable[InputEvent]) -> MarketState:
+    """The state that `events` (in archive order) lead to once every retraction among them is
+    applied: retracted events stay accepted, so that a redelivery is still a duplicate, but
+    count for nothing."""
+    ordered = list(events)
+    retractions = {e.retracted_event_id: e for e in ordered if isinstance(e, EventRetracted)}
+    state = MarketState()
+    for event in ordered:
+        if event.event_id in retractions:
+            state.accepted[event.event_id] = event.content_hash()
+            continue
+        decide(state, event)
+    state.retracted.update(
+        {target: r for target, r in retractions.items() if r.event_id in state.accepted}
+    )
+    return state
+
+
+def as_of(
+    events: Iterable[InputEvent], *, valid_at: datetime, known_at: datetime | None = None
+) -> MarketState:
+    """The state valid at `valid_at` as it was known at `known_at` (bitemporal).
+
+    Only facts recorded by `known_at` count (retractions too), and of those only the ones that
+    occurred by `valid_at`; policies are evaluated on `valid_at`.
+    """
+    known = [e for e in events if known_at is None or (e.recorded_at or e.occurred_at) <= known_at]
+    retracted = {e.retracted_event_id for e in known if isinstance(e, EventRetracted)}
+    state = refold(
+        e
+        for e in known
+        if not isinstance(e, EventRetracted)
+        and e.event_id not in retracted
+        and e.occurred_at <= valid_at
+    )
+    state.valid_time = valid_at
+    return state

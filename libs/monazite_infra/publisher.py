@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 from monazite_core.events import (
     AssetTransferred,
     EntityRegistered,
+    EventRetracted,
     ExportControlImposed,
     ExportControlLifted,
     ExportControlSuspended,
@@ -52,6 +53,8 @@ def partition_key(event: InputEvent) -> str:
             return event.recipient_id
         case PriceFloorSet():
             return event.jurisdiction or event.beneficiary_id or event.commodity
+        case EventRetracted():
+            return event.retracted_event_id
         case _:
             assert_never(event)
 

@@ -62,6 +62,13 @@ CAPACITY = TopicSpec(
     ("output_reported",),
     "Production, capacity and quota per supplier, market and year.",
 )
+CORRECTIONS = TopicSpec(
+    "corrections",
+    "input",
+    "retracted_event_id",
+    ("event_retracted",),
+    "Retractions of accepted events (a correction: the retraction plus the new fact).",
+)
 INDICES = TopicSpec(
     "indices",
     "output",
@@ -105,6 +112,7 @@ CATALOGUE: tuple[TopicSpec, ...] = (
     OWNERSHIP,
     CAPACITY,
     POLICIES,
+    CORRECTIONS,
     INDICES,
     DEALS,
     ALERTS,

@@ -30,6 +30,7 @@ from monazite_core.events import (
     Basis,
     DeadLettered,
     EntityRegistered,
+    EventRetracted,
     Figures,
     IndexChanged,
     InputEvent,
@@ -51,6 +52,7 @@ from monazite_core.market import (
     decide,
     figures,
     index_changes,
+    refold,
 )
 from monazite_infra.codec import decode, encode
 from monazite_infra.postgres.processor_store import (
@@ -118,6 +120,7 @@ class _BatchWork:
     batch_seq: int
     touched: dict[Series, list[InputEvent]] = field(default_factory=lambda: defaultdict(list))
     entities_moved: set[str] = field(default_factory=set)
+    retractions: list[InputEvent] = field(default_factory=list)
 
 
 OWNERSHIP_EVENTS = (StakeChanged, MergerCompleted, AssetTransferred, JointVentureFormed)
@@ -144,6 +147,7 @@ class Folder:
         self.batch_seq = 0
         self.parked: dict[str, ParkedEvent] = {}
         self._handling = asyncio.Lock()
+        self._refold_after: _BatchWork | None = None
         self.alert_rules = alert_rules or AlertRules()
         self.screen_rules = screen_rules or ScreenRules()
         self.store = store
@@ -166,13 +170,22 @@ class Folder:
             self.state, self.current, self.batch_seq = snapshot
             self.events_since_checkpoint = 0
             log.info("restored checkpoint of batch %d", self.batch_seq)
-        restored = 0
-        async for chunk in self.store.archived(after_batch=self.batch_seq):
-            for archived in chunk:
-                decision = decide(self.state, parse_input_event(archived.payload))
+        tail = [
+            parse_input_event(archived.payload)
+            async for chunk in self.store.archived(after_batch=self.batch_seq)
+            for archived in chunk
+        ]
+        if snapshot is None:
+            self.state = refold(tail)  # the tail is the whole archive
+        elif any(isinstance(e, EventRetracted) for e in tail):
+            # A retraction undoes an event: only a fold of everything without it is right.
+            self.state = refold(await self._archived_events())
+        else:
+            for event in tail:
+                decision = decide(self.state, event)
                 if isinstance(decision, Rejected):  # the archive only holds accepted events
                     raise RuntimeError(f"archive inconsistent: {decision.reason}")
-                restored += 1
+        restored = len(tail)
         self.events_since_checkpoint += restored
         self.batch_seq = max(self.batch_seq, await self.store.latest_batch_seq())
         self.current = {
@@ -208,7 +221,18 @@ class Folder:
                 event = event.model_copy(update={"recorded_at": _message_time(message, now)})
             self._fold_event(work, event, message)
         self._retry_parked(work)
-        for change in index_changes(self.state, work.touched, self.current, publisher=PUBLISHER):
+        if work.retractions:
+            self._refold_after = work  # finished by `prepare`, which may read the archive
+            return batch
+        self._publish_changes(batch, work.touched, now)
+        batch.entities.extend(self._entity_rows(work.entities_moved))
+        self._close_batch(batch, work)
+        return batch
+
+    def _publish_changes(
+        self, batch: BatchWrite, touched: Mapping[Series, Sequence[InputEvent]], now: datetime
+    ) -> None:
+        for change in index_changes(self.state, touched, self.current, publisher=PUBLISHER):
             batch.indices.append(_index_row(change))
             batch.outbox.append(
                 OutboxMessage(self.topics.indices, change.market_id.encode(), encode(change))
@@ -217,13 +241,13 @@ class Folder:
                 change, self.alert_rules, recorded_at=change.recorded_at or now, publisher=PUBLISHER
             ):
                 self._raise(batch, alert)
-        batch.entities.extend(self._entity_rows(work.entities_moved))
+
+    def _close_batch(self, batch: BatchWrite, work: _BatchWork) -> None:
         if batch.archived:
             self.batch_seq = work.batch_seq
             self.events_since_checkpoint += len(batch.archived)
             if self.events_since_checkpoint >= self.checkpoint_every:
                 batch.checkpoint = self.checkpoint()
-        return batch
 
     def checkpoint(self) -> Checkpoint:
         """A snapshot of everything the fold holds, as of the latest batch."""
@@ -253,6 +277,8 @@ class Folder:
                 for s in series:
                     work.touched[s].append(accepted)
                 work.entities_moved |= self._entities_moved_by(accepted)
+                if isinstance(accepted, EventRetracted):
+                    work.retractions.append(accepted)
                 if isinstance(accepted, OWNERSHIP_EVENTS):
                     self._assess(work.batch, accepted, before, controller_before)
             case Duplicate():
@@ -384,9 +410,37 @@ class Folder:
         Serialised: the agent's batches and the timer that retries parked events take turns.
         """
         async with self._handling:
-            batch = self.fold(messages)
+            batch = await self.prepare(messages)
             await _retry_transient(lambda: self.store.commit(batch, broker_epoch=self.broker_epoch))
             return batch
+
+    async def prepare(self, messages: Sequence[RawMessage]) -> BatchWrite:
+        """Fold a batch; when it retracts events, fold everything again without them."""
+        batch = self.fold(messages)
+        work, self._refold_after = self._refold_after, None
+        if work is not None:
+            await self._refold(batch, work)
+        return batch
+
+    async def _archived_events(self) -> list[InputEvent]:
+        return [
+            parse_input_event(archived.payload)
+            async for chunk in self.store.archived()
+            for archived in chunk
+        ]
+
+    async def _refold(self, batch: BatchWrite, work: _BatchWork) -> None:
+        """Replace the state by a fold of every accepted event less the retracted ones, and
+        publish every figure that moved (caused by the retractions, and by whatever else the
+        batch touched)."""
+        committed = await self._archived_events()
+        this_batch = [parse_input_event(a.payload) for a in batch.archived]
+        self.state = refold([*committed, *this_batch])
+        series = set(self.state.series()) | {key.series for key in self.current}
+        causes = {s: [*work.touched.get(s, []), *work.retractions] for s in series}
+        self._publish_changes(batch, causes, work.now)
+        batch.entities.extend(self._entity_rows(set(self.state.entities)))
+        self._close_batch(batch, work)
 
     def _dead_letter(
         self,

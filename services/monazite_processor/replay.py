@@ -125,7 +125,7 @@ async def _rebuild(source: ProcessorStore, target: ProcessorStore) -> ReplayRepo
             pending.append(archived)
     if pending:
         await _fold_batch(folder, pending, report)
-    final = folder.fold([])
+    final = await folder.prepare([])
     final.checkpoint = folder.checkpoint()
     await target.commit(final, broker_epoch="replay")
     report.seconds = time.perf_counter() - started
@@ -140,7 +140,7 @@ async def _fold_batch(
         RawMessage(a.topic, a.partition, a.offset, None, None, orjson.dumps(a.payload))
         for a in archived
     ]
-    batch = folder.fold(messages)
+    batch = await folder.prepare(messages)
     if len(batch.archived) != len(archived):
         raise RuntimeError(
             f"batch {archived[0].batch_seq}: {len(archived) - len(batch.archived)} archived"

@@ -233,3 +233,37 @@ async def test_a_restart_resumes_from_the_latest_checkpoint_and_folds_only_the_t
     from_archive = _folder(store)
     assert await from_archive.restore(use_checkpoint=False) == 5
     assert from_archive.current == live.current
+
+
+def _retraction(event_id: str, target: str) -> dict[str, Any]:
+    return {
+        "type": "event_retracted",
+        "event_id": event_id,
+        "occurred_at": "2025-03-01T00:00:00+00:00",
+        "source": {"publisher": "test"},
+        "retracted_event_id": target,
+        "reason": "misread",
+    }
+
+
+async def test_a_retraction_recomputes_the_figures_and_keeps_the_event_archived_and_marked(
+    store: ProcessorStore,
+) -> None:
+    folder = _folder(store)
+    await folder.restore()
+    await folder.handle(
+        [_message(0, _output("cn", "CN", 700)), _message(1, _output("us", "US", 300))]
+    )
+    await folder.handle([_message(2, _output("au", "AU", 1000))])
+    retracted = await folder.handle([_on("t.corrections", 0, _retraction("fix-1", "au"))])
+
+    location = [i for i in retracted.indices if i.basis == "country_location"]
+    assert [round(i.figures["hhi"]) for i in location] == [5800]  # back to 70/30
+    assert location[0].caused_by == ["fix-1"]
+    assert await _count(store, "event_archive") == 4  # the retracted event stays archived
+    assert "au" in folder.state.retracted
+
+    restarted = _folder(store)
+    await restarted.restore()
+    assert restarted.current == folder.current
+    assert "au" in restarted.state.retracted

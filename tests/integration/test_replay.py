@@ -102,3 +102,24 @@ async def test_an_archive_holding_version_1_events_replays_through_the_upcaster(
     report = await replay(settings.model_copy(update={"database_url": url}))
 
     assert report.identical, report.differences  # same content hash after upcasting
+
+
+async def test_replay_reproduces_a_retraction_exactly(settings: Settings) -> None:
+    url, folder = await _live_database(settings)
+    retraction = {
+        "type": "event_retracted",
+        "event_id": "test:retract:mp-2024",
+        "occurred_at": "2025-03-01T00:00:00+00:00",
+        "recorded_at": "2025-03-01T00:00:00+00:00",
+        "source": {"publisher": "test"},
+        "retracted_event_id": next(
+            e for e in folder.state.accepted if e.startswith("ref:output:") and ":mp:" in e
+        ),
+        "reason": "restated in the annual report",
+    }
+    await folder.handle([RawMessage("t.corrections", 0, 0, None, None, orjson.dumps(retraction))])
+    await folder.store.pool.close()
+
+    report = await replay(settings.model_copy(update={"database_url": url}))
+
+    assert report.identical, report.differences

@@ -220,3 +220,8 @@ class ReadStore:
             event_ids,
         )
         return {r["event_id"]: dict(r) for r in rows}
+
+    async def archived_payloads(self) -> list[dict[str, Any]]:
+        """Every accepted event, in archive order (for answers as of a past time)."""
+        rows = await self._pool.fetch("SELECT payload FROM event_archive ORDER BY seq")
+        return [r["payload"] for r in rows]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from monazite_core.events import Basis, Measure, Stage
+from monazite_core import market
+from monazite_core.events import Basis, Measure, Stage, figures_document, parse_input_event
 from monazite_gateway.deps import ReadStoreDep
 from monazite_gateway.problems import Problem
 from monazite_gateway.responses import OrjsonResponse
-from monazite_infra.postgres.read_store import IndexFilter
+from monazite_infra.postgres.read_store import IndexFilter, ReadStore
 
 router = APIRouter(prefix="/v1", tags=["indices"])
 
@@ -52,14 +54,27 @@ async def list_indices(
     return OrjsonResponse({"indices": rows, "count": len(rows)})
 
 
-@router.get("/indices/{market_id}", summary="Current figures of one market on every basis")
+@router.get(
+    "/indices/{market_id}",
+    summary="Figures of one market on every basis: current, or valid at `as_of` as known at"
+    " `known_at`",
+)
 async def get_market_indices(
     store: ReadStoreDep,
     market_id: MarketIdPath,
     basis: Basis | None = None,
     period: PeriodQuery = None,
     measure: Measure | None = None,
+    as_of: Annotated[
+        datetime | None, Query(description="valid time (RFC 3339 with offset); default now")
+    ] = None,
+    known_at: Annotated[
+        datetime | None,
+        Query(description="record time: only what the system knew then counts; default now"),
+    ] = None,
 ) -> OrjsonResponse:
+    if as_of is not None or known_at is not None:
+        return await _as_of(store, market_id, basis, period, measure, as_of, known_at)
     rows = await store.indices(
         IndexFilter(market_id=market_id, basis=basis, period=period, measure=measure)
     )
@@ -80,5 +95,51 @@ async def get_market_indices(
                 }
                 for r in rows
             ],
+        }
+    )
+
+
+async def _as_of(
+    store: ReadStore,
+    market_id: str,
+    basis: Basis | None,
+    period: int | None,
+    measure: Measure | None,
+    valid_at: datetime | None,
+    known_at: datetime | None,
+) -> OrjsonResponse:
+    """Bitemporal answer, folded by the same pure core from the archive: only events recorded
+    by `known_at`, and of those only the ones that occurred by `as_of` (retractions applied)."""
+    for name, value in (("as_of", valid_at), ("known_at", known_at)):
+        if value is not None and value.tzinfo is None:
+            raise Problem(422, "Invalid request", f"{name}: give a UTC offset", field=name)
+    now = datetime.now(UTC)
+    events = [parse_input_event(p) for p in await store.archived_payloads()]
+    state = market.as_of(events, valid_at=valid_at or now, known_at=known_at)
+    series = [
+        s
+        for s in state.series()
+        if s.market_id == market_id
+        and (period is None or s.period == period)
+        and (measure is None or s.measure == measure)
+    ]
+    if not series and not await store.market_exists(market_id):
+        raise Problem(404, "Not found", f"no market {market_id!r}", field="market_id")
+    rows = [
+        {"basis": b, "period": s.period, "measure": s.measure, "figures": figures_document(f)}
+        for s in sorted(series, key=lambda s: (-s.period, s.measure))
+        for b, f in market.figures(state, s).items()
+        if basis is None or b == basis
+    ]
+    head = series[0] if series else None
+    return OrjsonResponse(
+        {
+            "market_id": market_id,
+            "commodity": head.commodity if head else None,
+            "element_group": head.element_group if head else None,
+            "stage": head.stage if head else None,
+            "as_of": valid_at or now,
+            "known_at": known_at or now,
+            "series": rows,
         }
     )
