@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     screen_us_share_pct: float = Field(default=30.0, alias="MONAZITE_SCREEN_US_SHARE_PCT")
     screen_eu_country_pct: float = Field(default=65.0, alias="MONAZITE_SCREEN_EU_COUNTRY_PCT")
 
+    max_request_bytes: int = Field(default=1_048_576, ge=1024, alias="MONAZITE_MAX_REQUEST_BYTES")
+    rate_limit_per_minute: float = Field(default=600, gt=0, alias="MONAZITE_RATE_LIMIT_PER_MINUTE")
+
     gateway_host: str = Field(default="127.0.0.1", alias="MONAZITE_GATEWAY_HOST")
     gateway_port: int = Field(default=8400, ge=0, le=65535, alias="MONAZITE_GATEWAY_PORT")
     log_level: str = Field(default="INFO", alias="MONAZITE_LOG_LEVEL")

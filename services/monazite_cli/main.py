@@ -8,9 +8,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import httpx
@@ -19,6 +20,7 @@ import orjson
 from monazite_infra import redrive as redriving
 from monazite_infra.devstack import free_port
 from monazite_infra.logs import configure_logging
+from monazite_infra.postgres.api_keys import ApiKeyStore
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.publisher import EventPublisher
 from monazite_infra.settings import ConfigurationError, Settings, read_stack_file
@@ -27,6 +29,7 @@ from monazite_infra.supervisor import Child, Supervisor, environment, python_mod
 from monazite_producer.jsonl import parse_file
 
 DEFAULT_REFERENCE = Path("data/reference/events.jsonl")
+T = TypeVar("T")
 
 
 @click.group()
@@ -285,3 +288,58 @@ def _print_where_to_look(gateway_url: str, settings: Settings, logs: Path) -> No
         f"  logs      {logs}/\n"
         "Publish more events with `monazite publish FILE`. Ctrl-C stops everything."
     )
+
+
+@cli.group()
+def keys() -> None:
+    """API keys for ingest over HTTP (POST /v1/events needs the write scope)."""
+
+
+@keys.command("create")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    default=("write",),
+    show_default=True,
+    type=click.Choice(["read", "write"]),
+)
+def create_key(name: str, scopes: tuple[str, ...]) -> None:
+    """Create a key; its secret is printed once and stored only as a digest."""
+    key, secret = asyncio.run(_with_keys(lambda store: store.create(name, list(scopes))))
+    click.echo(f"created key {key.key_id} ({key.name}, scopes {','.join(key.scopes)})")
+    click.echo(secret)
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def revoke_key(key_id: str) -> None:
+    """Revoke a key by id: it stops working at once."""
+    if not asyncio.run(_with_keys(lambda store: store.revoke(key_id))):
+        raise click.ClickException(f"no live key {key_id!r}")
+    click.echo(f"revoked key {key_id}")
+
+
+@keys.command("list")
+def list_keys() -> None:
+    """Every key: id, name, scopes, created, revoked."""
+    for key in asyncio.run(_with_keys(lambda store: store.list())):
+        revoked = f" revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
+        click.echo(
+            f"{key.key_id}  {key.name}  {','.join(key.scopes)}"
+            f"  created {key.created_at:%Y-%m-%d %H:%M}{revoked}"
+        )
+
+
+async def _with_keys(action: Callable[[ApiKeyStore], Awaitable[T]]) -> T:
+    settings = Settings().resolved()
+    try:
+        database_url = settings.require_database_url()
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from error
+    pool = await create_pool(database_url, min_size=1, max_size=2)
+    try:
+        return await action(ApiKeyStore(pool))
+    finally:
+        await pool.close()

@@ -17,10 +17,14 @@ from monazite_gateway.routes import (
     health,
     history,
     indices,
+    ingest,
     status,
 )
+from monazite_gateway.routes.ingest import RateLimiter
+from monazite_infra.postgres.api_keys import ApiKeyStore
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.postgres.read_store import ReadStore
+from monazite_infra.publisher import EventPublisher
 from monazite_infra.settings import Settings
 
 
@@ -29,9 +33,15 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(settings.require_database_url(), min_size=1, max_size=10)
         app.state.store = ReadStore(pool)
+        app.state.api_keys = ApiKeyStore(pool)
+        app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+        publisher = EventPublisher(settings)
+        await publisher.__aenter__()
+        app.state.publisher = publisher
         try:
             yield
         finally:
+            await publisher.__aexit__()
             await pool.close()
 
     app = FastAPI(
@@ -50,4 +60,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(deals.router)
     app.include_router(dead_letters.router)
     app.include_router(status.router)
+    app.include_router(ingest.router)
     return app

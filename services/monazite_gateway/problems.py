@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -41,9 +42,12 @@ def problem_response(
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, error: Problem) -> JSONResponse:
-        return problem_response(
+        response = problem_response(
             request, error.status, error.title, error.detail, field=error.field, **error.extra
         )
+        if "retry_after_s" in error.extra:
+            response.headers["Retry-After"] = str(math.ceil(error.extra["retry_after_s"]))
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -225,3 +225,10 @@ class ReadStore:
         """Every accepted event, in archive order (for answers as of a past time)."""
         rows = await self._pool.fetch("SELECT payload FROM event_archive ORDER BY seq")
         return [r["payload"] for r in rows]
+
+    async def archived_hashes(self, event_ids: list[str]) -> dict[str, str]:
+        rows = await self._pool.fetch(
+            "SELECT event_id, content_hash FROM event_archive WHERE event_id = ANY($1::text[])",
+            event_ids,
+        )
+        return {r["event_id"]: r["content_hash"] for r in rows}
