@@ -202,14 +202,19 @@ class Folder:
             )
         return restored
 
-    def fold(self, messages: Sequence[RawMessage]) -> BatchWrite:
-        """Fold one batch into the state and describe everything it must persist."""
+    def fold(self, messages: Sequence[RawMessage], *, from_archive: bool = False) -> BatchWrite:
+        """Fold one batch into the state and describe everything it must persist.
+
+        `from_archive`: the messages are archived events being replayed, each to be folded
+        exactly once, in archive order (an event that waited for its entity was archived after
+        messages with higher offsets, so the redelivery check must not apply).
+        """
         batch = BatchWrite()
         now = self.clock()
         work = _BatchWork(batch, now, self.batch_seq + 1)
-        for message in _registrations_first(messages):
+        for message in messages if from_archive else _registrations_first(messages):
             tp = (message.topic, message.partition)
-            if message.offset < self.next_offsets.get(tp, 0):
+            if not from_archive and message.offset < self.next_offsets.get(tp, 0):
                 continue  # redelivered: already folded and committed
             self.next_offsets[tp] = max(self.next_offsets.get(tp, 0), message.offset + 1)
             batch.next_offsets[tp] = self.next_offsets[tp]
@@ -414,9 +419,11 @@ class Folder:
             await _retry_transient(lambda: self.store.commit(batch, broker_epoch=self.broker_epoch))
             return batch
 
-    async def prepare(self, messages: Sequence[RawMessage]) -> BatchWrite:
+    async def prepare(
+        self, messages: Sequence[RawMessage], *, from_archive: bool = False
+    ) -> BatchWrite:
         """Fold a batch; when it retracts events, fold everything again without them."""
-        batch = self.fold(messages)
+        batch = self.fold(messages, from_archive=from_archive)
         work, self._refold_after = self._refold_after, None
         if work is not None:
             await self._refold(batch, work)

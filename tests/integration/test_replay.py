@@ -123,3 +123,58 @@ async def test_replay_reproduces_a_retraction_exactly(settings: Settings) -> Non
     report = await replay(settings.model_copy(update={"database_url": url}))
 
     assert report.identical, report.differences
+
+
+async def test_replay_folds_an_event_that_waited_for_its_entity_in_archive_order(
+    settings: Settings,
+) -> None:
+    url = await fresh_database(settings.require_database_url())
+    pool = await create_pool(url)
+    folder = Folder(
+        ProcessorStore(pool, consumer="monazite-processor"),
+        Topics("t.indices", "t.deals", "t.alerts", "t.dead"),
+        broker_epoch="live",
+        clock=lambda: datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    await folder.restore()
+
+    def entity(entity_id: str) -> bytes:
+        return orjson.dumps(
+            {
+                "type": "entity_registered",
+                "event_id": f"entity:{entity_id}",
+                "occurred_at": "2020-01-01T00:00:00+00:00",
+                "source": {"publisher": "test"},
+                "entity_id": entity_id,
+                "name": entity_id,
+                "country": "CN",
+                "kind": "company",
+            }
+        )
+
+    def stake(holder: str, target: str, offset: int) -> RawMessage:
+        document = {
+            "type": "stake_changed",
+            "event_id": f"stake:{holder}:{target}",
+            "occurred_at": "2025-01-01T00:00:00+00:00",
+            "source": {"publisher": "test"},
+            "holder_id": holder,
+            "target_id": target,
+            "pct_after": 30,
+        }
+        return RawMessage("t.ownership", 0, offset, None, None, orjson.dumps(document))
+
+    await folder.handle([RawMessage("t.entities", 0, 0, None, None, entity("a"))])
+    await folder.handle([stake("b", "a", 0)])  # waits: b is not registered yet
+    # b arrives with a later stake on the same partition: the waiting stake (offset 0) is
+    # archived after the one at offset 1.
+    await folder.handle(
+        [RawMessage("t.entities", 0, 1, None, None, entity("b")), stake("a", "b", 1)]
+    )
+    assert folder.parked == {}
+    await pool.close()
+
+    report = await replay(settings.model_copy(update={"database_url": url}))
+
+    assert report.identical, report.differences
+    assert report.events == 4
