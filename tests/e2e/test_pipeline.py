@@ -203,3 +203,24 @@ def test_gateway_answers_bad_parameters_with_problem_json_naming_the_field(
     missing = pipeline.get("/v1/entities/no_such_entity")
     assert missing.status_code == 404
     assert missing.json()["field"] == "entity_id"
+
+
+def test_pollers_get_an_etag_and_a_304_while_nothing_changed(pipeline: Pipeline) -> None:
+    path = f"/v1/indices/{MINING}"
+    first = pipeline.get(path)
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "no-cache"
+
+    unchanged = pipeline.http.get(pipeline.gateway_url + path, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged.headers["etag"] == etag
+
+    other = pipeline.http.get(
+        pipeline.gateway_url + path, params={"period": 2023}, headers={"If-None-Match": etag}
+    )
+    assert other.status_code == 200
+    assert other.headers["etag"] != etag
+    missing = pipeline.get("/v1/indices/rare_earths.nothing.mining")
+    assert missing.status_code == 404
+    assert "etag" not in missing.headers
