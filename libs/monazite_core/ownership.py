@@ -183,12 +183,6 @@ class OwnershipGraph:
         transfer = self._facility_owners.get(facility_id)
         return self.canonical(transfer.to_entity_id if transfer else reported_by)
 
-    def merger_of(self, absorbed_id: str) -> MergerCompleted | None:
-        return self._mergers.get(absorbed_id)
-
-    def facility_transfer(self, facility_id: str) -> AssetTransferred | None:
-        return self._facility_owners.get(facility_id)
-
     # ---- the effective graph ---------------------------------------------------------------
 
     def _view(self) -> _View:

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
 
+import asyncpg
 import click
 import httpx
 import orjson
@@ -128,13 +129,12 @@ def redrive(ids: tuple[int, ...], reason_contains: str | None) -> None:
 async def _redrive(
     settings: Settings, ids: list[int] | None, reason_contains: str | None
 ) -> list[redriving.Redriven]:
-    pool = await create_pool(settings.require_database_url(), min_size=1, max_size=2)
-    try:
-        return await redriving.redrive(
+    return await _with_pool(
+        settings,
+        lambda pool: redriving.redrive(
             pool, settings.require_bootstrap(), ids=ids, reason_contains=reason_contains
-        )
-    finally:
-        await pool.close()
+        ),
+    )
 
 
 @cli.command()
@@ -166,10 +166,11 @@ def status() -> None:
         raise click.ClickException(f"gateway unreachable: {error}") from error
 
 
-def _resolved_settings(*, database: bool = False) -> Settings:
+def _resolved_settings(*, database: bool = False, broker: bool = True) -> Settings:
     settings = Settings().resolved()
     try:
-        settings.require_bootstrap()
+        if broker:
+            settings.require_bootstrap()
         if database:
             settings.require_database_url()
     except ConfigurationError as error:
@@ -333,13 +334,13 @@ def list_keys() -> None:
 
 
 async def _with_keys(action: Callable[[ApiKeyStore], Awaitable[T]]) -> T:
-    settings = Settings().resolved()
+    settings = _resolved_settings(database=True, broker=False)
+    return await _with_pool(settings, lambda pool: action(ApiKeyStore(pool)))
+
+
+async def _with_pool(settings: Settings, action: Callable[[asyncpg.Pool[Any]], Awaitable[T]]) -> T:
+    pool = await create_pool(settings.require_database_url(), min_size=1, max_size=2)
     try:
-        database_url = settings.require_database_url()
-    except ConfigurationError as error:
-        raise click.ClickException(str(error)) from error
-    pool = await create_pool(database_url, min_size=1, max_size=2)
-    try:
-        return await action(ApiKeyStore(pool))
+        return await action(pool)
     finally:
         await pool.close()

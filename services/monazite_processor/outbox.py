@@ -14,7 +14,6 @@ class OutboxRelay:
         self._store = store
         self._producer = producer
         self._lock = asyncio.Lock()
-        self.published = 0
 
     async def drain(self) -> int:
         """Publish every pending message; returns how many were published."""
@@ -28,5 +27,4 @@ class OutboxRelay:
                 await asyncio.gather(*futures)
                 await self._store.delete_outbox(pending[-1][0])
                 total += len(pending)
-            self.published += total
             return total

@@ -2,13 +2,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 from monazite_infra.settings import Settings
 from tests.support.services import Pipeline, service_env, start_pipeline
+
+
+def publish_events(settings: Settings, directory: Path, events: list[dict[str, Any]]) -> None:
+    """Write the events as a JSON Lines file in `directory` and publish it with the CLI."""
+    path = directory / f"{uuid.uuid4().hex[:8]}.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
+    result = run_cli(settings, "publish", str(path))
+    assert result.returncode == 0, result.stderr
 
 
 def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

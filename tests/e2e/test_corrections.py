@@ -6,17 +6,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from monazite_infra.settings import Settings
-from tests.e2e.conftest import run_cli
+from tests.e2e.conftest import publish_events
 from tests.support.services import Pipeline
-
-
-def _publish(settings: Settings, path: Path, events: list[dict[str, Any]]) -> None:
-    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
-    result = run_cli(settings, "publish", str(path))
-    assert result.returncode == 0, result.stderr
 
 
 def _statistic(tag: str, country: str, tonnes: int, group: str) -> dict[str, Any]:
@@ -41,9 +33,9 @@ def test_a_retracted_report_stops_counting_and_history_shows_why(
     group = f"correction_probe_{tag}"
     market = f"rare_earths.{group}.metals"
     wrong = _statistic(tag, "VN", 1000, group)
-    _publish(
+    publish_events(
         settings,
-        tmp_path / "stats.jsonl",
+        tmp_path,
         [_statistic(tag, "CN", 700, group), _statistic(tag, "JP", 300, group), wrong],
     )
 
@@ -54,9 +46,9 @@ def test_a_retracted_report_stops_counting_and_history_shows_why(
 
     pipeline.wait_for("the three reports", lambda: location()["supplier_count"] == 3)
     retraction_id = f"test:retract:{tag}"
-    _publish(
+    publish_events(
         settings,
-        tmp_path / "retraction.jsonl",
+        tmp_path,
         [
             {
                 "type": "event_retracted",

@@ -9,14 +9,8 @@ from typing import Any
 import orjson
 
 from monazite_infra.settings import Settings
-from tests.e2e.conftest import run_cli
+from tests.e2e.conftest import publish_events, run_cli
 from tests.support.services import Pipeline
-
-
-def _publish(settings: Settings, path: Path, events: list[dict[str, Any]]) -> None:
-    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
-    result = run_cli(settings, "publish", str(path))
-    assert result.returncode == 0, result.stderr
 
 
 def test_a_stake_naming_an_unknown_holder_is_quarantined_then_redriven_after_the_fix(
@@ -33,7 +27,7 @@ def test_a_stake_naming_an_unknown_holder_is_quarantined_then_redriven_after_the
         "target_id": "lynas",
         "pct_after": 5,
     }
-    _publish(settings, tmp_path / "stake.jsonl", [stake])
+    publish_events(settings, tmp_path, [stake])
 
     def quarantined() -> list[dict[str, Any]]:
         letters = pipeline.get("/v1/dead-letters").json()["dead_letters"]
@@ -54,7 +48,7 @@ def test_a_stake_naming_an_unknown_holder_is_quarantined_then_redriven_after_the
         "country": "JP",
         "kind": "fund",
     }
-    _publish(settings, tmp_path / "entity.jsonl", [registration])
+    publish_events(settings, tmp_path, [registration])
     pipeline.wait_for(
         "the registration", lambda: pipeline.get(f"/v1/entities/{holder}").status_code == 200
     )

@@ -9,17 +9,10 @@ from typing import Any
 import orjson
 
 from monazite_infra.settings import Settings
-from tests.e2e.conftest import run_cli
+from tests.e2e.conftest import publish_events, run_cli
 from tests.support.services import Pipeline
 
 SOURCE = {"publisher": "monazite-tests"}
-
-
-def _publish(settings: Settings, tmp_path: Path, events: list[dict[str, Any]]) -> None:
-    path = tmp_path / f"{uuid.uuid4().hex[:6]}.jsonl"
-    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
-    result = run_cli(settings, "publish", str(path))
-    assert result.returncode == 0, result.stderr
 
 
 def _entity(entity_id: str, country: str) -> dict[str, Any]:
@@ -102,7 +95,7 @@ def test_a_controller_raising_a_disclosed_stake_moves_only_the_equity_basis(
     group = f"equity_probe_{tag}"
     parent, child, rival = f"parent_{tag}", f"child_{tag}", f"rival_{tag}"
     raise_id = f"test:raise:{tag}"
-    _publish(
+    publish_events(
         settings,
         tmp_path,
         [
@@ -118,7 +111,7 @@ def test_a_controller_raising_a_disclosed_stake_moves_only_the_equity_basis(
     pipeline.wait_for(
         "the first figures", lambda: pipeline.get(f"/v1/indices/{market}").status_code == 200
     )
-    _publish(
+    publish_events(
         settings,
         tmp_path,
         [
@@ -154,7 +147,7 @@ def test_a_deal_that_fails_a_screen_raises_an_alert_linked_to_it(
     group = f"screen_probe_{tag}"
     buyer, seller, other = f"buyer_{tag}", f"seller_{tag}", f"other_{tag}"
     deal_id = f"test:takeover:{tag}"
-    _publish(
+    publish_events(
         settings,
         tmp_path,
         [
@@ -170,7 +163,7 @@ def test_a_deal_that_fails_a_screen_raises_an_alert_linked_to_it(
     pipeline.wait_for(
         "the first figures", lambda: pipeline.get(f"/v1/indices/{market}").status_code == 200
     )
-    _publish(settings, tmp_path, [_stake(deal_id, buyer, seller, pct_after=100)])
+    publish_events(settings, tmp_path, [_stake(deal_id, buyer, seller, pct_after=100)])
 
     assessment = _deal(pipeline, deal_id)
     control = next(m for m in assessment["markets"] if m["basis"] == "company_control")
@@ -230,12 +223,12 @@ def test_an_export_control_cuts_rest_of_world_supply_and_says_so(
         }
         for country, tonnes in (("CN", 900), ("MY", 100))
     ]
-    _publish(settings, tmp_path, statistics)
+    publish_events(settings, tmp_path, statistics)
     pipeline.wait_for(
         "the first figures", lambda: pipeline.get(f"/v1/indices/{market}").status_code == 200
     )
     control_id = f"test-control-{tag}"
-    _publish(
+    publish_events(
         settings,
         tmp_path,
         [

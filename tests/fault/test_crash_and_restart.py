@@ -20,14 +20,13 @@ import orjson
 import pytest
 
 from monazite_core.events import InputEvent
-from monazite_core.market import MarketState, decide, figures
 from monazite_infra.devstack import EmbeddedPostgres
 from monazite_infra.kafka_admin import ensure_topics
 from monazite_infra.postgres.schema import migrate
 from monazite_infra.publisher import EventPublisher
 from monazite_infra.settings import Settings
 from tests.support.services import ServiceProcess, service_env
-from tests.support.streams import event_stream
+from tests.support.streams import event_stream, uninterrupted_fold
 
 EVENTS = 3000
 
@@ -92,19 +91,6 @@ def _publish_slowly(
     return thread
 
 
-def _expected(events: list[InputEvent]) -> tuple[int, dict[tuple[Any, ...], float]]:
-    """An uninterrupted fold of the same events, in the order they were published."""
-    state = MarketState()
-    for event in events:
-        decide(state, event)
-    expected = {
-        (s.market_id, basis, s.period, s.measure): f.hhi
-        for s in state.series()
-        for basis, f in figures(state, s).items()
-    }
-    return len(state.accepted), expected
-
-
 async def _observed(database_url: str) -> tuple[int, int, dict[tuple[Any, ...], float]]:
     connection = await asyncpg.connect(database_url)
     try:
@@ -137,7 +123,7 @@ def _wait_until_folded(database_url: str, wanted: int, processor: ServiceProcess
 
 
 def _assert_equal_to_uninterrupted_fold(isolated: Isolated, events: list[InputEvent]) -> None:
-    accepted, expected = _expected(events)
+    accepted, expected = uninterrupted_fold(events)
     _wait_until_folded(isolated.settings.require_database_url(), accepted, isolated.processor)
     time.sleep(1.0)  # a redelivered batch would land now if offsets were wrong
     archived, distinct, current = asyncio.run(_observed(isolated.settings.require_database_url()))

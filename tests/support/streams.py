@@ -13,6 +13,7 @@ from monazite_core.events import (
     Source,
     StakeChanged,
 )
+from monazite_core.market import MarketState, decide, figures
 
 SOURCE = Source(publisher="monazite-fault-tests")
 COUNTRIES = ("CN", "US", "AU", "MY", "MM", "VN", "CA", "DE", "JP", "BR")
@@ -75,3 +76,19 @@ def event_stream(
                 )
             )
     return stream
+
+
+IndexHHI = dict[tuple[str, str, int, str], float]
+
+
+def uninterrupted_fold(events: list[InputEvent]) -> tuple[int, IndexHHI]:
+    """What an uninterrupted run makes of `events`: how many it accepts, and the HHI of every
+    index, keyed (market_id, basis, period, measure)."""
+    state = MarketState()
+    for event in events:
+        decide(state, event)
+    return len(state.accepted), {
+        (s.market_id, basis, s.period, s.measure): f.hhi
+        for s in state.series()
+        for basis, f in figures(state, s).items()
+    }
