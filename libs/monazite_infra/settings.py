@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,6 +58,11 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=1_048_576, ge=1024, alias="MONAZITE_MAX_REQUEST_BYTES")
     rate_limit_per_minute: float = Field(default=600, gt=0, alias="MONAZITE_RATE_LIMIT_PER_MINUTE")
 
+    # Reads: "open" serves GETs to anyone; "key" asks for a key with the read scope.
+    read_access: Literal["open", "key"] = Field(default="open", alias="MONAZITE_READ_ACCESS")
+    stream_heartbeat_s: float = Field(default=15.0, gt=0, alias="MONAZITE_STREAM_HEARTBEAT_S")
+    stream_poll_s: float = Field(default=1.0, gt=0, alias="MONAZITE_STREAM_POLL_S")
+    scenario_max_events: int = Field(default=200, ge=1, alias="MONAZITE_SCENARIO_MAX_EVENTS")
     gateway_host: str = Field(default="127.0.0.1", alias="MONAZITE_GATEWAY_HOST")
     gateway_port: int = Field(default=8400, ge=0, le=65535, alias="MONAZITE_GATEWAY_PORT")
     log_level: str = Field(default="INFO", alias="MONAZITE_LOG_LEVEL")

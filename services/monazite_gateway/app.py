@@ -12,6 +12,8 @@ from monazite_gateway.etags import ETagMiddleware
 from monazite_gateway.problems import install_problem_handlers
 from monazite_gateway.responses import OrjsonResponse
 from monazite_gateway.routes import (
+    contracts,
+    dashboard,
     dead_letters,
     deals,
     entities,
@@ -19,7 +21,10 @@ from monazite_gateway.routes import (
     history,
     indices,
     ingest,
+    metrics,
+    scenarios,
     status,
+    stream,
 )
 from monazite_gateway.routes.ingest import RateLimiter
 from monazite_infra.postgres.api_keys import ApiKeyStore
@@ -63,4 +68,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(dead_letters.router)
     app.include_router(status.router)
     app.include_router(ingest.router)
+    app.include_router(stream.router)
+    app.include_router(scenarios.router)
+    app.include_router(contracts.router)
+    app.include_router(metrics.router)
+    app.include_router(dashboard.router)
     return app
