@@ -47,10 +47,11 @@ class ETagMiddleware:
             if message.get("more_body", False):
                 return
             tag = b'"' + hashlib.blake2b(bytes(body), digest_size=12).hexdigest().encode() + b'"'
-            headers = [
-                (k, v) for k, v in start["headers"] if k.lower() not in (b"etag", b"cache-control")
-            ]
-            headers += [(b"etag", tag), (b"cache-control", CACHE_CONTROL)]
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"etag"]
+            headers.append((b"etag", tag))
+            # A route that knows its answer keeps longer (contracts change only on deploy) says so.
+            if not any(k.lower() == b"cache-control" for k, _ in headers):
+                headers.append((b"cache-control", CACHE_CONTROL))
             if wanted is not None and tag in _tags(wanted):
                 headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
                 await send({"type": "http.response.start", "status": 304, "headers": headers})
