@@ -8,12 +8,15 @@ from typing import Any
 
 import httpx
 
+PROBLEM_JSON = "application/problem+json"
+
 
 class MonaziteError(Exception):
     """An HTTP error answer: status, title, detail and the field at fault (RFC 9457).
 
-    Answers that are not problem+json (a proxy's error page) still give status and title; their
-    body, cut short, becomes the detail.
+    `problem` is the whole document when the answer was `application/problem+json`, else empty:
+    other answers (a proxy's error page) still give status and title, and their body, cut short,
+    becomes the detail.
     """
 
     def __init__(
@@ -51,7 +54,7 @@ class MonaziteError(Exception):
 
 
 def _problem_document(response: httpx.Response) -> dict[str, Any]:
-    if "json" not in response.headers.get("content-type", ""):
+    if not response.headers.get("content-type", "").startswith(PROBLEM_JSON):
         return {}
     try:
         document = json.loads(response.content)

@@ -13,6 +13,7 @@ import httpx
 import orjson
 import pytest
 
+from monazite_client import MonaziteClient, MonaziteError
 from monazite_gateway.routes.ingest import RateLimiter
 from monazite_infra.settings import Settings
 from tests.e2e.conftest import run_cli
@@ -54,35 +55,40 @@ async def _archived_with_prefix(settings: Settings, prefix: str) -> int:
         await connection.close()
 
 
-def test_ingest_answers_each_event_and_needs_a_write_key(
+async def test_ingest_answers_each_event_and_needs_a_write_key(
     pipeline: Pipeline, settings: Settings
 ) -> None:
-    url = pipeline.gateway_url + "/v1/events"
     tag = uuid.uuid4().hex[:6]
     batch = [_event(f"ingest:{tag}:a"), _event(f"ingest:{tag}:b", country="XX")]
 
-    assert httpx.post(url, json=batch).status_code == 401
-    reader = _key(settings, "read")
-    forbidden = httpx.post(url, json=batch, headers={"Authorization": f"Bearer {reader}"})
-    assert forbidden.status_code == 403
-    assert forbidden.headers["content-type"] == "application/problem+json"
+    async with MonaziteClient(pipeline.gateway_url) as anonymous:
+        with pytest.raises(MonaziteError) as unauthorized:
+            await anonymous.post_events(batch)
+    assert (unauthorized.value.status, unauthorized.value.field) == (401, "Authorization")
+    async with MonaziteClient(pipeline.gateway_url, api_key=_key(settings, "read")) as reader:
+        with pytest.raises(MonaziteError) as forbidden:
+            await reader.post_events(batch)
+    assert forbidden.value.status == 403
+    assert forbidden.value.problem["status"] == 403  # answered as application/problem+json
 
-    writer = {"Authorization": f"Bearer {_key(settings, 'write')}"}
-    first = httpx.post(url, json=batch, headers=writer).json()
-    assert [r["status"] for r in first["results"]] == ["accepted", "rejected"]
-    assert "country" in first["results"][1]["reason"]
+    async with MonaziteClient(pipeline.gateway_url, api_key=_key(settings, "write")) as writer:
+        first = await writer.post_events(batch)
+        assert [r.status for r in first.results] == ["accepted", "rejected"]
+        assert "country" in (first.results[1].reason or "")
 
-    entity = batch[0]["entity_id"]
-    pipeline.wait_for(
-        "the ingested entity", lambda: pipeline.get(f"/v1/entities/{entity}").status_code == 200
-    )
-    again = httpx.post(url, json=[batch[0], {**batch[0], "name": "Other"}], headers=writer).json()
-    assert [r["status"] for r in again["results"]] == ["duplicate", "rejected"]
-    assert again["results"][1]["reason"].startswith("conflict")
+        entity = batch[0]["entity_id"]
+        pipeline.wait_for(
+            "the ingested entity",
+            lambda: pipeline.get(f"/v1/entities/{entity}").status_code == 200,
+        )
+        again = await writer.post_events([batch[0], {**batch[0], "name": "Other"}])
+        assert [r.status for r in again.results] == ["duplicate", "rejected"]
+        assert (again.results[1].reason or "").startswith("conflict")
 
-    too_big = httpx.post(url, content=b"[" + b" " * 2_000_000 + b"]", headers=writer)
-    assert too_big.status_code == 413
-    assert too_big.json()["field"] == "body"
+        with pytest.raises(MonaziteError) as too_big:
+            await writer.post_events([_event(f"ingest:{tag}:c", name=" " * 2_000_000)])
+    assert too_big.value.status == 413
+    assert too_big.value.field == "body"
 
 
 def test_the_rate_limiter_refills_over_a_minute() -> None:

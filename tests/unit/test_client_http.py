@@ -253,3 +253,16 @@ async def test_rate_limiting_beyond_the_retry_budget_raises() -> None:
     assert raised.value.status == 429
     assert raised.value.retry_after_s == 0.0
     assert len(transport.requests) == 3
+
+
+async def test_only_a_problem_json_answer_fills_the_problem_document() -> None:
+    transport = RecordingTransport(
+        lambda request: httpx.Response(500, json={"title": "looks like one", "field": "x"})
+    )
+    async with client(transport) as monazite:
+        with pytest.raises(MonaziteError) as raised:
+            await monazite.markets()
+
+    assert raised.value.problem == {}
+    assert raised.value.field is None
+    assert raised.value.title == "Internal Server Error"
