@@ -61,20 +61,9 @@ def _compare(
     if reader == "output" and new_types - old_types:
         problems.append(f"{where}: may now be {_listed(new_types - old_types)}")
 
-    old_values, new_values = _values(old), _values(new)
-    if reader == "input" and new_values is not None:
-        if old_values is None:
-            problems.append(f"{where}: now limited to {_listed(new_values)}")
-        elif old_values - new_values:
-            problems.append(f"{where}: no longer accepts {_listed(old_values - new_values)}")
-    if reader == "output" and old_values is not None:
-        if new_values is None:
-            problems.append(f"{where}: no longer limited to {_listed(old_values)}")
-        elif new_values - old_values:
-            problems.append(f"{where}: may now be {_listed(new_values - old_values)}")
-
-    if reader == "input":
-        for old_option, new_option in _options_by_type(old, new, old_root, new_root):
+    for old_option, new_option in _options_by_type(old, new, old_root, new_root):
+        _compare_values(old_option, new_option, where, reader, problems)
+        if reader == "input":
             _compare_bounds(old_option, new_option, where, problems)
 
     old_properties = _properties(old, old_root)
@@ -180,6 +169,22 @@ def _options_by_type(
         for o in _options(old, old_root)
         if o.get("type") in new_by_type
     ]
+
+
+def _compare_values(
+    old: JsonSchema, new: JsonSchema, where: str, reader: Reader, problems: list[str]
+) -> None:
+    old_values, new_values = _values(old), _values(new)
+    if reader == "input" and new_values is not None:
+        if old_values is None:
+            problems.append(f"{where}: now limited to {_listed(new_values)}")
+        elif old_values - new_values:
+            problems.append(f"{where}: no longer accepts {_listed(old_values - new_values)}")
+    if reader == "output" and old_values is not None:
+        if new_values is None:
+            problems.append(f"{where}: no longer limited to {_listed(old_values)}")
+        elif new_values - old_values:
+            problems.append(f"{where}: may now be {_listed(new_values - old_values)}")
 
 
 def _compare_bounds(old: JsonSchema, new: JsonSchema, where: str, problems: list[str]) -> None:

@@ -193,6 +193,10 @@ class AlertRaisedWithNewKind(AlertRaised):
     ]
 
 
+class AlertRaisedGoingSideways(AlertRaised):
+    direction: Literal["up", "down", "sideways"] | None  # type: ignore[assignment]
+
+
 class AlertRaisedWithAcknowledgement(AlertRaised):
     acknowledged_on: date | None = None
 
@@ -244,6 +248,12 @@ def test_a_new_output_enum_value_is_breaking() -> None:
     contract = modified("alert_raised", AlertRaisedWithNewKind)
 
     assert problems_against_snapshot(contract) == ["kind: may now be price_floor_breached"]
+
+
+def test_a_new_value_of_an_optional_output_enum_is_breaking() -> None:
+    contract = modified("alert_raised", AlertRaisedGoingSideways)
+
+    assert problems_against_snapshot(contract) == ["direction: may now be sideways"]
 
 
 def test_a_new_optional_output_field_is_compatible() -> None:
