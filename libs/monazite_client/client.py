@@ -420,7 +420,8 @@ class MonaziteClient:
     async def _page(self, path: str, key: str, params: Mapping[str, Any]) -> Page[Any]:
         document = await self._get(path, params)
         cursor = document.get("next_cursor")
-        return Page(tuple(document[key]), cursor if isinstance(cursor, str) else None)
+        # Opaque to the client: a number comes back as the same string in the next `?cursor=`.
+        return Page(tuple(document[key]), None if cursor is None else str(cursor))
 
     async def _iterate(
         self, fetch: Callable[..., Awaitable[Page[T]]], *args: Any, **filters: Any

@@ -88,10 +88,10 @@ async def test_the_oldest_cached_answer_is_forgotten_beyond_capacity() -> None:
 
 
 async def test_iterating_follows_next_cursor_until_the_last_page() -> None:
-    pages = {
+    pages: dict[str | None, dict[str, Any]] = {
         None: {"deals": [{"deal_event_id": "d1"}, {"deal_event_id": "d2"}], "next_cursor": "c2"},
-        "c2": {"deals": [{"deal_event_id": "d3"}], "next_cursor": "c3"},
-        "c3": {"deals": [], "next_cursor": None},
+        "c2": {"deals": [{"deal_event_id": "d3"}], "next_cursor": 3},  # a numeric cursor
+        "3": {"deals": [], "next_cursor": None},
     }
     transport = RecordingTransport(
         lambda request: httpx.Response(200, json=pages[request.url.params.get("cursor")])
