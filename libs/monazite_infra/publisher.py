@@ -29,6 +29,9 @@ from monazite_infra.codec import encode
 from monazite_infra.settings import Settings
 from monazite_infra.topics import input_topic_for
 
+#: The Kafka header naming the request (or conversation) that published a message.
+CORRELATION_HEADER = "correlation_id"
+
 
 def partition_key(event: InputEvent) -> str:
     """The key that keeps related events in one partition, in order."""
@@ -75,16 +78,29 @@ class EventPublisher:
     async def __aexit__(self, *_: object) -> None:
         await self._producer.stop()
 
-    async def publish(self, events: Iterable[InputEvent], *, now: datetime | None = None) -> int:
-        """Publish every event (recorded_at set on ingest when absent); waits for the broker."""
+    async def publish(
+        self,
+        events: Iterable[InputEvent],
+        *,
+        now: datetime | None = None,
+        correlation_id: str | None = None,
+    ) -> int:
+        """Publish every event (recorded_at set on ingest when absent); waits for the broker.
+
+        `correlation_id` (the request that brought the events) travels as the Kafka header
+        `correlation_id` of each message, for the processor's log lines about them.
+        """
         recorded = now or datetime.now(UTC)
+        headers = [(CORRELATION_HEADER, correlation_id.encode())] if correlation_id else None
         futures = []
         for event in events:
             if event.recorded_at is None:
                 event = event.model_copy(update={"recorded_at": recorded})
             topic = input_topic_for(event.type).name(self._settings)
             futures.append(
-                await self._producer.send(topic, encode(event), key=partition_key(event).encode())
+                await self._producer.send(
+                    topic, encode(event), key=partition_key(event).encode(), headers=headers
+                )
             )
         for future in futures:
             await future

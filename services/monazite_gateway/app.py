@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from monazite_gateway.etags import ETagMiddleware
+from monazite_gateway.observability import install_observability
 from monazite_gateway.problems import install_problem_handlers
 from monazite_gateway.responses import OrjsonResponse
 from monazite_gateway.routes import (
@@ -59,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.add_middleware(ETagMiddleware)
+    install_observability(app)  # outermost: sees every request whole
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(history.router)

@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from monazite_infra.logs import current_correlation_id
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -35,6 +37,10 @@ def problem_response(
         "detail": detail,
         "instance": request.url.path,
     }
+    # The id the gateway's log lines carry for this request (also its X-Request-ID header).
+    correlation_id = current_correlation_id()
+    if correlation_id is not None:
+        body["correlation_id"] = correlation_id
     body.update({k: v for k, v in extra.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 

@@ -6,16 +6,28 @@ import asyncio
 import logging
 import os
 import socket
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import faust
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from monazite_infra.kafka_admin import broker_epoch
+from monazite_infra.pipeline_metrics import PipelineMetrics
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.postgres.processor_store import ProcessorStore
 from monazite_infra.settings import Settings
 from monazite_infra.topics import ALERTS, DEAD_LETTERS, DEALS, INDICES, INPUT_TOPICS
+from monazite_processor.batch_metrics import (
+    BatchRecorder,
+    Coordinates,
+    MessageOrigin,
+    coordinates,
+    correlation_id_from_headers,
+    measure_lag,
+)
 from monazite_processor.folding import Folder, RawMessage, Topics
 from monazite_processor.outbox import OutboxRelay
 
@@ -34,6 +46,10 @@ class Runtime:
         self.relay: OutboxRelay | None = None
         self.store: ProcessorStore | None = None
         self.assigned = False
+        self.metrics = PipelineMetrics()
+        self.recorder = BatchRecorder(self.metrics)
+        # Asks the broker for end offsets only (no group, no commits): the consumer lag.
+        self.offsets_probe: AIOKafkaConsumer | None = None
         self._started = asyncio.Lock()
 
     async def ensure_started(self) -> Folder:
@@ -64,6 +80,10 @@ class Runtime:
                 bootstrap_servers=settings.require_bootstrap(), acks="all", linger_ms=2
             )
             await producer.start()
+            self.offsets_probe = AIOKafkaConsumer(
+                bootstrap_servers=settings.require_bootstrap(), enable_auto_commit=False
+            )
+            await self.offsets_probe.start()
             self.relay = OutboxRelay(self.store, producer)
             await self.relay.drain()
             log.info("restored %d archived events; broker epoch %s", restored, epoch)
@@ -83,15 +103,46 @@ class Runtime:
     async def retry_parked(self) -> None:
         """Parked events expire even when no new message arrives to trigger a batch."""
         if self.folder is not None and self.folder.parked and self.relay is not None:
-            await self.folder.handle([])
+            await self.fold_batch(self.folder, [], {})
             await self.relay.drain()
+
+    async def fold_batch(
+        self,
+        folder: Folder,
+        messages: Sequence[RawMessage],
+        origins: dict[Coordinates, MessageOrigin],
+    ) -> None:
+        """Fold and commit one batch, and account for what it did."""
+        started = time.perf_counter()
+        batch = await folder.handle(messages)
+        duration_s = time.perf_counter() - started
+        self.recorder.record(
+            batch, messages, origins, committed_at=datetime.now(UTC), duration_s=duration_s
+        )
+
+    async def measure_lag(self) -> None:
+        if self.store is None or self.folder is None or self.offsets_probe is None:
+            return
+        settings = self.settings
+        self.metrics.consumer_lag = await measure_lag(
+            self.offsets_probe,
+            {spec.name(settings): spec.partition_count(settings) for spec in INPUT_TOPICS},
+            await self.store.next_offsets(self.folder.broker_epoch),
+        )
+        self.metrics.lag_measured_at = datetime.now(UTC)
 
     async def heartbeat(self) -> None:
         if self.store is None:
             return
+        try:
+            # Bounded: a slow broker must not hold up the heartbeat that says we are alive.
+            await asyncio.wait_for(self.measure_lag(), timeout=HEARTBEAT_INTERVAL_S)
+        except Exception as error:  # the heartbeat itself matters more than the lag figure
+            log.warning("consumer lag not measured: %s", error)
         detail: dict[str, Any] = {
             "events_folded": self.folder.events_folded if self.folder else 0,
             "assigned": self.assigned,
+            "metrics": self.metrics.document(),
         }
         await self.store.heartbeat(
             service="processor",
@@ -146,7 +197,13 @@ def create_app(settings: Settings) -> faust.App:
                 )
                 for e in events
             ]
-            await folder.handle(messages)
+            origins = {
+                coordinates(m): MessageOrigin(
+                    m.timestamp_ms, correlation_id_from_headers(e.message.headers)
+                )
+                for m, e in zip(messages, events, strict=True)
+            }
+            await runtime.fold_batch(folder, messages, origins)
             await relay.drain()
         heartbeats.cancel()
 

@@ -14,6 +14,7 @@ from monazite_core.events import InputEvent, describe_validation_error, parse_in
 from monazite_gateway.deps import ReadStoreDep, SettingsDep
 from monazite_gateway.problems import Problem
 from monazite_gateway.responses import OrjsonResponse
+from monazite_infra.logs import current_correlation_id
 from monazite_infra.postgres.api_keys import ApiKey, ApiKeyStore
 from monazite_infra.publisher import EventPublisher
 
@@ -106,7 +107,9 @@ async def ingest(
                 event, f"conflict: event_id {event.event_id!r} exists with different content"
             )
     publisher: EventPublisher = request.app.state.publisher
-    await publisher.publish([event for _, event in to_publish])
+    await publisher.publish(
+        [event for _, event in to_publish], correlation_id=current_correlation_id()
+    )
     for index, event in to_publish:
         results[index] = {"event_id": event.event_id, "status": "accepted"}
     counts = {s: sum(1 for r in results if r["status"] == s) for s in ("accepted", "duplicate")}
