@@ -21,6 +21,15 @@ class IndexFilter:
 
 
 @dataclass(frozen=True)
+class ArchiveTail:
+    """Archived events after a seq, with how many rows the archive holds up to that seq (a
+    reader that folded that many knows no earlier row arrived late)."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+    count_through: int
+
+
+@dataclass(frozen=True)
 class StatusRow:
     service: str
     instance: str
@@ -225,6 +234,20 @@ class ReadStore:
         """Every accepted event, in archive order (for answers as of a past time)."""
         rows = await self._pool.fetch("SELECT payload FROM event_archive ORDER BY seq")
         return [r["payload"] for r in rows]
+
+    async def archived_after(self, seq: int) -> ArchiveTail:
+        """Every accepted event with a seq above `seq`, in archive order, as (seq, payload)."""
+        async with (
+            self._pool.acquire() as connection,
+            connection.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            rows = await connection.fetch(
+                "SELECT seq, payload FROM event_archive WHERE seq > $1 ORDER BY seq", seq
+            )
+            count: int = await connection.fetchval(
+                "SELECT count(*) FROM event_archive WHERE seq <= $1", seq
+            )
+        return ArchiveTail([(r["seq"], r["payload"]) for r in rows], count)
 
     async def archived_hashes(self, event_ids: list[str]) -> dict[str, str]:
         rows = await self._pool.fetch(
