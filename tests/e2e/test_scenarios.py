@@ -321,3 +321,33 @@ def test_invalid_or_rejected_scenarios_are_422_naming_the_event_and_field(
     empty = _scenario(pipeline, {"events": []})
     assert empty.status_code == 422
     assert empty.json()["field"] == "events"
+
+
+def test_as_of_starts_the_scenario_from_the_state_valid_then(pipeline: Pipeline) -> None:
+    mining = "rare_earths.total_reo.mining"
+    new_mine = {
+        "type": "output_reported",
+        "occurred_at": "2024-12-01T00:00:00+00:00",
+        "source": WHAT_IF,
+        "country": "GL",
+        "commodity": "rare_earths",
+        "element_group": "total_reo",
+        "stage": "mining",
+        "tonnes": 10000,
+        "period": 2024,
+    }
+
+    now = _scenario(pipeline, {"events": [new_mine], "markets": [mining]}).json()
+    # USGS published the 2024 figures on 31 January 2025: on 1 January they were not valid yet.
+    then = _scenario(
+        pipeline, {"events": [new_mine], "markets": [mining], "as_of": "2025-01-01T00:00:00Z"}
+    ).json()
+
+    assert _index(now, mining, "country_location", 2024)["before"]["supplier_count"] > 1
+    assert _index(then, mining, "country_location", 2024)["before"] is None
+    assert _index(then, mining, "country_location", 2024)["after"]["supplier_count"] == 1
+    assert then["base"]["as_of"].startswith("2025-01-01")
+
+    naive = _scenario(pipeline, {"events": [new_mine], "as_of": "2025-01-01T00:00:00"})
+    assert naive.status_code == 422
+    assert naive.json()["field"] == "as_of"
