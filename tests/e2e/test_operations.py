@@ -84,6 +84,9 @@ def test_one_scrape_shows_processed_events_freshness_lag_and_request_latency(
     assert not [
         s for s, _ in samples if s.get("route") == "/v1/indices/rare_earths.total_reo.mining"
     ]
+    # The snapshot travels in the heartbeat but stays out of the status summary.
+    [worker] = pipeline.get("/v1/status").json()["processor_workers"]
+    assert "metrics" not in worker
 
 
 def test_a_request_id_comes_back_and_names_the_gateway_log_line(pipeline: Pipeline) -> None:

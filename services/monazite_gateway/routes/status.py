@@ -24,7 +24,8 @@ async def status(store: ReadStoreDep) -> OrjsonResponse:
             "ready": w.ready,
             "alive": now - w.heartbeat_at < HEARTBEAT_STALE_AFTER,
             "heartbeat_at": w.heartbeat_at,
-            **w.detail,
+            # The worker's metrics snapshot is for /metrics, not this summary.
+            **{key: value for key, value in w.detail.items() if key != "metrics"},
         }
         for w in await store.service_status("processor")
     ]
