@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean
+.PHONY: install run test lint typecheck bench clean browser
 
 install: $(STAMP)
 
@@ -19,8 +19,15 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/monazite up
 
+## Debian's Chromium for the dashboard test (tests/e2e/test_dashboard.py), installed when missing.
+browser:
+	@test -x /usr/bin/chromium || { \
+		SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
 ## Unit, contract, integration and end-to-end tests on the real broker and PostgreSQL, then lint.
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory lint
 

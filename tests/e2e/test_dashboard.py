@@ -1,0 +1,208 @@
+"""The dashboard at `/` in a real headless Chromium, on the real pipeline: the figures it draws
+from the API, and the same figures changing in place when the live stream says so."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from monazite_infra.settings import Settings
+from tests.e2e.conftest import publish_events
+from tests.support.services import Pipeline
+
+# Debian's Chromium, installed by `make browser`; Playwright's own browser downloads are never used.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Generous: the pipeline folds in well under a second, but CI machines are shared.
+WAIT_MS = 60_000
+THIN_SPACE = "\u2009"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    # A missing browser fails the run rather than skipping it: CI gets it from `make browser`.
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    return CHROMIUM
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(browser: Browser, pipeline: Pipeline) -> AsyncIterator[Page]:
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+    opened = await context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    await opened.goto(pipeline.gateway_url + "/")
+    await expect(opened.locator("body")).to_have_attribute("data-loaded", "true", timeout=WAIT_MS)
+    try:
+        yield opened
+    finally:
+        await context.close()
+    assert errors == [], f"the page raised: {errors}"
+
+
+def _hhi_text(hhi: float) -> str:
+    return f"{round(hhi):,}".replace(",", THIN_SPACE)
+
+
+def _country_output(commodity: str, country: str, tonnes: int) -> dict[str, Any]:
+    return {
+        "type": "output_reported",
+        "event_id": f"test:dashboard:{commodity}:{country}",
+        "occurred_at": "2025-06-01T00:00:00+00:00",
+        "source": {"publisher": "monazite-tests"},
+        "country": country,
+        "commodity": commodity,
+        "element_group": "total_reo",
+        "stage": "mining",
+        "tonnes": tonnes,
+        "period": 2025,
+    }
+
+
+async def test_the_page_draws_the_reference_figures_and_the_suppliers_behind_them(
+    page: Page, pipeline: Pipeline
+) -> None:
+    market = "rare_earths.total_reo.mining"
+    served = pipeline.get(
+        f"/v1/indices/{market}", period=2024, measure="production", basis="country_location"
+    ).json()["series"][0]["figures"]
+    cell = f"{market}-2024-production-country_location"
+
+    await expect(page.get_by_test_id(f"hhi-{cell}")).to_have_text(
+        _hhi_text(served["hhi"]), timeout=WAIT_MS
+    )
+    await page.get_by_test_id(f"cell-{cell}").click()
+
+    largest = served["top_suppliers"][0]
+    await expect(page.get_by_test_id("selected-hhi")).to_have_text(_hhi_text(served["hhi"]))
+    await expect(page.get_by_test_id(f"share-{largest['supplier_id']}")).to_have_text(
+        f"{largest['share_pct']:.1f}\u202f%"
+    )
+    await expect(page.get_by_test_id("supplier-chart").locator("li.supplier")).to_have_count(
+        len(served["top_suppliers"]) + (1 if float(served["unattributed_tonnes"]) > 0 else 0)
+    )
+    await expect(page.get_by_test_id("suppliers-subtitle")).to_contain_text("Country by location")
+
+
+async def test_a_published_output_changes_the_figure_in_place_through_the_stream(
+    page: Page, pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    commodity = f"dashtest{uuid.uuid4().hex[:8]}"
+    cell = f"{commodity}.total_reo.mining-2025-production-country_location"
+    await expect(page.get_by_test_id("connection-status")).to_have_attribute(
+        "data-state", "live", timeout=WAIT_MS
+    )
+    # A mark that a reload would wipe out: the changes below must arrive without one.
+    await page.evaluate("window.loadedOnce = true")
+
+    # A market the page has never seen appears from the stream: AU 600 t and US 400 t,
+    # shares 60 % and 40 %, HHI 60² + 40² = 5 200.
+    publish_events(
+        settings,
+        tmp_path,
+        [_country_output(commodity, "AU", 600), _country_output(commodity, "US", 400)],
+    )
+    figure = page.get_by_test_id(f"hhi-{cell}")
+    await expect(figure).to_have_text(_hhi_text(5200), timeout=WAIT_MS)
+
+    # Canada's 1 000 t halves both: 30 %, 20 % and 50 %, HHI 900 + 400 + 2 500 = 3 800.
+    publish_events(settings, tmp_path, [_country_output(commodity, "CA", 1000)])
+    await expect(figure).to_have_text(_hhi_text(3800), timeout=WAIT_MS)
+
+    updated = page.get_by_test_id(f"cell-{cell}")
+    await expect(updated).to_have_attribute("data-updated-by", "stream")
+    await expect(updated).to_have_class("cell band-high flash")
+    assert await page.evaluate("window.loadedOnce") is True
+    await expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "live")
+
+
+async def test_a_deal_published_while_the_page_is_open_joins_the_timeline_with_its_summary(
+    page: Page, pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    buyer, target = f"dash_buyer_{tag}", f"dash_target_{tag}"
+    deal_id = f"test:dashboard:deal:{tag}"
+    source = {"publisher": "monazite-tests"}
+    await expect(page.get_by_test_id("connection-status")).to_have_attribute(
+        "data-state", "live", timeout=WAIT_MS
+    )
+
+    publish_events(
+        settings,
+        tmp_path,
+        [
+            {
+                "type": "entity_registered",
+                "event_id": f"test:dashboard:entity:{entity}",
+                "occurred_at": "2020-01-01T00:00:00+00:00",
+                "source": source,
+                "entity_id": entity,
+                "name": entity.replace("_", " ").title(),
+                "country": "AU",
+                "kind": "company",
+            }
+            for entity in (buyer, target)
+        ]
+        + [
+            {
+                "type": "stake_changed",
+                "event_id": deal_id,
+                "occurred_at": "2025-06-01T00:00:00+00:00",
+                "source": source,
+                "holder_id": buyer,
+                "target_id": target,
+                "pct_after": 60,
+            }
+        ],
+    )
+
+    entry = page.locator(f'li[data-kind="deal"][data-event-id="{deal_id}"]')
+    await expect(entry).to_be_visible(timeout=WAIT_MS)
+    await expect(entry).to_contain_text("control")
+    await expect(entry).to_contain_text("live")
+
+
+def test_the_page_and_its_assets_are_served_with_a_policy_that_allows_only_this_gateway(
+    pipeline: Pipeline,
+) -> None:
+    page = pipeline.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    script = pipeline.get("/static/dashboard.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+
+    missing = pipeline.get("/static/nothing.js")
+    assert missing.status_code == 404
+    assert missing.json()["field"] == "asset"
+    outside = pipeline.get("/static/..%2Fapp.py")
+    assert outside.status_code in (404, 422)
+    assert outside.headers["content-type"] == "application/problem+json"
