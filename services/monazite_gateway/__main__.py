@@ -18,6 +18,8 @@ def main() -> None:
         port=settings.gateway_port,
         log_config=None,
         access_log=False,
+        # Live streams never end on their own: on shutdown they are closed after this long.
+        timeout_graceful_shutdown=3,
     )
 
 

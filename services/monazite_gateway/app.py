@@ -28,7 +28,9 @@ from monazite_gateway.routes import (
     stream,
 )
 from monazite_gateway.routes.ingest import RateLimiter
+from monazite_gateway.streaming import StreamHub
 from monazite_infra.postgres.api_keys import ApiKeyStore
+from monazite_infra.postgres.feed import FeedReader
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.postgres.read_store import ReadStore
 from monazite_infra.publisher import EventPublisher
@@ -42,12 +44,20 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.store = ReadStore(pool)
         app.state.api_keys = ApiKeyStore(pool)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+        hub = StreamHub(
+            FeedReader(pool),
+            database_url=settings.require_database_url(),
+            poll_s=settings.stream_poll_s,
+        )
+        await hub.start()
+        app.state.stream_hub = hub
         publisher = EventPublisher(settings)
         await publisher.__aenter__()
         app.state.publisher = publisher
         try:
             yield
         finally:
+            await hub.stop()
             await publisher.__aexit__()
             await pool.close()
 

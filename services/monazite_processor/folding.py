@@ -63,6 +63,7 @@ from monazite_infra.postgres.processor_store import (
     DeadLetterRow,
     DealRow,
     EntityRow,
+    FeedItem,
     IndexRow,
     OutboxMessage,
     ParkedRow,
@@ -239,8 +240,12 @@ class Folder:
     ) -> None:
         for change in index_changes(self.state, touched, self.current, publisher=PUBLISHER):
             batch.indices.append(_index_row(change))
+            document = encode(change)
             batch.outbox.append(
-                OutboxMessage(self.topics.indices, change.market_id.encode(), encode(change))
+                OutboxMessage(self.topics.indices, change.market_id.encode(), document)
+            )
+            batch.feed.append(
+                FeedItem(change.type, [change.market_id], change.basis, document.decode())
             )
             for alert in alerts_for_change(
                 change, self.alert_rules, recorded_at=change.recorded_at or now, publisher=PUBLISHER
@@ -347,7 +352,16 @@ class Folder:
             )
         )
         key = assessment.deal_event_id.encode()
-        batch.outbox.append(OutboxMessage(self.topics.deals, key, encode(assessment)))
+        document = encode(assessment)
+        batch.outbox.append(OutboxMessage(self.topics.deals, key, document))
+        batch.feed.append(
+            FeedItem(
+                assessment.type,
+                sorted({m.market_id for m in assessment.markets}),
+                None,
+                document.decode(),
+            )
+        )
         for alert in alerts_for_deal(assessment, recorded_at=recorded_at, publisher=PUBLISHER):
             self._raise(batch, alert)
         for holding in self._holdings_written_by(deal):
@@ -368,7 +382,10 @@ class Folder:
             )
         )
         key = (alert.market_id or alert.kind).encode()
-        batch.outbox.append(OutboxMessage(self.topics.alerts, key, encode(alert)))
+        document = encode(alert)
+        batch.outbox.append(OutboxMessage(self.topics.alerts, key, document))
+        markets = [alert.market_id] if alert.market_id else []
+        batch.feed.append(FeedItem(alert.type, markets, alert.basis, document.decode()))
 
     def _holdings_written_by(self, deal: OwnershipEvent) -> list[StakeRow]:
         """The registered holdings a deal wrote, as the stake read model keeps them."""

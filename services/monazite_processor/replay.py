@@ -50,7 +50,14 @@ READ_MODELS: dict[str, str] = {
     " recorded_at",
 }
 #: Tables the fold writes besides the read models (rebuilt too, compared by nothing).
-WORK_TABLES = ("consumer_offsets", "outbox", "dead_letters", "parked_events", "checkpoints")
+WORK_TABLES = (
+    "consumer_offsets",
+    "outbox",
+    "dead_letters",
+    "parked_events",
+    "checkpoints",
+    "stream_feed",
+)
 
 
 @dataclass

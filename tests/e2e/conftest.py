@@ -39,7 +39,10 @@ def pipeline(
     """Processor and gateway as child processes, with the reference dataset published and folded."""
     # A short wait for late entity registrations keeps the dead-letter tests quick.
     running = start_pipeline(
-        settings, tmp_path_factory.mktemp("pipeline-logs"), MONAZITE_PARK_SECONDS="4"
+        settings,
+        tmp_path_factory.mktemp("pipeline-logs"),
+        MONAZITE_PARK_SECONDS="4",
+        MONAZITE_STREAM_HEARTBEAT_S="1",
     )
     try:
         running.wait_ready()

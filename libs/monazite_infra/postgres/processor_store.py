@@ -133,6 +133,23 @@ class OutboxMessage:
     value: bytes
 
 
+@dataclass(frozen=True)
+class FeedItem:
+    """One item of the live stream: the document published on an output topic, with what a
+    subscriber filters on."""
+
+    kind: str
+    markets: list[str]
+    basis: str | None
+    document: str
+
+
+#: Taken by every writer of the stream feed for the rest of its transaction: feed sequence numbers
+#: then become visible in the order they were drawn, so a reader never skips one.
+FEED_LOCK_KEY = 0x6D6F6E6665
+FEED_CHANNEL = "monazite_stream"
+
+
 @dataclass
 class BatchWrite:
     """Everything one processed batch changes, committed atomically with its offsets."""
@@ -145,6 +162,7 @@ class BatchWrite:
     deals: list[DealRow] = field(default_factory=list)
     alerts: list[AlertRow] = field(default_factory=list)
     outbox: list[OutboxMessage] = field(default_factory=list)
+    feed: list[FeedItem] = field(default_factory=list)
     parked: list[ParkedRow] = field(default_factory=list)
     unparked: list[str] = field(default_factory=list)
     checkpoint: Checkpoint | None = None
@@ -438,6 +456,15 @@ async def _write_batch(
             records=[(m.topic, m.key, m.value) for m in batch.outbox],
             columns=["topic", "key", "value"],
         )
+    if batch.feed:
+        await connection.execute("SELECT pg_advisory_xact_lock($1)", FEED_LOCK_KEY)
+        await connection.copy_records_to_table(
+            "stream_feed",
+            records=[(f.kind, f.markets, f.basis, f.document) for f in batch.feed],
+            columns=["kind", "markets", "basis", "document"],
+        )
+        # Delivered on commit only, so a woken reader finds the rows.
+        await connection.execute("SELECT pg_notify($1, '')", FEED_CHANNEL)
     if batch.checkpoint is not None:
         c = batch.checkpoint
         await connection.execute(
