@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from monazite_gateway.auth import KeyCache, ReadAccess
 from monazite_gateway.etags import ETagMiddleware
 from monazite_gateway.observability import install_observability
 from monazite_gateway.problems import install_problem_handlers
@@ -43,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
         pool = await create_pool(settings.require_database_url(), min_size=1, max_size=10)
         app.state.store = ReadStore(pool)
         app.state.api_keys = ApiKeyStore(pool)
+        app.state.key_cache = KeyCache()
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
         hub = StreamHub(
             FeedReader(pool),
@@ -72,17 +74,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(ETagMiddleware)
     install_observability(app)  # outermost: sees every request whole
     install_problem_handlers(app)
-    app.include_router(health.router)
-    app.include_router(history.router)
-    app.include_router(indices.router)
-    app.include_router(entities.router)
-    app.include_router(deals.router)
-    app.include_router(dead_letters.router)
-    app.include_router(status.router)
-    app.include_router(ingest.router)
-    app.include_router(stream.router)
-    app.include_router(scenarios.router)
-    app.include_router(contracts.router)
-    app.include_router(metrics.router)
-    app.include_router(dashboard.router)
+    # Open always: probes, published contracts, metrics and the page itself.
+    for open_router in (health, contracts, metrics, dashboard):
+        app.include_router(open_router.router)
+    # Reads, behind a read key when MONAZITE_READ_ACCESS=key.
+    for read_router in (history, indices, entities, deals, dead_letters, status, stream, scenarios):
+        app.include_router(read_router.router, dependencies=[ReadAccess])
+    app.include_router(ingest.router)  # its own write key
     return app

@@ -32,6 +32,16 @@ def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def create_key(settings: Settings, *scopes: str) -> str:
+    """A new API key's secret, made with `monazite keys create` (write scope when none given)."""
+    args = ["keys", "create", f"tests-{uuid.uuid4().hex[:4]}"]
+    for scope in scopes:
+        args += ["--scope", scope]
+    created = run_cli(settings, *args)
+    assert created.returncode == 0, created.stderr
+    return created.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture(scope="session")
 def pipeline(
     settings: Settings, tmp_path_factory: pytest.TempPathFactory, repo_root: Path

@@ -16,18 +16,9 @@ import pytest
 from monazite_client import MonaziteClient, MonaziteError
 from monazite_gateway.routes.ingest import RateLimiter
 from monazite_infra.settings import Settings
-from tests.e2e.conftest import run_cli
+from tests.e2e.conftest import create_key
 from tests.support.services import Pipeline
 from tests.support.streams import event_stream, uninterrupted_fold
-
-
-def _key(settings: Settings, *scopes: str) -> str:
-    args = ["keys", "create", f"tests-{uuid.uuid4().hex[:4]}"]
-    for scope in scopes:
-        args += ["--scope", scope]
-    created = run_cli(settings, *args)
-    assert created.returncode == 0, created.stderr
-    return created.stdout.strip().splitlines()[-1]
 
 
 def _event(event_id: str, **fields: Any) -> dict[str, Any]:
@@ -55,7 +46,7 @@ async def _archived_with_prefix(settings: Settings, prefix: str) -> int:
         await connection.close()
 
 
-async def test_ingest_answers_each_event_and_needs_a_write_key(
+async def test_ingest_answers_each_event_and_needs_a_writecreate_key(
     pipeline: Pipeline, settings: Settings
 ) -> None:
     tag = uuid.uuid4().hex[:6]
@@ -65,13 +56,15 @@ async def test_ingest_answers_each_event_and_needs_a_write_key(
         with pytest.raises(MonaziteError) as unauthorized:
             await anonymous.post_events(batch)
     assert (unauthorized.value.status, unauthorized.value.field) == (401, "Authorization")
-    async with MonaziteClient(pipeline.gateway_url, api_key=_key(settings, "read")) as reader:
+    async with MonaziteClient(pipeline.gateway_url, api_key=create_key(settings, "read")) as reader:
         with pytest.raises(MonaziteError) as forbidden:
             await reader.post_events(batch)
     assert forbidden.value.status == 403
     assert forbidden.value.problem["status"] == 403  # answered as application/problem+json
 
-    async with MonaziteClient(pipeline.gateway_url, api_key=_key(settings, "write")) as writer:
+    async with MonaziteClient(
+        pipeline.gateway_url, api_key=create_key(settings, "write")
+    ) as writer:
         first = await writer.post_events(batch)
         assert [r.status for r in first.results] == ["accepted", "rejected"]
         assert "country" in (first.results[1].reason or "")
@@ -106,7 +99,7 @@ def test_gateway_killed_during_ingest_neither_loses_nor_doubles_an_event(
     tag = f"gw{uuid.uuid4().hex[:4]}"
     events = event_stream(events=1500, entities=40, tag=tag, seed=5)
     documents = [orjson.loads(orjson.dumps(e.model_dump(mode="json"))) for e in events]
-    writer = {"Authorization": f"Bearer {_key(settings, 'write')}"}
+    writer = {"Authorization": f"Bearer {create_key(settings, 'write')}"}
     url = pipeline.gateway_url + "/v1/events"
     posted: list[int] = []
 

@@ -30,6 +30,65 @@ class ArchiveTail:
 
 
 @dataclass(frozen=True)
+class MarketFilter:
+    """Narrows lists of things that belong to markets (alerts, deals) by the market's parts."""
+
+    market_id: str | None = None
+    commodity: str | None = None
+    element_group: str | None = None
+    stage: str | None = None
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """Occurred at or after `start` and before `end` (either may be open)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+class _Where:
+    """SQL conditions with numbered parameters, built from optional filters."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.args: list[Any] = []
+
+    def add(self, clause: str, *values: Any) -> None:
+        """`clause` with `{}` for each value, in order."""
+        numbers = []
+        for value in values:
+            self.args.append(value)
+            numbers.append(f"${len(self.args)}")
+        self.clauses.append(clause.format(*numbers))
+
+    def equal(self, column: str, value: Any) -> None:
+        if value is not None:
+            self.add(f"{column} = {{}}", value)
+
+    def within(self, column: str, period: TimeRange) -> None:
+        if period.start is not None:
+            self.add(f"{column} >= {{}}", period.start)
+        if period.end is not None:
+            self.add(f"{column} < {{}}", period.end)
+
+    def market_parts(self, column: str, markets: MarketFilter) -> None:
+        self.equal(column, markets.market_id)
+        for part, value in enumerate(
+            (markets.commodity, markets.element_group, markets.stage), start=1
+        ):
+            if value is not None:
+                self.add(f"split_part({column}, '.', {part}) = {{}}", value)
+
+    def sql(self) -> str:
+        return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
+
+    def limit(self, count: int) -> str:
+        self.args.append(count)
+        return f" LIMIT ${len(self.args)}"
+
+
+@dataclass(frozen=True)
 class StatusRow:
     service: str
     instance: str
@@ -45,8 +104,16 @@ class ReadStore:
     async def ping(self) -> None:
         await self._pool.fetchval("SELECT 1")
 
-    async def indices(self, where: IndexFilter) -> list[dict[str, Any]]:
-        clauses, args = [], []
+    async def indices(
+        self,
+        where: IndexFilter,
+        *,
+        after: tuple[str, int, str, str] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Current figures ordered by market, newest period first, measure and basis; `after` is
+        the (market_id, period, measure, basis) of the last row of the previous page."""
+        conditions = _Where()
         for column in (
             "market_id",
             "commodity",
@@ -56,26 +123,69 @@ class ReadStore:
             "period",
             "measure",
         ):
-            value = getattr(where, column)
-            if value is not None:
-                args.append(value)
-                clauses.append(f"{column} = ${len(args)}")
+            conditions.equal(column, getattr(where, column))
+        if after is not None:
+            market, period, measure, basis = after
+            conditions.add(
+                "(market_id, -period, measure, basis) > ({}, {}, {}, {})",
+                market,
+                -period,
+                measure,
+                basis,
+            )
         sql = (
             "SELECT market_id, commodity, element_group, stage, basis, period, measure, figures,"
             " caused_by, change_id, valid_from, updated_at FROM index_current"
-            + (" WHERE " + " AND ".join(clauses) if clauses else "")
-            + " ORDER BY market_id, period DESC, measure, basis"
+            + conditions.sql()
+            + " ORDER BY market_id, -period, measure, basis"
+            + (conditions.limit(limit) if limit is not None else "")
         )
-        return [dict(r) for r in await self._pool.fetch(sql, *args)]
+        return [dict(r) for r in await self._pool.fetch(sql, *conditions.args)]
 
-    async def markets(self) -> list[dict[str, Any]]:
+    async def markets(
+        self, markets: MarketFilter, *, after: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        conditions = _Where()
+        conditions.equal("commodity", markets.commodity)
+        conditions.equal("element_group", markets.element_group)
+        conditions.equal("stage", markets.stage)
+        if after is not None:
+            conditions.add("market_id > {}", after)
         rows = await self._pool.fetch(
             "SELECT market_id, commodity, element_group, stage,"
             " array_agg(DISTINCT period ORDER BY period) AS periods,"
             " array_agg(DISTINCT measure ORDER BY measure) AS measures,"
             " array_agg(DISTINCT basis ORDER BY basis) AS bases"
-            " FROM index_current GROUP BY market_id, commodity, element_group, stage"
-            " ORDER BY market_id"
+            " FROM index_current"
+            + conditions.sql()
+            + " GROUP BY market_id, commodity, element_group, stage ORDER BY market_id"
+            + conditions.limit(limit),
+            *conditions.args,
+        )
+        return [dict(r) for r in rows]
+
+    async def entities(
+        self,
+        *,
+        country: str | None,
+        kind: str | None,
+        controller_id: str | None,
+        after: str | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        conditions = _Where()
+        conditions.equal("country", country)
+        conditions.equal("kind", kind)
+        conditions.equal("controller_id", controller_id)
+        if after is not None:
+            conditions.add("entity_id > {}", after)
+        rows = await self._pool.fetch(
+            "SELECT entity_id, name, country, kind, aliases, controller_id, merged_into,"
+            " free_float_pct FROM entity_current"
+            + conditions.sql()
+            + " ORDER BY entity_id"
+            + conditions.limit(limit),
+            *conditions.args,
         )
         return [dict(r) for r in rows]
 
@@ -143,42 +253,108 @@ class ReadStore:
         return payload
 
     async def deals(
-        self, *, entity_id: str | None, triggered_only: bool, limit: int
+        self,
+        *,
+        entity_id: str | None,
+        triggered_only: bool,
+        markets: MarketFilter,
+        period: TimeRange,
+        after: tuple[datetime, str] | None,
+        limit: int,
     ) -> list[dict[str, Any]]:
+        """Newest first; `after` is the (occurred_at, deal_event_id) of the previous page's last."""
+        conditions = _Where()
+        if entity_id is not None:
+            conditions.add("(acquirer_id = {0} OR subject_id = {0})", entity_id)
+        if triggered_only:
+            conditions.add("cardinality(screens_triggered) > 0")
+        if markets != MarketFilter():
+            inner = _Where()
+            inner.args = conditions.args  # numbered on from the outer conditions
+            inner.market_parts("m->>'market_id'", markets)
+            conditions.clauses.append(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements(payload->'markets') AS m WHERE "
+                + " AND ".join(inner.clauses)
+                + ")"
+            )
+        conditions.within("occurred_at", period)
+        if after is not None:
+            conditions.add("(occurred_at, deal_event_id) < ({}, {})", *after)
         rows = await self._pool.fetch(
             "SELECT deal_event_id, deal_type, acquirer_id, subject_id, control_changed,"
             " screens_triggered, summary, occurred_at, recorded_at FROM deal_assessments"
-            " WHERE ($1::text IS NULL OR acquirer_id = $1 OR subject_id = $1)"
-            " AND (NOT $2 OR cardinality(screens_triggered) > 0)"
-            " ORDER BY occurred_at DESC, deal_event_id LIMIT $3",
-            entity_id,
-            triggered_only,
-            limit,
+            + conditions.sql()
+            + " ORDER BY occurred_at DESC, deal_event_id DESC"
+            + conditions.limit(limit),
+            *conditions.args,
         )
         return [dict(r) for r in rows]
 
     async def alerts(
-        self, *, kind: str | None, market_id: str | None, limit: int
+        self,
+        *,
+        kind: str | None,
+        markets: MarketFilter,
+        basis: str | None,
+        period: TimeRange,
+        before_seq: int | None,
+        limit: int,
     ) -> list[dict[str, Any]]:
+        """Newest first, each with its `seq` (the cursor of the next page)."""
+        conditions = _Where()
+        conditions.equal("kind", kind)
+        conditions.market_parts("market_id", markets)
+        conditions.equal("basis", basis)
+        conditions.within("occurred_at", period)
+        if before_seq is not None:
+            conditions.add("seq < {}", before_seq)
         rows = await self._pool.fetch(
-            "SELECT payload FROM alerts WHERE ($1::text IS NULL OR kind = $1)"
-            " AND ($2::text IS NULL OR market_id = $2) ORDER BY seq DESC LIMIT $3",
-            kind,
-            market_id,
-            limit,
+            "SELECT seq, payload FROM alerts"
+            + conditions.sql()
+            + " ORDER BY seq DESC"
+            + conditions.limit(limit),
+            *conditions.args,
         )
-        return [r["payload"] for r in rows]
+        return [{"seq": r["seq"], **r["payload"]} for r in rows]
 
     async def policies(
-        self, *, types: list[str], jurisdiction: str | None, limit: int
+        self,
+        *,
+        types: list[str],
+        jurisdiction: str | None,
+        entity_id: str | None,
+        element_group: str | None,
+        stage: str | None,
+        period: TimeRange,
+        after: tuple[datetime, str] | None,
+        limit: int,
     ) -> list[dict[str, Any]]:
+        """Newest first; `after` is the (occurred_at, event_id) of the previous page's last."""
+        conditions = _Where()
+        conditions.add("type = ANY({}::text[])", types)
+        conditions.equal("payload->>'jurisdiction'", jurisdiction)
+        if entity_id is not None:
+            conditions.add(
+                "{0} IN (payload->>'recipient_id', payload->>'funder_id',"
+                " payload->>'beneficiary_id', payload->>'entity_id')",
+                entity_id,
+            )
+        if element_group is not None:
+            conditions.add(
+                "(payload->'element_groups' ? {0} OR payload->>'element_group' = {0})",
+                element_group,
+            )
+        if stage is not None:
+            conditions.add("(payload->'stages' ? {0} OR payload->>'stage' = {0})", stage)
+        conditions.within("occurred_at", period)
+        if after is not None:
+            conditions.add("(occurred_at, event_id) < ({}, {})", *after)
         rows = await self._pool.fetch(
-            "SELECT payload FROM event_archive WHERE type = ANY($1::text[])"
-            " AND ($2::text IS NULL OR payload->>'jurisdiction' = $2)"
-            " ORDER BY occurred_at DESC, event_id LIMIT $3",
-            types,
-            jurisdiction,
-            limit,
+            "SELECT payload FROM event_archive"
+            + conditions.sql()
+            + " ORDER BY occurred_at DESC, event_id DESC"
+            + conditions.limit(limit),
+            *conditions.args,
         )
         return [r["payload"] for r in rows]
 
@@ -204,21 +380,25 @@ class ReadStore:
         basis: str | None,
         period: int | None,
         measure: str | None,
+        occurred: TimeRange = TimeRange(),
         after_seq: int | None,
         limit: int,
     ) -> list[dict[str, Any]]:
+        conditions = _Where()
+        conditions.equal("market_id", market_id)
+        conditions.equal("basis", basis)
+        conditions.equal("period", period)
+        conditions.equal("measure", measure)
+        conditions.within("occurred_at", occurred)
+        if after_seq is not None:
+            conditions.add("seq > {}", after_seq)
         rows = await self._pool.fetch(
             "SELECT seq, change_id, basis, period, measure, figures, previous, caused_by,"
-            " occurred_at, recorded_at FROM index_changes WHERE market_id = $1"
-            " AND ($2::text IS NULL OR basis = $2) AND ($3::int IS NULL OR period = $3)"
-            " AND ($4::text IS NULL OR measure = $4) AND ($5::bigint IS NULL OR seq > $5)"
-            " ORDER BY seq LIMIT $6",
-            market_id,
-            basis,
-            period,
-            measure,
-            after_seq,
-            limit,
+            " occurred_at, recorded_at FROM index_changes"
+            + conditions.sql()
+            + " ORDER BY seq"
+            + conditions.limit(limit),
+            *conditions.args,
         )
         return [dict(r) for r in rows]
 

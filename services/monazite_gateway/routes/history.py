@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from monazite_core.events import Basis, Measure
 from monazite_gateway.deps import ReadStoreDep
+from monazite_gateway.pagination import (
+    CursorQuery,
+    FromQuery,
+    ToQuery,
+    check_range,
+    decode_cursor,
+    page,
+)
 from monazite_gateway.problems import Problem
 from monazite_gateway.responses import OrjsonResponse
 from monazite_gateway.routes.indices import MarketIdPath, PeriodQuery
+from monazite_infra.postgres.read_store import TimeRange
 
 router = APIRouter(prefix="/v1", tags=["indices"])
 
@@ -21,26 +30,43 @@ router = APIRouter(prefix="/v1", tags=["indices"])
     summary="Every change of a market's figures, oldest first, with the events that caused it",
 )
 async def index_history(
+    request: Request,
     store: ReadStoreDep,
     market_id: MarketIdPath,
     basis: Basis | None = None,
     period: PeriodQuery = None,
     measure: Measure | None = None,
-    after_seq: Annotated[int | None, Query(ge=0, description="cursor from the last page")] = None,
+    from_: FromQuery = None,
+    to: ToQuery = None,
+    after_seq: Annotated[int | None, Query(ge=0, description="start after this change")] = None,
+    cursor: CursorQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> OrjsonResponse:
+    check_range(from_, to)
+    after = decode_cursor(cursor, int)
     rows = await store.index_history(
-        market_id, basis=basis, period=period, measure=measure, after_seq=after_seq, limit=limit
+        market_id,
+        basis=basis,
+        period=period,
+        measure=measure,
+        occurred=TimeRange(from_, to),
+        after_seq=after[0] if after else after_seq,
+        limit=limit + 1,
     )
-    if not rows and after_seq is None and not await store.market_exists(market_id):
+    if (
+        not rows
+        and after is None
+        and after_seq is None
+        and not await store.market_exists(market_id)
+    ):
         raise Problem(404, "Not found", f"no market {market_id!r}", field="market_id")
-    return OrjsonResponse(
-        {
-            "market_id": market_id,
-            "history": rows,
-            "count": len(rows),
-            "next_after_seq": rows[-1]["seq"] if len(rows) == limit else None,
-        }
+    return page(
+        request,
+        rows,
+        key="history",
+        limit=limit,
+        cursor_of=lambda r: [r["seq"]],
+        extra={"market_id": market_id},
     )
 
 

@@ -5,34 +5,49 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from monazite_core import market
 from monazite_core.events import Basis, Measure, Stage, figures_document, parse_input_event
 from monazite_gateway.deps import ReadStoreDep
+from monazite_gateway.pagination import CursorQuery, Limit, decode_cursor, page
 from monazite_gateway.problems import Problem
 from monazite_gateway.responses import OrjsonResponse
-from monazite_infra.postgres.read_store import IndexFilter, ReadStore
+from monazite_infra.postgres.read_store import IndexFilter, MarketFilter, ReadStore
 
 router = APIRouter(prefix="/v1", tags=["indices"])
 
 SlugQuery = Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 PeriodQuery = Annotated[int | None, Query(ge=1900, le=2200)]
-MarketIdPath = Annotated[
-    str, Path(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z]+$", max_length=200)
-]
+MARKET_ID_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z]+$"
+MarketQuery = Annotated[str | None, Query(pattern=MARKET_ID_PATTERN, max_length=200)]
+MarketIdPath = Annotated[str, Path(pattern=MARKET_ID_PATTERN, max_length=200)]
 
 
 @router.get(
     "/markets", summary="Every market with an index, and the years, measures and bases it has"
 )
-async def list_markets(store: ReadStoreDep) -> OrjsonResponse:
-    markets = await store.markets()
-    return OrjsonResponse({"markets": markets, "count": len(markets)})
+async def list_markets(
+    request: Request,
+    store: ReadStoreDep,
+    commodity: SlugQuery = None,
+    element_group: SlugQuery = None,
+    stage: Stage | None = None,
+    cursor: CursorQuery = None,
+    limit: Limit = 500,
+) -> OrjsonResponse:
+    after = decode_cursor(cursor, str)
+    markets = await store.markets(
+        MarketFilter(commodity=commodity, element_group=element_group, stage=stage),
+        after=after[0] if after else None,
+        limit=limit + 1,
+    )
+    return page(request, markets, key="markets", limit=limit, cursor_of=lambda m: [m["market_id"]])
 
 
-@router.get("/indices", summary="All current index values, filterable")
+@router.get("/indices", summary="All current index values, filterable, one page at a time")
 async def list_indices(
+    request: Request,
     store: ReadStoreDep,
     commodity: SlugQuery = None,
     element_group: SlugQuery = None,
@@ -40,7 +55,10 @@ async def list_indices(
     basis: Basis | None = None,
     period: PeriodQuery = None,
     measure: Measure | None = None,
+    cursor: CursorQuery = None,
+    limit: Limit = 500,
 ) -> OrjsonResponse:
+    after = decode_cursor(cursor, str, int, str, str)
     rows = await store.indices(
         IndexFilter(
             commodity=commodity,
@@ -49,9 +67,17 @@ async def list_indices(
             basis=basis,
             period=period,
             measure=measure,
-        )
+        ),
+        after=(after[0], after[1], after[2], after[3]) if after else None,
+        limit=limit + 1,
     )
-    return OrjsonResponse({"indices": rows, "count": len(rows)})
+    return page(
+        request,
+        rows,
+        key="indices",
+        limit=limit,
+        cursor_of=lambda r: [r["market_id"], r["period"], r["measure"], r["basis"]],
+    )
 
 
 @router.get(

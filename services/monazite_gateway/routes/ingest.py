@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
 import pydantic
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from monazite_core.events import InputEvent, describe_validation_error, parse_input_event
+from monazite_gateway.auth import WriteKey
 from monazite_gateway.deps import ReadStoreDep, SettingsDep
 from monazite_gateway.problems import Problem
 from monazite_gateway.responses import OrjsonResponse
 from monazite_infra.logs import current_correlation_id
-from monazite_infra.postgres.api_keys import ApiKey, ApiKeyStore
 from monazite_infra.publisher import EventPublisher
 
 router = APIRouter(prefix="/v1", tags=["ingest"])
@@ -39,31 +39,6 @@ class RateLimiter:
             return (1.0 - tokens) * 60.0 / self.per_minute
         self._buckets[key_id] = (tokens - 1.0, now)
         return 0.0
-
-
-async def _write_key(request: Request) -> ApiKey:
-    header = request.headers.get("authorization", "")
-    secret = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-    secret = secret or request.headers.get("x-api-key", "").strip()
-    if not secret:
-        raise Problem(
-            401,
-            "Unauthorized",
-            "give an API key with the write scope: Authorization: Bearer <key>",
-            field="Authorization",
-        )
-    keys: ApiKeyStore = request.app.state.api_keys
-    key = await keys.authenticate(secret)
-    if key is None:
-        raise Problem(401, "Unauthorized", "unknown or revoked API key", field="Authorization")
-    if "write" not in key.scopes:
-        raise Problem(
-            403, "Forbidden", f"key {key.key_id} has no write scope", field="Authorization"
-        )
-    return key
-
-
-WriteKey = Annotated[ApiKey, Depends(_write_key)]
 
 
 @router.post(

@@ -10,12 +10,13 @@ from fastapi.responses import StreamingResponse
 from monazite_core.events import Basis
 from monazite_gateway.deps import SettingsDep
 from monazite_gateway.problems import Problem
+from monazite_gateway.routes.indices import MARKET_ID_PATTERN
 from monazite_gateway.streaming import StreamFilter, StreamHub
 
 router = APIRouter(prefix="/v1", tags=["stream"])
 
 StreamKind = Literal["index_changed", "deal_assessed", "alert_raised"]
-MarketId = Annotated[str, Query(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z]+$")]
+MarketId = Annotated[str, Query(pattern=MARKET_ID_PATTERN, max_length=200)]
 
 
 @router.get(
