@@ -282,8 +282,11 @@ def _print_where_to_look(gateway_url: str, settings: Settings, logs: Path) -> No
         )
     click.echo(
         "\nMonazite is up.\n"
+        f"  dashboard {gateway_url}/\n"
         f"  gateway   {gateway_url}   (API docs: {gateway_url}/docs)\n"
         f"  indices   {gateway_url}/v1/indices\n"
+        f"  stream    {gateway_url}/v1/stream   (server-sent events)\n"
+        f"  contracts {gateway_url}/asyncapi.json\n"
         f"  broker    {settings.kafka_bootstrap}\n"
         f"  database  {settings.database_url}\n"
         f"  logs      {logs}/\n"

@@ -15,10 +15,11 @@ import bisect
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from monazite_infra.postgres.feed import FeedNotifications, FeedReader, FeedRow
+from monazite_infra.postgres.feed import FeedNotifications, FeedRow
 
 log = logging.getLogger("monazite.gateway.stream")
 
@@ -60,17 +61,38 @@ class StreamFilter:
         return sorted(values) if values is not None else None
 
 
+class FeedSource(Protocol):
+    """What the hub reads (PostgreSQL's feed table in production)."""
+
+    async def head(self) -> int: ...
+
+    async def after(self, seq: int, *, limit: int) -> list[FeedRow]: ...
+
+    async def window(
+        self,
+        after: int,
+        up_to: int,
+        *,
+        kinds: Sequence[str] | None,
+        markets: Sequence[str] | None,
+        bases: Sequence[str] | None,
+    ) -> list[FeedRow]: ...
+
+
 class StreamHub:
     def __init__(
         self,
-        reader: FeedReader,
+        reader: FeedSource,
         *,
-        database_url: str,
+        database_url: str | None,
         poll_s: float,
         buffer_size: int = 20_000,
     ) -> None:
+        """`database_url`: where to LISTEN for new rows; None polls only."""
         self._reader = reader
-        self._notifications = FeedNotifications(database_url, self._on_notify)
+        self._notifications = (
+            FeedNotifications(database_url, self._on_notify) if database_url else None
+        )
         self._poll_s = poll_s
         self._buffer_size = buffer_size
         self._items: list[StreamItem] = []
@@ -93,10 +115,11 @@ class StreamHub:
 
     async def start(self) -> None:
         self._head = self._floor = await self._reader.head()
-        self._tasks = [
-            asyncio.create_task(self._follow(), name="stream-follow"),
-            asyncio.create_task(self._notifications.run(), name="stream-notifications"),
-        ]
+        self._tasks = [asyncio.create_task(self._follow(), name="stream-follow")]
+        if self._notifications is not None:
+            self._tasks.append(
+                asyncio.create_task(self._notifications.run(), name="stream-notifications")
+            )
 
     async def stop(self) -> None:
         self._closed = True
@@ -163,7 +186,7 @@ class StreamHub:
 
     async def frames(
         self, wanted: StreamFilter, *, after: int | None, heartbeat_s: float
-    ) -> AsyncIterator[bytes]:
+    ) -> AsyncGenerator[bytes, None]:
         """The frames of one subscriber: items after `after` (None: from now), and a comment
         line whenever nothing was sent for `heartbeat_s`."""
         self.subscribers += 1
