@@ -14,6 +14,7 @@ from monazite_gateway.observability import install_observability
 from monazite_gateway.problems import install_problem_handlers
 from monazite_gateway.responses import OrjsonResponse
 from monazite_gateway.routes import (
+    chains,
     contracts,
     dashboard,
     dead_letters,
@@ -24,6 +25,7 @@ from monazite_gateway.routes import (
     indices,
     ingest,
     metrics,
+    review,
     scenarios,
     status,
     stream,
@@ -78,7 +80,18 @@ def create_app(settings: Settings) -> FastAPI:
     for open_router in (health, contracts, metrics, dashboard):
         app.include_router(open_router.router)
     # Reads, behind a read key when MONAZITE_READ_ACCESS=key.
-    for read_router in (history, indices, entities, deals, dead_letters, status, stream, scenarios):
+    for read_router in (
+        history,
+        indices,
+        entities,
+        deals,
+        dead_letters,
+        status,
+        stream,
+        scenarios,
+        chains,
+        review,
+    ):
         app.include_router(read_router.router, dependencies=[ReadAccess])
     app.include_router(ingest.router)  # its own write key
     return app
