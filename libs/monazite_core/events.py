@@ -610,6 +610,8 @@ AlertKind = Literal[
     "top_country_share_crossed",
     "deal_screen_triggered",
     "rest_of_world_supply_cut",
+    "chain_bottleneck_moved",
+    "vertical_integration_step",
 ]
 
 
@@ -617,6 +619,8 @@ class AlertRaised(Event):
     """Something an analyst should look at now, with the events that caused it."""
 
     type: Literal["alert_raised"] = "alert_raised"
+    #: Version 2 adds the chain alert kinds (a subscriber's list of kinds grew).
+    schema_version: Annotated[int, Field(ge=1)] = 2
     kind: AlertKind
     market_id: str | None
     basis: Basis | None
@@ -628,3 +632,129 @@ class AlertRaised(Event):
     direction: Literal["up", "down"] | None
     caused_by: tuple[str, ...]
     message: str
+
+
+# ---- whole-chain views (computed by monazite_core.chains) --------------------------------
+
+#: What a chain stage's quantities are: tonnes, or percentage points of world supply when the
+#: stage is only known as shares.
+ChainUnit = Literal["t", "pct_points"]
+
+
+@dataclass(frozen=True, slots=True)
+class BlocShare:
+    """A bloc's part of one stage: located in its countries, and controlled from them (by the
+    home country of the ultimate controller; None when the stage has no company data)."""
+
+    bloc: str
+    located_pct: float
+    controlled_pct: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStage:
+    """One stage of a chain, as the series chosen to stand for it shows it."""
+
+    stage: Stage
+    market_id: str
+    period: int
+    measure: Measure
+    unit: ChainUnit
+    total: Decimal
+    #: The series carries national statistics, so its total is the world's.
+    world_coverage: bool
+    blocs: tuple[BlocShare, ...]
+    caused_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StagePresence:
+    """What one controller holds at one stage, in the series that best shows it."""
+
+    stage: Stage
+    market_id: str
+    period: int
+    measure: Measure
+    tonnes: Decimal
+    share_pct: float
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerIntegration:
+    controller_id: str
+    name: str
+    stages: tuple[StagePresence, ...]
+    integration_score: float
+    end_to_end: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyStage:
+    """Supply of one stage seen from bloc `for` when it wants to do without bloc `on`.
+
+    `outside`: not located in `on` and not controlled from it; `outside_available`: the same net
+    of the export controls in force where it is located; `obtainable`: that plus what `on`'s own
+    export controls still release; `within_for`: located in `for`, not controlled from `on`.
+    Quantities are in the stage's unit, percentages of the stage's world total."""
+
+    stage: Stage
+    market_id: str
+    period: int
+    measure: Measure
+    unit: ChainUnit
+    world: Decimal
+    outside: Decimal
+    outside_pct: float
+    outside_available: Decimal
+    outside_available_pct: float
+    obtainable: Decimal
+    obtainable_pct: float
+    within_for: Decimal
+    within_for_pct: float
+    controls_in_force: tuple[str, ...]
+    caused_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bottleneck:
+    """The narrowest stage: its share of world supply and, when known in tonnes, the tonnes."""
+
+    stage: Stage
+    market_id: str
+    share_pct: float
+    tonnes: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    commodity: str
+    on: str
+    for_bloc: str
+    stages: tuple[DependencyStage, ...]
+    summary: str
+    #: Narrowest stage outside `on`, with the export controls in force (None: no stage has data).
+    bottleneck: Bottleneck | None = None
+    #: The same with no export control at all.
+    bottleneck_without_controls: Bottleneck | None = None
+    #: Narrowest stage of what `for` can obtain at all (`on`'s controls included).
+    obtainable_bottleneck: Bottleneck | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainView:
+    commodity: str
+    stages: tuple[ChainStage, ...]
+    companies: tuple[ControllerIntegration, ...]
+    countries: tuple[ControllerIntegration, ...]
+    #: Companies (ultimate controllers) present at every stage that has data.
+    end_to_end: tuple[str, ...]
+    dependency: Dependency | None = None
+
+
+class ChainChanged(Event):
+    """Published whenever the whole-chain view of a commodity changes (default blocs)."""
+
+    type: Literal["chain_changed"] = "chain_changed"
+    commodity: str
+    chain: ChainView
+    caused_by: tuple[str, ...]

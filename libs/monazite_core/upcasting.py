@@ -7,6 +7,8 @@ type before validating it, so events written under any earlier version stay read
 History:
 - `price_floor_set` v2 (replaces v1's `price` + `per_unit` "kg" | "t" with `price_per_kg`): a
   price per tonne becomes a price per kilogram (amount / 1000), a price per kilogram stays.
+- `alert_raised` v2 (an output): `kind` gains `chain_bottleneck_moved` and
+  `vertical_integration_step`. Nothing reads it back, so it needs no upcaster.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ Document = dict[str, Any]
 Upcaster = Callable[[Document], Document]
 
 #: The version each event type is validated at; types not listed are at version 1.
-CURRENT_VERSIONS: Mapping[str, int] = {"price_floor_set": 2}
+CURRENT_VERSIONS: Mapping[str, int] = {"price_floor_set": 2, "alert_raised": 2}
 
 
 def current_version(event_type: str) -> int:

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from monazite_core.events import (
     INPUT_EVENT_TYPES,
     AlertRaised,
+    ChainChanged,
     DeadLettered,
     DealAssessed,
     Event,
@@ -30,6 +31,7 @@ from monazite_core.upcasting import current_version, upcast
 from monazite_infra.codec import encode
 from monazite_infra.contract_examples import (
     ALERT_RAISED_EXAMPLE,
+    CHAIN_CHANGED_EXAMPLE,
     DEAD_LETTERED_EXAMPLE,
     DEAL_ASSESSED_EXAMPLE,
     INDEX_CHANGED_EXAMPLE,
@@ -51,11 +53,18 @@ PAYLOAD_SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"
 CONTENT_TYPE = "application/json"
 DOCUMENT_VERSION = "0.1.0"
 
-OUTPUT_MODELS: tuple[type[BaseModel], ...] = (IndexChanged, DealAssessed, AlertRaised, DeadLettered)
+OUTPUT_MODELS: tuple[type[BaseModel], ...] = (
+    IndexChanged,
+    DealAssessed,
+    AlertRaised,
+    ChainChanged,
+    DeadLettered,
+)
 _OUTPUT_EXAMPLES: Mapping[type[BaseModel], Mapping[str, Any]] = {
     IndexChanged: INDEX_CHANGED_EXAMPLE,
     DealAssessed: DEAL_ASSESSED_EXAMPLE,
     AlertRaised: ALERT_RAISED_EXAMPLE,
+    ChainChanged: CHAIN_CHANGED_EXAMPLE,
     DeadLettered: DEAD_LETTERED_EXAMPLE,
 }
 

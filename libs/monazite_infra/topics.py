@@ -90,6 +90,14 @@ ALERTS = TopicSpec(
     ("alert_raised",),
     "Threshold crossings, failed screens and policy cuts, with the events that caused them.",
 )
+CHAINS = TopicSpec(
+    "chains",
+    "output",
+    "commodity",
+    ("chain_changed",),
+    "Whole-chain views: integration per controller, bloc shares per stage, the bottleneck outside"
+    " China, whenever they change.",
+)
 DEAD_LETTERS = TopicSpec(
     "dead-letters",
     "output",
@@ -116,6 +124,7 @@ CATALOGUE: tuple[TopicSpec, ...] = (
     INDICES,
     DEALS,
     ALERTS,
+    CHAINS,
     DEAD_LETTERS,
     BROKER_EPOCH,
 )

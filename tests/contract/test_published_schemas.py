@@ -121,13 +121,14 @@ def test_publishing_again_refuses_to_rewrite_a_changed_snapshot(tmp_path: Path) 
     schema = json.loads(tampered.read_text())
     schema["properties"].pop("consideration")
     tampered.write_text(snapshot_text(schema))
-    (tmp_path / "alert_raised.v1.json").unlink()
+    removed = next(c.snapshot_name for c in event_contracts() if c.event_type == "alert_raised")
+    (tmp_path / removed).unlink()
 
     with pytest.raises(SnapshotConflict, match=r"stake_changed\.v1\.json.*bump"):
         write_snapshots(tmp_path)
 
     assert json.loads(tampered.read_text()) == schema
-    assert not (tmp_path / "alert_raised.v1.json").exists(), "nothing written on a conflict"
+    assert not (tmp_path / removed).exists(), "nothing written on a conflict"
 
 
 def test_publish_tool_writes_new_versions_and_exits_1_with_advice_on_a_changed_one(
