@@ -23,7 +23,7 @@ from monazite_infra.postgres.feed import FeedNotifications, FeedRow
 
 log = logging.getLogger("monazite.gateway.stream")
 
-STREAM_KINDS = ("index_changed", "deal_assessed", "alert_raised")
+STREAM_KINDS = ("index_changed", "deal_assessed", "alert_raised", "chain_changed")
 RETRY_MS = 3000
 _FETCH = 1000
 _BACKFILL_WINDOW = 5000

@@ -19,7 +19,7 @@ from monazite_infra.pipeline_metrics import PipelineMetrics
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.postgres.processor_store import ProcessorStore
 from monazite_infra.settings import Settings
-from monazite_infra.topics import ALERTS, DEAD_LETTERS, DEALS, INDICES, INPUT_TOPICS
+from monazite_infra.topics import ALERTS, CHAINS, DEAD_LETTERS, DEALS, INDICES, INPUT_TOPICS
 from monazite_processor.batch_metrics import (
     BatchRecorder,
     Coordinates,
@@ -68,6 +68,7 @@ class Runtime:
                     DEALS.name(settings),
                     ALERTS.name(settings),
                     DEAD_LETTERS.name(settings),
+                    CHAINS.name(settings),
                 ),
                 broker_epoch=epoch,
                 alert_rules=settings.alert_rules(),

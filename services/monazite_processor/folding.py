@@ -24,10 +24,12 @@ import pydantic
 
 from monazite_core.alerts import AlertRules, alerts_for_change, alerts_for_deal
 from monazite_core.assessment import ScreenRules, assess_deal, controller_of_subject
+from monazite_core.chains import chain_changes, chain_view
 from monazite_core.events import (
     AlertRaised,
     AssetTransferred,
     Basis,
+    ChainView,
     DeadLettered,
     EntityRegistered,
     EventRetracted,
@@ -59,6 +61,7 @@ from monazite_infra.postgres.processor_store import (
     AlertRow,
     ArchivedEvent,
     BatchWrite,
+    ChainRow,
     Checkpoint,
     DeadLetterRow,
     DealRow,
@@ -102,6 +105,8 @@ class Topics:
     deals: str
     alerts: str
     dead_letters: str
+    #: None: chain views are stored and streamed but sent to no topic.
+    chains: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,8 @@ class Folder:
         self.clock = clock
         self.state = MarketState()
         self.current: dict[IndexKey, Figures] = {}
+        #: The default-bloc chain view of every commodity, as last published.
+        self.chains: dict[str, ChainView] = {}
         self.next_offsets: dict[tuple[str, int], int] = {}
         self.events_folded = 0
 
@@ -193,6 +200,10 @@ class Folder:
             IndexKey(series, basis): value
             for series in self.state.series()
             for basis, value in figures(self.state, series).items()
+        }
+        self.chains = {
+            commodity: chain_view(self.state, commodity)
+            for commodity in sorted({s.commodity for s in self.state.series()})
         }
         self.next_offsets = await self.store.next_offsets(self.broker_epoch)
         for row in await self.store.parked_events():
@@ -231,6 +242,7 @@ class Folder:
             self._refold_after = work  # finished by `prepare`, which may read the archive
             return batch
         self._publish_changes(batch, work.touched, now)
+        self._publish_chains(batch, work.touched)
         batch.entities.extend(self._entity_rows(work.entities_moved))
         self._close_batch(batch, work)
         return batch
@@ -250,6 +262,37 @@ class Folder:
             for alert in alerts_for_change(
                 change, self.alert_rules, recorded_at=change.recorded_at or now, publisher=PUBLISHER
             ):
+                self._raise(batch, alert)
+
+    def _publish_chains(
+        self, batch: BatchWrite, touched: Mapping[Series, Sequence[InputEvent]]
+    ) -> None:
+        """Recompute the chain of every commodity the batch touched; store, publish and stream
+        each that changed, with its alerts."""
+        by_commodity: dict[str, list[InputEvent]] = defaultdict(list)
+        for series, events in touched.items():
+            by_commodity[series.commodity].extend(events)
+        for update in chain_changes(self.state, by_commodity, self.chains, publisher=PUBLISHER):
+            change = update.change
+            assert change.recorded_at is not None
+            document = encode(change)
+            batch.chains.append(
+                ChainRow(
+                    commodity=change.commodity,
+                    change_id=change.event_id,
+                    document=orjson.loads(document),
+                    caused_by=list(change.caused_by),
+                    valid_from=change.occurred_at,
+                    updated_at=change.recorded_at,
+                )
+            )
+            if self.topics.chains is not None:
+                batch.outbox.append(
+                    OutboxMessage(self.topics.chains, change.commodity.encode(), document)
+                )
+            markets = sorted({stage.market_id for stage in change.chain.stages})
+            batch.feed.append(FeedItem(change.type, markets, None, document.decode()))
+            for alert in update.alerts:
                 self._raise(batch, alert)
 
     def _close_batch(self, batch: BatchWrite, work: _BatchWork) -> None:
@@ -463,6 +506,7 @@ class Folder:
         series = set(self.state.series()) | {key.series for key in self.current}
         causes = {s: [*work.touched.get(s, []), *work.retractions] for s in series}
         self._publish_changes(batch, causes, work.now)
+        self._publish_chains(batch, causes)
         batch.entities.extend(self._entity_rows(set(self.state.entities)))
         self._close_batch(batch, work)
 

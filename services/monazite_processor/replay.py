@@ -48,6 +48,7 @@ READ_MODELS: dict[str, str] = {
     " screens_triggered, summary, payload, occurred_at, recorded_at",
     "alerts": "alert_id, kind, market_id, basis, caused_by, message, payload, occurred_at,"
     " recorded_at",
+    "chain_current": "commodity, change_id, document, caused_by, valid_from, updated_at",
 }
 #: Tables the fold writes besides the read models (rebuilt too, compared by nothing).
 WORK_TABLES = (

@@ -94,6 +94,18 @@ class AlertRow:
 
 
 @dataclass(frozen=True)
+class ChainRow:
+    """The latest chain_changed document of one commodity."""
+
+    commodity: str
+    change_id: str
+    document: dict[str, Any]
+    caused_by: list[str]
+    valid_from: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class StakeRow:
     holder_id: str
     target_id: str
@@ -161,6 +173,7 @@ class BatchWrite:
     dead_letters: list[DeadLetterRow] = field(default_factory=list)
     deals: list[DealRow] = field(default_factory=list)
     alerts: list[AlertRow] = field(default_factory=list)
+    chains: list[ChainRow] = field(default_factory=list)
     outbox: list[OutboxMessage] = field(default_factory=list)
     feed: list[FeedItem] = field(default_factory=list)
     parked: list[ParkedRow] = field(default_factory=list)
@@ -434,6 +447,18 @@ async def _write_batch(
                     a.recorded_at,
                 )
                 for a in batch.alerts
+            ],
+        )
+    if batch.chains:
+        await connection.executemany(
+            "INSERT INTO chain_current (commodity, change_id, document, caused_by, valid_from,"
+            " updated_at) VALUES ($1, $2, $3, $4, $5, $6)"
+            " ON CONFLICT (commodity) DO UPDATE SET change_id = EXCLUDED.change_id,"
+            " document = EXCLUDED.document, caused_by = EXCLUDED.caused_by,"
+            " valid_from = EXCLUDED.valid_from, updated_at = EXCLUDED.updated_at",
+            [
+                (c.commodity, c.change_id, c.document, c.caused_by, c.valid_from, c.updated_at)
+                for c in batch.chains
             ],
         )
     if batch.parked:

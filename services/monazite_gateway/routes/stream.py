@@ -15,7 +15,7 @@ from monazite_gateway.streaming import StreamFilter, StreamHub
 
 router = APIRouter(prefix="/v1", tags=["stream"])
 
-StreamKind = Literal["index_changed", "deal_assessed", "alert_raised"]
+StreamKind = Literal["index_changed", "deal_assessed", "alert_raised", "chain_changed"]
 MarketId = Annotated[str, Query(pattern=MARKET_ID_PATTERN, max_length=200)]
 
 
