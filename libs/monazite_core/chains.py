@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,10 @@ PRESENCE_MEASURES: tuple[Measure, ...] = ("production", "quota", "capacity")
 DEFAULT_ON = "china"
 DEFAULT_FOR = "allied"
 _ZERO = Decimal(0)
+
+
+#: Bloc names are lower-case slugs, like commodities.
+BLOC_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 class UnknownBloc(LookupError):

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monazite_core.alerts import AlertRules
 from monazite_core.assessment import ScreenRules
+from monazite_core.chains import BLOC_NAME, DEFAULT_BLOCS, Bloc, UnknownCountry
 
 STACK_FILE_NAME = "stack.json"
 
@@ -63,6 +64,8 @@ class Settings(BaseSettings):
     stream_heartbeat_s: float = Field(default=15.0, gt=0, alias="MONAZITE_STREAM_HEARTBEAT_S")
     stream_poll_s: float = Field(default=1.0, gt=0, alias="MONAZITE_STREAM_POLL_S")
     scenario_max_events: int = Field(default=200, ge=1, alias="MONAZITE_SCENARIO_MAX_EVENTS")
+    # Blocs beyond the defaults: a JSON object, name → list of ISO 3166-1 alpha-2 codes.
+    blocs: str = Field(default="", alias="MONAZITE_BLOCS")
     gateway_host: str = Field(default="127.0.0.1", alias="MONAZITE_GATEWAY_HOST")
     gateway_port: int = Field(default=8400, ge=0, le=65535, alias="MONAZITE_GATEWAY_PORT")
     log_level: str = Field(default="INFO", alias="MONAZITE_LOG_LEVEL")
@@ -83,6 +86,30 @@ class Settings(BaseSettings):
             self.screen_us_share_pct,
             self.screen_eu_country_pct,
         )
+
+    def configured_blocs(self) -> dict[str, Bloc]:
+        """The blocs of `MONAZITE_BLOCS`; a wrong one is refused naming it (and the code)."""
+        if not self.blocs.strip():
+            return {}
+        try:
+            document = json.loads(self.blocs)
+        except ValueError as error:
+            raise ConfigurationError(f"MONAZITE_BLOCS: not JSON ({error})") from error
+        if not isinstance(document, dict):
+            raise ConfigurationError("MONAZITE_BLOCS: expected an object, name → country codes")
+        found = {}
+        for name, codes in document.items():
+            if not BLOC_NAME.fullmatch(str(name)) or name in DEFAULT_BLOCS:
+                raise ConfigurationError(
+                    f"MONAZITE_BLOCS: {name!r} must be a new lower-case name (not a default bloc)"
+                )
+            if not isinstance(codes, list):
+                raise ConfigurationError(f"MONAZITE_BLOCS: {name}: expected a list of codes")
+            try:
+                found[name] = Bloc.of(name, name, codes)
+            except (UnknownCountry, ValueError) as error:
+                raise ConfigurationError(f"MONAZITE_BLOCS: {name}: {error}") from error
+        return found
 
     @property
     def stack_file(self) -> Path:

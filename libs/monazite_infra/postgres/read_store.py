@@ -101,6 +101,10 @@ class ReadStore:
     def __init__(self, pool: asyncpg.Pool[Any]) -> None:
         self._pool = pool
 
+    @property
+    def pool(self) -> asyncpg.Pool[Any]:
+        return self._pool
+
     async def ping(self) -> None:
         await self._pool.fetchval("SELECT 1")
 
