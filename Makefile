@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean browser
+.PHONY: install run test lint typecheck bench clean browser eval
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ typecheck: install
 ## Benchmarks, each printed as a ratio against a baseline measured in the same run.
 bench: install
 	$(BIN)/python -m tests.bench.run_all
+
+## Precision and recall of the news extractor on the labelled corpus (data/news/).
+eval: install
+	$(BIN)/python -m monazite_producer.news_eval
 
 clean:
 	rm -rf $(VENV) .monazite .mypy_cache .ruff_cache

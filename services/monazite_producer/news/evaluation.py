@@ -1,0 +1,165 @@
+"""Precision and recall of the extractor against a labelled corpus. Pure.
+
+A candidate at or above the threshold is a prediction; it is right when a labelled fact of the
+same type, reported by one of the candidate's articles, has every labelled field equal to the
+candidate's event field (`null`: the field must be absent; decimals compare by value, lists of
+symbols as sets, lists of objects item by item in entity order). Each fact and each candidate
+counts once. Facts labelled `"publish": false` are expected below the threshold, in the review
+queue, and are scored separately.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from monazite_producer.news.candidates import Candidate
+
+
+@dataclass(frozen=True)
+class ExpectedFact:
+    fact: str
+    articles: frozenset[str]
+    type: str
+    fields: dict[str, Any]
+    publish: bool = True
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> ExpectedFact:
+        return cls(
+            fact=document["fact"],
+            articles=frozenset(document["articles"]),
+            type=document["type"],
+            fields=document["fields"],
+            publish=document.get("publish", True),
+        )
+
+
+@dataclass
+class KindScore:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    @property
+    def precision(self) -> float:
+        predicted = self.true_positives + self.false_positives
+        return self.true_positives / predicted if predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        expected = self.true_positives + self.false_negatives
+        return self.true_positives / expected if expected else 1.0
+
+
+@dataclass
+class Evaluation:
+    by_kind: dict[str, KindScore] = field(default_factory=dict)
+    overall: KindScore = field(default_factory=KindScore)
+    review_found: int = 0
+    review_expected: int = 0
+    missed: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+
+    def table(self) -> str:
+        """The scores as a Markdown table, one row per event kind and one overall."""
+        rows = [
+            "| kind | expected | predicted | correct | precision | recall |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for kind, score in sorted(self.by_kind.items()):
+            rows.append(_row(kind, score))
+        rows.append(_row("**overall**", self.overall))
+        return "\n".join(rows)
+
+
+def _row(kind: str, score: KindScore) -> str:
+    expected = score.true_positives + score.false_negatives
+    predicted = score.true_positives + score.false_positives
+    return (
+        f"| {kind} | {expected} | {predicted} | {score.true_positives} |"
+        f" {score.precision:.2f} | {score.recall:.2f} |"
+    )
+
+
+def evaluate(
+    candidates: list[Candidate], facts: list[ExpectedFact], *, threshold: float
+) -> Evaluation:
+    result = Evaluation()
+    predicted = [c for c in candidates if c.confidence >= threshold]
+    below = [c for c in candidates if c.confidence < threshold]
+    published_facts = [f for f in facts if f.publish]
+    matched_facts: set[str] = set()
+    for candidate in predicted:
+        kind = candidate.event.type
+        score = result.by_kind.setdefault(kind, KindScore())
+        fact = next(
+            (f for f in published_facts if f.fact not in matched_facts and matches(candidate, f)),
+            None,
+        )
+        if fact is None:
+            score.false_positives += 1
+            result.unexpected.append(_describe(candidate))
+        else:
+            matched_facts.add(fact.fact)
+            score.true_positives += 1
+    for fact in published_facts:
+        if fact.fact not in matched_facts:
+            result.by_kind.setdefault(fact.type, KindScore()).false_negatives += 1
+            result.missed.append(f"{fact.fact} ({fact.type})")
+    review_facts = [f for f in facts if not f.publish]
+    result.review_expected = len(review_facts)
+    result.review_found = sum(1 for f in review_facts if any(matches(c, f) for c in below))
+    totals: Counter[str] = Counter()
+    for score in result.by_kind.values():
+        totals["tp"] += score.true_positives
+        totals["fp"] += score.false_positives
+        totals["fn"] += score.false_negatives
+    result.overall = KindScore(totals["tp"], totals["fp"], totals["fn"])
+    return result
+
+
+def _describe(candidate: Candidate) -> str:
+    articles = ", ".join(sorted({s.evidence.article for s in candidate.sightings}))
+    return f"{candidate.event.event_id} ({articles})"
+
+
+def matches(candidate: Candidate, fact: ExpectedFact) -> bool:
+    if candidate.event.type != fact.type:
+        return False
+    if not fact.articles & {s.evidence.article for s in candidate.sightings}:
+        return False
+    document = candidate.event.model_dump(mode="json", exclude_none=True)
+    return all(_equal(document.get(name), wanted) for name, wanted in fact.fields.items())
+
+
+def _equal(actual: Any, wanted: Any) -> bool:
+    if wanted is None or actual is None:
+        return wanted is None and actual is None
+    if isinstance(wanted, dict):
+        return (
+            isinstance(actual, dict)
+            and set(actual) == set(wanted)
+            and all(_equal(actual[k], v) for k, v in wanted.items())
+        )
+    if isinstance(wanted, list):
+        if not isinstance(actual, list) or len(actual) != len(wanted):
+            return False
+        if all(isinstance(w, str) for w in wanted):
+            return sorted(actual) == sorted(wanted)
+        ordered_actual = sorted(actual, key=_order)
+        return all(
+            _equal(a, w) for a, w in zip(ordered_actual, sorted(wanted, key=_order), strict=True)
+        )
+    if isinstance(wanted, bool) or isinstance(actual, bool):
+        return actual is wanted
+    try:
+        return Decimal(str(actual)) == Decimal(str(wanted))
+    except InvalidOperation:
+        return bool(actual == wanted)
+
+
+def _order(item: Any) -> str:
+    return str(item.get("entity_id", "")) if isinstance(item, dict) else str(item)

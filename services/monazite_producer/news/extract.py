@@ -1,0 +1,1006 @@
+"""Rule-based extraction of candidate events from one article, sentence by sentence. Pure.
+
+Each sentence is read for the entities it names, the money, percentages, tonnes and dates it
+gives, and the words that make it a stake change, a merger, a joint venture, funding, an export
+control, a quota, a price floor or an output figure. A denied sentence yields nothing; a rumoured
+or planned one yields a candidate of low confidence (it goes to review). Numbers come only from the
+sentence: a stake bought for a sum but with no percentage has no `pct_after`.
+
+Confidence starts at 0.9 for a sentence that names every party and figure the event needs, and is
+lowered for hedges, assumptions and organisations that are not registered yet (a candidate naming
+a proposed entity always waits for review, with the proposed registration).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+import pydantic
+
+from monazite_core.events import (
+    EntityRegistered,
+    Source,
+    parse_input_event,
+)
+from monazite_producer.news.article import Article
+from monazite_producer.news.candidates import Candidate, Evidence, Sighting, merge_reports
+from monazite_producer.news.entities import EntityDirectory, Mention
+from monazite_producer.news.fx import FxRates
+from monazite_producer.news.quantities import (
+    DateMention,
+    Money,
+    Quantity,
+    find_dates,
+    find_money,
+    find_percentages,
+    find_tonnes,
+    find_years,
+    plain,
+)
+
+#: Confidence below which a candidate is not published but queued for review (the default of
+#: `monazite extract --publish --threshold`).
+DEFAULT_THRESHOLD = 0.7
+#: The highest confidence of a candidate that rests on something a person should confirm.
+REVIEW_CAP = 0.6
+
+_ABBREVIATIONS = re.compile(
+    r"\b(?:Co|Ltd|Inc|Corp|No|Nos|Mr|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    r"|U\.S|e\.g|i\.e|vs|approx)\.$"
+)
+#: "WASHINGTON, July 10, 2025 - ": the place is where the news was written, not a party.
+_DATELINE = re.compile(r"^[A-Z][A-Z .'/-]+,\s+[^-—–]{3,30}?\s[-—–]+\s")
+_DENIAL = re.compile(
+    r"\b(?:denied|denies|deny|dismissed|rejected (?:the |a )?(?:report|claim)s?|not in talks"
+    r"|no plans? to|has not|had not|did not|never|false|untrue)\b",
+    re.I,
+)
+_HEDGE = re.compile(
+    r"\b(?:reportedly|rumou?r\w*|speculat\w*|people familiar|sources said|according to sources"
+    r"|is said to|are said to|considering|weighing|in talks|exploring|could|might|plans? to"
+    r"|planning to|intends? to|aims? to|proposed|expected to|would)\b"
+    # "may" in lower case only: "May" is a month.
+    r"|(?-i:\bmay\b)",
+    re.I,
+)
+
+ELEMENTS: dict[str, str] = {
+    "scandium": "Sc",
+    "yttrium": "Y",
+    "lanthanum": "La",
+    "cerium": "Ce",
+    "praseodymium": "Pr",
+    "neodymium": "Nd",
+    "promethium": "Pm",
+    "samarium": "Sm",
+    "europium": "Eu",
+    "gadolinium": "Gd",
+    "terbium": "Tb",
+    "dysprosium": "Dy",
+    "holmium": "Ho",
+    "erbium": "Er",
+    "thulium": "Tm",
+    "ytterbium": "Yb",
+    "lutetium": "Lu",
+}
+_STAGE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\bmagnets?\b|\bndfeb\b", "magnets"),
+    (r"\bmetals?\b|\balloys?\b", "metals"),
+    (
+        r"\boxides?\b|\bcompounds?\b|\bseparat\w*|\brefin\w*|\bsmelting\b|\bprocessing\b",
+        "separation",
+    ),
+    (r"\bmining\b|\bmined\b|\bmine\b|\bore\b|\bconcentrate\b", "mining"),
+)
+_JURISDICTIONS: tuple[tuple[str, str], ...] = (
+    (r"\bchina\b|\bchinese\b|\bbeijing\b|\bmofcom\b|commerce ministry", "CN"),
+    (r"\bunited states\b|\bu\.s\.|\bus\b|\bwashington\b|\bamerican\b|\bwhite house\b", "US"),
+    (r"\baustralia\w*\b|\bcanberra\b", "AU"),
+    (r"\bcanada\b|\bcanadian\b|\bottawa\b", "CA"),
+    (r"\bjapan\w*\b|\btokyo\b", "JP"),
+    (r"\bmalaysia\w*\b", "MY"),
+    (r"\bvietnam\w*\b", "VN"),
+    (r"\bmyanmar\b", "MM"),
+    (r"\bindia\b|\bindian\b", "IN"),
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    mentions: list[Mention]
+    money: list[Money]
+    percentages: list[Quantity]
+    tonnes: list[Quantity]
+    dates: list[DateMention]
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    def after(self, position: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= position]
+
+    def before(self, position: int) -> list[Mention]:
+        return [m for m in self.mentions if m.end <= position]
+
+
+@dataclass
+class Draft:
+    """What a rule found in one sentence, before it becomes a validated event."""
+
+    fields: dict[str, Any]
+    confidence: float = 0.9
+    notes: list[str] = field(default_factory=list)
+    parties: list[Mention] = field(default_factory=list)
+    money: Money | None = None
+    occurred: date | None = None
+
+    def cap(self, limit: float, note: str) -> None:
+        self.confidence = min(self.confidence, limit)
+        self.notes.append(note)
+
+
+Rule = Callable[[Sentence, "Reading"], list[Draft]]
+
+
+@dataclass(frozen=True)
+class Reading:
+    article: Article
+    directory: EntityDirectory
+    article_date: date | None
+
+
+def split_sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) pairs: paragraphs split at ., ! or ? followed by a capital letter."""
+    for paragraph in re.finditer(r"[^\n]+", text):
+        body = paragraph.group()
+        start = 0
+        for boundary in re.finditer(r"[.!?][\"”’)]?\s+(?=[A-Z\"“(])", body):
+            head = body[start : boundary.start() + 1]
+            if _ABBREVIATIONS.search(head) or re.search(r"\b[A-Z]\.$", head):
+                continue
+            yield from _trimmed(paragraph.start() + start, body[start : boundary.end()])
+            start = boundary.end()
+        yield from _trimmed(paragraph.start() + start, body[start:])
+
+
+def _trimmed(offset: int, sentence: str) -> Iterator[tuple[int, str]]:
+    stripped = sentence.strip()
+    if stripped:
+        yield offset + sentence.index(stripped), stripped
+
+
+def extract_article(
+    article: Article, directory: EntityDirectory, fx: FxRates | None = None
+) -> list[Candidate]:
+    """Every candidate event the article gives, one per fact, with proposed new entities."""
+    reading = Reading(article, directory, article.published)
+    source = Source(publisher=article.source_publisher[:300], url=article.url, title=article.title)
+    candidates: list[Candidate] = []
+    for offset, text in split_sentences(article.text):
+        if _is_header(text):
+            continue
+        dateline = _DATELINE.match(text)
+        sentence = Sentence(
+            text=text,
+            start=offset,
+            mentions=[
+                m for m in directory.mentions(text) if not dateline or m.start >= dateline.end()
+            ],
+            money=find_money(text),
+            percentages=find_percentages(text),
+            tonnes=find_tonnes(text),
+            dates=find_dates(text, article_date=article.published),
+        )
+        if _DENIAL.search(text):
+            continue
+        hedged = _HEDGE.search(text)
+        for rule in RULES:
+            for draft in rule(sentence, reading):
+                if hedged:
+                    draft.cap(0.4, f"hedged: the sentence says {hedged.group()!r}")
+                candidate = _finish(draft, sentence, reading, source, fx)
+                if candidate is not None:
+                    candidates.extend(_proposals(draft, candidate, sentence, source))
+                    candidates.append(candidate)
+    return merge_reports(candidates)
+
+
+def _is_header(text: str) -> bool:
+    return re.match(r"^(?:title|date|url|publisher|source)\s*:", text, re.I) is not None
+
+
+def _finish(
+    draft: Draft, sentence: Sentence, reading: Reading, source: Source, fx: FxRates | None
+) -> Candidate | None:
+    occurred = draft.occurred or _occurred(sentence, reading)
+    if occurred is None:
+        return None
+    if any(p.proposed for p in draft.parties):
+        draft.cap(REVIEW_CAP, "names an organisation that is not registered yet")
+    fields = dict(draft.fields)
+    event_type = fields["type"]
+    fields.setdefault("event_id", _event_id(event_type, fields, occurred))
+    fields["occurred_at"] = datetime.combine(occurred, time(), UTC).isoformat()
+    evidence = Evidence(
+        reading.article.name, sentence.text, sentence.start, sentence.start + len(sentence.text)
+    )
+    fields["source"] = source.model_copy(update={"evidence": sentence.text[:2000]}).model_dump()
+    try:
+        event = parse_input_event(fields)
+    except pydantic.ValidationError:
+        return None
+    usd = None
+    if draft.money is not None and fx is not None:
+        usd = fx.to_usd(draft.money.amount, draft.money.currency, occurred)
+    sighting = Sighting(event.source, evidence)
+    return Candidate(
+        event=event,
+        confidence=round(draft.confidence, 2),
+        evidence=evidence,
+        notes=tuple(draft.notes),
+        amount_usd=usd,
+        sightings=(sighting,),
+    )
+
+
+def _proposals(
+    draft: Draft, candidate: Candidate, sentence: Sentence, source: Source
+) -> list[Candidate]:
+    proposals = []
+    for party in draft.parties:
+        if not party.proposed:
+            continue
+        notes = ["an organisation not registered yet: confirm its name, country and kind"]
+        country = party.country
+        confidence = REVIEW_CAP
+        if country is None:
+            country = "ZZ"
+            confidence = 0.5
+            notes.append("country not given in the text: ZZ until a person sets it")
+        event = EntityRegistered(
+            event_id=f"news:entity:{party.entity_id}",
+            occurred_at=candidate.event.occurred_at,
+            source=candidate.event.source,
+            entity_id=party.entity_id,
+            name=party.surface,
+            country=country,
+            kind="company",
+        )
+        proposals.append(
+            Candidate(
+                event=event,
+                confidence=confidence,
+                evidence=candidate.evidence,
+                notes=tuple(notes),
+                sightings=candidate.sightings,
+            )
+        )
+    return proposals
+
+
+def _occurred(sentence: Sentence, reading: Reading) -> date | None:
+    limit = reading.article_date
+    for mention in sentence.dates:
+        if limit is None or mention.value <= limit:
+            return mention.value
+    return reading.article_date
+
+
+def _event_id(event_type: str, fields: dict[str, Any], occurred: date) -> str:
+    keys = {
+        "stake_changed": ("holder_id", "target_id"),
+        "merger_completed": ("survivor_id", "absorbed_id"),
+        "joint_venture_formed": ("venture_id",),
+        "funding_awarded": ("funder_id", "recipient_id", "instrument"),
+        "export_control_imposed": ("control_id",),
+        "export_control_suspended": ("control_id",),
+        "export_control_lifted": ("control_id",),
+        "quota_set": ("jurisdiction", "entity_id", "quota_kind", "stage", "period"),
+        "price_floor_set": ("jurisdiction", "beneficiary_id", "element_group"),
+        "output_reported": ("entity_id", "element_group", "stage", "period", "measure"),
+    }[event_type]
+    parts = [str(fields[k]) for k in keys if fields.get(k) is not None]
+    return ":".join(["news", event_type, *parts, occurred.isoformat()])
+
+
+# --- shared readings of a sentence ---------------------------------------------------------------
+
+
+def _consideration(sentence: Sentence) -> Money | None:
+    """The sum paid: the first amount that is not a conversion in brackets of another amount."""
+    for index, money in enumerate(sentence.money):
+        before = sentence.text[max(0, money.start - 12) : money.start]
+        if index > 0 and ("(" in before or re.search(r"\bor\b", before)):
+            continue
+        return money
+    return None
+
+
+def _consideration_field(money: Money | None) -> dict[str, Any] | None:
+    if money is None:
+        return None
+    return {"amount": str(money.amount), "currency": money.currency}
+
+
+def _jurisdiction(text: str) -> str | None:
+    lowered = text.lower()
+    for pattern, code in _JURISDICTIONS:
+        if re.search(pattern, lowered):
+            return code
+    return None
+
+
+def _stages(text: str) -> list[str]:
+    lowered = text.lower()
+    found = [stage for pattern, stage in _STAGE_WORDS if re.search(pattern, lowered)]
+    order = ("mining", "separation", "metals", "magnets", "recycling")
+    return sorted(set(found), key=order.index)
+
+
+def _element_group(text: str) -> str | None:
+    lowered = text.lower()
+    if re.search(r"\bndpr\b|neodymium[- ]praseodymium|neodymium and praseodymium", lowered):
+        return "ndpr"
+    if re.search(r"\bheavy rare[- ]earth|medium and heavy", lowered):
+        return "heavy_reo"
+    if re.search(r"\blight rare[- ]earth", lowered):
+        return "light_reo"
+    if re.search(r"\brare[- ]earth", lowered):
+        return "total_reo"
+    return None
+
+
+def _year(sentence: Sentence, reading: Reading) -> int | None:
+    years = find_years(sentence.text)
+    if years:
+        return years[0]
+    fiscal = re.search(r"\bFY ?(20\d\d)\b", sentence.text)
+    if fiscal:
+        return int(fiscal.group(1))
+    if reading.article_date is not None and re.search(r"\blast year\b", sentence.lower):
+        return reading.article_date.year - 1
+    if reading.article_date is not None and re.search(r"\bthis year\b", sentence.lower):
+        return reading.article_date.year
+    return None
+
+
+def _state_first(mentions: Sequence[Mention], directory: EntityDirectory) -> list[Mention]:
+    return sorted(
+        mentions,
+        key=lambda m: 0 if (e := directory.entities.get(m.entity_id)) and e.kind == "state" else 1,
+    )
+
+
+def _distinct(mentions: Sequence[Mention]) -> list[Mention]:
+    seen: set[str] = set()
+    unique = []
+    for mention in mentions:
+        if mention.entity_id not in seen:
+            seen.add(mention.entity_id)
+            unique.append(mention)
+    return unique
+
+
+# --- stakes ---------------------------------------------------------------------------------------
+
+_STAKE_VERB = re.compile(
+    r"\b(?:acquir\w*|buy(?:s|ing)?|bought|purchas\w*|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
+    r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
+    r"|reduc\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*|hold(?:s|ing)? a stake)\b",
+    re.I,
+)
+_STAKE_WORD = re.compile(
+    r"\b(?:stake|holding|interest|shares|share capital|control|the rest of|remaining|outright"
+    r"|takeover|equity)\b",
+    re.I,
+)
+_SELL = re.compile(
+    r"\b(?:sell(?:s|ing)?|sold|cut(?:s|ting)?|reduc\w*|divest\w*|offload\w*|trim\w*)\b", re.I
+)
+_WHOLE = re.compile(
+    r"\b(?:the rest of|the remaining|remaining shares|all of the shares|all the shares"
+    r"|outright|wholly[- ]owned|100 ?(?:%|per ?cent))",
+    re.I,
+)
+_CONTROL = re.compile(
+    r"\b(?:a majority|majority stake|majority holder|controlling (?:stake|shareholder|holder)"
+    r"|full control|control of|already controls|parent company|parent)\b",
+    re.I,
+)
+_NOT_STAKE_PCT = re.compile(
+    r"^\s*(?:premium|discount|rise|increase|jump|gain|drop|fall|decline|of (?:its |the )?"
+    r"(?:output|production|revenue|sales|supply|world|global|market|exports|imports|capacity))",
+    re.I,
+)
+
+
+def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    verb = _STAKE_VERB.search(text)
+    if verb is None or not _STAKE_WORD.search(text):
+        return []
+    if re.search(r"joint venture|\bmerg", text, re.I):
+        return []
+    if re.search(r"\b(?:loan|grant|tax credit|offtake|preferred)\b", text, re.I):
+        return []
+    passive = re.search(r"\b(?:acquired|bought|purchased|taken over) by\b", text, re.I)
+    if passive:
+        holders = sentence.after(passive.end())
+        targets = sentence.before(passive.start())
+        holder = holders[0] if holders else None
+        target = targets[-1] if targets else None
+    else:
+        before = sentence.before(verb.start())
+        holder = before[-1] if before else None
+        if holder is not None and len(before) > 1 and before[0].entity_id != holder.entity_id:
+            # "X, the parent of Y, bought …": the subject is the first organisation named.
+            holder = before[0]
+        target = next(
+            (m for m in sentence.after(verb.start()) if holder and m.entity_id != holder.entity_id),
+            None,
+        )
+    if holder is None or target is None or holder.entity_id == target.entity_id:
+        return []
+    draft = Draft(
+        {"type": "stake_changed", "holder_id": holder.entity_id, "target_id": target.entity_id}
+    )
+    draft.parties = [holder, target]
+    selling = _SELL.search(verb.group()) is not None
+    _stake_percentages(sentence, draft, selling)
+    if _WHOLE.search(text) and not selling:
+        draft.fields["pct_after"] = "100"
+    if _CONTROL.search(text) and not selling:
+        draft.fields["controlling"] = True
+    if (
+        not selling
+        and "pct_after" not in draft.fields
+        and "controlling" not in draft.fields
+        and reading.directory.controllers.get(target.entity_id) == holder.entity_id
+    ):
+        draft.fields["controlling"] = True
+        draft.notes.append(
+            "controlling: the holder is the target's recorded controller; the text gives no"
+            " percentage"
+        )
+    if selling and re.search(r"\b(?:entire|whole|all of its|its remaining)\b", text, re.I):
+        draft.fields.setdefault("pct_after", "0")
+    if not any(k in draft.fields for k in ("pct_after", "pct_before", "controlling")):
+        draft.fields["controlling"] = False
+        draft.cap(0.45, "no percentage and no word on control: controlling false is an assumption")
+    draft.money = _consideration(sentence)
+    draft.fields["consideration"] = _consideration_field(draft.money)
+    return [draft]
+
+
+def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
+    text = sentence.text
+    span = re.search(
+        r"from (?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent)"
+        r" to (?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent)",
+        text,
+        re.I,
+    )
+    if span:
+        draft.fields["pct_before"] = span.group(1)
+        draft.fields["pct_after"] = span.group(2)
+        return
+    for pct in sentence.percentages:
+        after = text[pct.end : pct.end + 40]
+        before = text[max(0, pct.start - 40) : pct.start]
+        if _NOT_STAKE_PCT.match(after):
+            continue
+        additional = re.search(r"\b(?:additional|further|another|extra)\s*$", before, re.I)
+        if re.search(
+            r"\b(?:stake|holding|interest) (?:to|at|of)\s*(?:about |around |roughly )?$",
+            before,
+            re.I,
+        ):
+            draft.fields["pct_after"] = str(pct.value)
+        elif re.match(
+            r"\s*(?:stake|holding|interest|equity|of (?:the )?(?:shares|company|equity))",
+            after,
+            re.I,
+        ) or re.match(r"\s*of\s+[A-Z]", after):
+            if additional:
+                draft.notes.append(
+                    f"{pct.value}% is the size of the purchase, not the holding after it"
+                )
+                continue
+            if (selling and re.search(r"\bto\s*$", before)) or not selling:
+                draft.fields["pct_after"] = str(pct.value)
+        else:
+            continue
+        if pct.approximate:
+            draft.confidence -= 0.05
+            draft.notes.append(f"the text gives the percentage as approximate ({pct.value}%)")
+        return
+
+
+# --- mergers --------------------------------------------------------------------------------------
+
+
+def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    if not re.search(r"\b(?:merg\w*|absor\w*|amalgamat\w*)\b", text, re.I):
+        return []
+    mentions = _distinct(sentence.mentions)
+    if len(mentions) < 2:
+        return []
+    into = re.search(r"\b(?:into|by)\b", text, re.I)
+    if re.search(r"\babsor\w*", text, re.I) and not re.search(
+        r"absorbed by|absorbed into", text, re.I
+    ):
+        survivor, absorbed = mentions[0], mentions[1]
+    elif into is not None and sentence.after(into.end()) and sentence.before(into.start()):
+        survivor = sentence.after(into.end())[0]
+        absorbed = (
+            next(
+                m
+                for m in reversed(sentence.before(into.start()))
+                if m.entity_id != survivor.entity_id
+            )
+            if any(m.entity_id != survivor.entity_id for m in sentence.before(into.start()))
+            else mentions[0]
+        )
+    else:
+        survivor, absorbed = mentions[0], mentions[1]
+    if survivor.entity_id == absorbed.entity_id:
+        return []
+    draft = Draft(
+        {
+            "type": "merger_completed",
+            "survivor_id": survivor.entity_id,
+            "absorbed_id": absorbed.entity_id,
+        }
+    )
+    draft.parties = [survivor, absorbed]
+    if not re.search(
+        r"\b(?:complet\w*|finali[sz]\w*|closed|absorbed|merged|became part)\b", text, re.I
+    ):
+        draft.cap(0.4, "the merger is not said to be completed")
+    draft.money = _consideration(sentence)
+    draft.fields["consideration"] = _consideration_field(draft.money)
+    return [draft]
+
+
+# --- joint ventures -------------------------------------------------------------------------------
+
+
+def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    if not re.search(r"\bjoint[- ]venture\b|\bJV\b", text, re.I):
+        return []
+    named = re.search(
+        r"\b(?:called|named|to be known as)\s+[\"“]?([A-Z][^\"”,;]{2,80}?)[\"”]?"
+        r"(?=[,;.]|\s+(?:to|in|with|which|that)\b)",
+        text,
+    )
+    mentions = _distinct(sentence.mentions)
+    name = named.group(1).strip() if named else None
+    partners = [m for m in mentions if name is None or m.surface not in name]
+    if len(partners) < 2:
+        return []
+    shares: dict[str, str] = {}
+    partner_ids = {p.entity_id for p in partners}
+    partner_mentions = [m for m in sentence.mentions if m.entity_id in partner_ids]
+    for pct in sentence.percentages:
+        owner = _owner_of(sentence, pct, partner_mentions)
+        if owner is not None and owner.entity_id not in shares:
+            shares[owner.entity_id] = str(pct.value)
+    known_venture = reading.directory.resolve(name) if name else None
+    if known_venture is not None:
+        venture_id = known_venture
+    elif name:
+        venture_id = "news_" + "_".join(re.findall(r"[a-z0-9]+", name.lower()))[:60]
+    else:
+        venture_id = "news_jv_" + "_".join(sorted(p.entity_id for p in partners))
+    draft = Draft(
+        {
+            "type": "joint_venture_formed",
+            "venture_id": venture_id,
+            "name": name,
+            "partners": [
+                {
+                    "entity_id": p.entity_id,
+                    **({"pct": shares[p.entity_id]} if p.entity_id in shares else {}),
+                }
+                for p in partners
+            ],
+        }
+    )
+    draft.parties = list(partners)
+    controlling = [
+        p for p in partners if p.entity_id in shares and Decimal(shares[p.entity_id]) > 50
+    ]
+    if controlling:
+        draft.fields["controlling_partner_id"] = controlling[0].entity_id
+    draft.money = _consideration(sentence)
+    draft.fields["consideration"] = _consideration_field(draft.money)
+    return [draft]
+
+
+def _owner_of(sentence: Sentence, pct: Quantity, partners: list[Mention]) -> Mention | None:
+    preceding = [p for p in partners if p.end <= pct.start and pct.start - p.end <= 30]
+    if preceding:
+        return preceding[-1]
+    following = [p for p in partners if p.start >= pct.end and p.start - pct.end <= 25]
+    return following[0] if following else None
+
+
+# --- funding --------------------------------------------------------------------------------------
+
+_INSTRUMENTS: tuple[tuple[str, str], ...] = (
+    (r"\btax credit", "tax_credit"),
+    (r"\bloan|\blend\w*|\bcredit facility|\bdebt financing", "loan"),
+    (r"\bguarantee", "guarantee"),
+    (r"\bofftake|\bprepay\w*|\bsupply agreement|\bpurchase commitment", "offtake"),
+    (r"\bpreferred (?:stock|shares)|\bequity\b|\bconvertible", "equity"),
+    (r"\bgrant\w*|\baward\w*", "grant"),
+)
+
+
+def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    instrument = next(
+        (kind for pattern, kind in _INSTRUMENTS if re.search(pattern, text, re.I)), None
+    )
+    if instrument is None or not sentence.money:
+        return []
+    if re.search(r"\bjoint venture\b|\bprice floor\b|\bquota\b", text, re.I):
+        return []
+    if (
+        instrument == "equity"
+        and re.search(r"\b(?:stake|holding)\b", text, re.I)
+        and not re.search(r"preferred|convertible", text, re.I)
+    ):
+        return []
+    mentions = _distinct(sentence.mentions)
+    if len(mentions) < 2:
+        return []
+    source_of = re.search(r"\bfrom\b", text)
+    funder = None
+    if source_of is not None:
+        after = sentence.after(source_of.end())
+        funder = next((m for m in after if _is_funder(m, reading)), after[0] if after else None)
+    if funder is None:
+        funder = _state_first(mentions, reading.directory)[0]
+        if not _is_funder(funder, reading):
+            funder = mentions[0]
+    recipient = next((m for m in mentions if m.entity_id != funder.entity_id), None)
+    if recipient is None:
+        return []
+    draft = Draft(
+        {
+            "type": "funding_awarded",
+            "funder_id": funder.entity_id,
+            "recipient_id": recipient.entity_id,
+            "instrument": instrument,
+        }
+    )
+    draft.parties = [funder, recipient]
+    draft.money = _consideration(sentence)
+    draft.fields["amount"] = _consideration_field(draft.money)
+    return [draft]
+
+
+def _is_funder(mention: Mention, reading: Reading) -> bool:
+    known = reading.directory.entities.get(mention.entity_id)
+    return known is not None and known.kind in ("state", "fund")
+
+
+# --- export controls ------------------------------------------------------------------------------
+
+_CONTROL_WORDS = re.compile(
+    r"\bexport (?:controls?|licen[cs]\w*|restrictions?|bans?|curbs?)|\bban\w* (?:the )?exports?"
+    r"|\brestrict\w* (?:the )?exports?|\blicen[cs]es? to export",
+    re.I,
+)
+
+
+def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    if not _CONTROL_WORDS.search(text):
+        return []
+    lowered = sentence.lower
+    jurisdiction = _jurisdiction(text)
+    if jurisdiction is None:
+        return []
+    if re.search(r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold)\b", lowered):
+        return _control_change(sentence, reading, jurisdiction, "export_control_suspended")
+    if re.search(
+        r"\b(?:lift\w*|scrap\w*|revok\w*|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?)\b",
+        lowered,
+    ):
+        return _control_change(sentence, reading, jurisdiction, "export_control_lifted")
+    elements = sorted(
+        {symbol for name, symbol in ELEMENTS.items() if re.search(rf"\b{name}\b", lowered)},
+        key=list(ELEMENTS.values()).index,
+    )
+    groups = []
+    group = _element_group(text)
+    if group == "heavy_reo":
+        groups.append("heavy_reo")
+    if not elements and not groups:
+        return []
+    stages = _stages(text)
+    draft = Draft(
+        {
+            "type": "export_control_imposed",
+            "jurisdiction": jurisdiction,
+            "elements": elements,
+            "element_groups": groups,
+            "restriction": "ban" if re.search(r"\bban\w*|\bprohibit\w*", lowered) else "licence",
+        }
+    )
+    if not stages:
+        stages = ["separation"]
+        draft.cap(REVIEW_CAP, "the text names no stage: separation assumed")
+    draft.fields["stages"] = stages
+    effective = _effective(sentence, reading)
+    draft.fields["effective_from"] = effective.isoformat() if effective else None
+    if effective is None:
+        return []
+    draft.fields["control_id"] = f"news-{jurisdiction.lower()}-{effective.isoformat()}"
+    return [draft]
+
+
+def _effective(sentence: Sentence, reading: Reading) -> date | None:
+    marker = re.search(
+        r"\b(?:from|effective|starting|as of|takes effect on|with effect from)\b",
+        sentence.text,
+        re.I,
+    )
+    if marker is not None:
+        later = [d for d in sentence.dates if d.start >= marker.end()]
+        if later:
+            return later[0].value
+    return _occurred(sentence, reading)
+
+
+#: "the October measures": a control named by the month it was imposed in.
+_NAMED_BY_MONTH = (
+    r"\b(january|february|march|april|may|june|july|august|september|october|november"
+    r"|december)(?:'s)? (?:export )?(?:measures|controls|rules|restrictions)"
+)
+
+
+def _control_change(
+    sentence: Sentence, reading: Reading, jurisdiction: str, kind: str
+) -> list[Draft]:
+    known = [c for c in reading.directory.controls if c.jurisdiction == jurisdiction]
+    if not known:
+        return []
+    lowered = sentence.lower
+    mentioned = {symbol for name, symbol in ELEMENTS.items() if re.search(rf"\b{name}\b", lowered)}
+    months = [d for d in find_dates(sentence.text) if d.precision in ("month", "day")]
+    chosen = None
+    for control in sorted(known, key=lambda c: c.effective_from, reverse=True):
+        if mentioned and mentioned & set(control.elements):
+            chosen = control
+            break
+        month_names = re.findall(_NAMED_BY_MONTH, lowered)
+        if month_names and month_names[0] == control.effective_from.strftime("%B").lower():
+            chosen = control
+            break
+    note = None
+    if chosen is None:
+        chosen = max(known, key=lambda c: c.effective_from)
+        note = f"the control is not named: the latest recorded one ({chosen.control_id}) assumed"
+    draft = Draft({"type": kind, "control_id": chosen.control_id})
+    effective = _effective(sentence, reading)
+    if effective is None:
+        return []
+    draft.fields["effective_from"] = effective.isoformat()
+    if kind == "export_control_suspended":
+        until = re.search(r"\buntil\b", sentence.text, re.I)
+        ends = [d for d in months if until and d.start > until.end()]
+        if ends:
+            draft.fields["effective_until"] = ends[0].value.isoformat()
+    if note:
+        draft.cap(REVIEW_CAP, note)
+    return [draft]
+
+
+# --- quotas ---------------------------------------------------------------------------------------
+
+
+def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    if not re.search(r"\bquotas?\b", text, re.I) or not sentence.tonnes:
+        return []
+    jurisdiction = _jurisdiction(text) or _jurisdiction(reading.article.title or "")
+    if jurisdiction is None:
+        return []
+    period = _year(sentence, reading)
+    if period is None:
+        return []
+    export = re.search(r"\bexport quota", text, re.I) is not None
+    companies = [
+        m
+        for m in sentence.mentions
+        if (e := reading.directory.entities.get(m.entity_id)) is None or e.kind == "company"
+    ]
+    drafts = []
+    stage_after = _stage_follows_tonnage(text, sentence.tonnes)
+    for index, tonnes in enumerate(sentence.tonnes):
+        segment_start = sentence.tonnes[index - 1].end if index else 0
+        segment_end = (
+            sentence.tonnes[index + 1].start if index + 1 < len(sentence.tonnes) else len(text)
+        )
+        if stage_after:
+            stage = _first_stage(text[tonnes.end : segment_end])
+        else:
+            stage = _last_stage(text[segment_start : tonnes.start])
+        if stage is None:
+            continue
+        draft = Draft(
+            {
+                "type": "quota_set",
+                "jurisdiction": jurisdiction,
+                "quota_kind": "export" if export else "production",
+                "element_group": _element_group(text) or "total_reo",
+                "stage": stage,
+                "tonnes": str(tonnes.value),
+                "period": period,
+            }
+        )
+        owner = [c for c in companies if c.end <= tonnes.start]
+        if owner and re.search(
+            r"\b(?:allocated|granted|received|its quota)\b",
+            text[owner[-1].start : tonnes.start],
+            re.I,
+        ):
+            draft.fields["entity_id"] = owner[-1].entity_id
+            draft.parties = [owner[-1]]
+        if tonnes.approximate:
+            draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
+        drafts.append(draft)
+    return drafts
+
+
+def _stage_positions(text: str) -> list[tuple[int, str]]:
+    lowered = text.lower()
+    return sorted(
+        (m.start(), stage) for pattern, stage in _STAGE_WORDS for m in re.finditer(pattern, lowered)
+    )
+
+
+def _first_stage(text: str) -> str | None:
+    positions = _stage_positions(text)
+    return positions[0][1] if positions else None
+
+
+def _last_stage(text: str) -> str | None:
+    positions = _stage_positions(text)
+    return positions[-1][1] if positions else None
+
+
+def _stage_follows_tonnage(text: str, tonnages: list[Quantity]) -> bool:
+    """Whether the sentence says "135,000 tonnes for mining" rather than "mining quota of
+    135,000 tonnes": decided by the first tonnage, which has no stage before it in the first
+    form."""
+    return bool(tonnages) and _last_stage(text[: tonnages[0].start]) is None
+
+
+# --- price floors ---------------------------------------------------------------------------------
+
+
+def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    if not re.search(r"\b(?:price floor|floor price|minimum price)\b", text, re.I):
+        return []
+    price = None
+    per_kg = Decimal(1)
+    for money in sentence.money:
+        unit = text[money.end : money.end + 20].lower()
+        if re.match(r"\s*(?:per|a|/|an)\s*(?:kilogram|kg)", unit):
+            price = money
+            break
+        if re.match(r"\s*(?:per|a|/)\s*(?:tonne|ton|t)\b", unit):
+            price, per_kg = money, Decimal(1000)
+            break
+    if price is None:
+        return []
+    group = _element_group(text)
+    if group is None:
+        return []
+    companies = [
+        m
+        for m in sentence.mentions
+        if (e := reading.directory.entities.get(m.entity_id)) is None or e.kind == "company"
+    ]
+    states = [m for m in sentence.mentions if m not in companies]
+    jurisdiction = None
+    if states:
+        jurisdiction = reading.directory.entities[states[0].entity_id].country
+    jurisdiction = jurisdiction or _jurisdiction(text)
+    draft = Draft(
+        {
+            "type": "price_floor_set",
+            "jurisdiction": jurisdiction,
+            "beneficiary_id": companies[0].entity_id if companies else None,
+            "element_group": group,
+            "price_per_kg": {
+                "amount": str(plain(price.amount / per_kg)),
+                "currency": price.currency,
+            },
+        }
+    )
+    draft.parties = companies[:1]
+    effective = _effective(sentence, reading)
+    if effective is None:
+        return []
+    draft.fields["effective_from"] = effective.isoformat()
+    draft.money = price
+    return [draft]
+
+
+# --- output and capacity --------------------------------------------------------------------------
+
+
+def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    if not sentence.tonnes or re.search(r"\bquotas?\b", text, re.I):
+        return []
+    capacity = re.search(
+        r"\bcapacity\b|\ba year\b|\bper year\b|\bper annum\b|\bannual(?:ly)?\b", text, re.I
+    )
+    produced = re.search(r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b|\bsold\b", text, re.I)
+    if not capacity and not produced:
+        return []
+    companies = [
+        m
+        for m in sentence.mentions
+        if (e := reading.directory.entities.get(m.entity_id)) is None or e.kind == "company"
+    ]
+    if not companies:
+        return []
+    period = _year(sentence, reading)
+    if period is None:
+        return []
+    drafts = []
+    for tonnes in sentence.tonnes[:1]:
+        window = text[max(0, tonnes.start - 80) : tonnes.end + 60]
+        stages = _stages(window)
+        if not stages:
+            continue
+        stage = stages[-1] if "magnets" in stages else stages[0]
+        draft = Draft(
+            {
+                "type": "output_reported",
+                "entity_id": companies[0].entity_id,
+                "commodity": "rare_earths",
+                "element_group": _element_group(window) or "total_reo",
+                "stage": stage,
+                "period": period,
+                "measure": "capacity" if capacity else "production",
+                "tonnes": str(tonnes.value),
+            }
+        )
+        if re.search(r"\bndfeb\b|\bmagnets?\b", window, re.I) and stage == "magnets":
+            draft.fields["element_group"] = "ndfeb"
+        draft.parties = [companies[0]]
+        if tonnes.approximate:
+            draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
+        drafts.append(draft)
+    return drafts
+
+
+RULES: tuple[Rule, ...] = (
+    stake_rule,
+    merger_rule,
+    venture_rule,
+    funding_rule,
+    export_control_rule,
+    quota_rule,
+    price_floor_rule,
+    output_rule,
+)

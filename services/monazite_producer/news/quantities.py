@@ -1,0 +1,283 @@
+"""Money, percentages, tonnes and dates as articles write them; every value is the text's own.
+
+Nothing here guesses: a figure is returned only where the text spells it out, with its character
+span, and `approximate` says when the text hedged it ("roughly 15%", "about US$138m").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+_APPROXIMATE = re.compile(
+    r"(?:about|around|roughly|approximately|some|nearly|almost|close to|an estimated|estimated"
+    r"|up to|more than|over|~)\s*$",
+    re.IGNORECASE,
+)
+
+_SCALES: dict[str, Decimal] = {
+    "thousand": Decimal(10) ** 3,
+    "k": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6,
+    "mn": Decimal(10) ** 6,
+    "mln": Decimal(10) ** 6,
+    "m": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+    "bn": Decimal(10) ** 9,
+    "b": Decimal(10) ** 9,
+    "trillion": Decimal(10) ** 12,
+}
+
+#: Currency spellings before the number, longest first so that "US$" wins over "$".
+_PREFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
+    ("US$", "USD"),
+    ("USD", "USD"),
+    ("A$", "AUD"),
+    ("AU$", "AUD"),
+    ("AUD", "AUD"),
+    ("C$", "CAD"),
+    ("CA$", "CAD"),
+    ("CAD", "CAD"),
+    ("CNY", "CNY"),
+    ("RMB", "CNY"),
+    ("¥", "CNY"),
+    ("€", "EUR"),
+    ("EUR", "EUR"),
+    ("£", "GBP"),
+    ("GBP", "GBP"),
+    ("$", "USD"),
+)
+#: Currency words after the number.
+_SUFFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
+    ("australian dollars", "AUD"),
+    ("canadian dollars", "CAD"),
+    ("us dollars", "USD"),
+    ("dollars", "USD"),
+    ("yuan", "CNY"),
+    ("renminbi", "CNY"),
+    ("euros", "EUR"),
+    ("euro", "EUR"),
+    ("pounds sterling", "GBP"),
+    ("pounds", "GBP"),
+)
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE_WORDS = r"thousand|million|billion|trillion|bn|mln|mn|m|b|k"
+_MONEY = re.compile(
+    r"(?P<prefix>US\$|AU\$|CA\$|A\$|C\$|\$|¥|€|£|\b(?:USD|AUD|CAD|CNY|RMB|EUR|GBP))?\s?"
+    rf"(?P<number>{_NUMBER})"
+    rf"(?:\s?(?P<scale>{_SCALE_WORDS})\b)?"
+    r"(?:\s(?P<suffix>australian dollars|canadian dollars|us dollars|dollars|yuan|renminbi"
+    r"|euros|euro|pounds sterling|pounds)\b)?",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(rf"(?P<number>{_NUMBER})\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
+_TONNES = re.compile(
+    rf"(?P<number>{_NUMBER})(?:\s?(?P<scale>thousand|million|k)\b)?\s?"
+    r"(?P<unit>kilotonnes|kilotons|kt|tonnes|tons|metric tons|mt|t)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+    start: int
+    end: int
+    approximate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: Decimal
+    start: int
+    end: int
+    approximate: bool
+
+
+def plain(value: Decimal) -> Decimal:
+    """`value` without exponent notation: 1E+9 is written 1000000000."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _decimal(number: str) -> Decimal | None:
+    try:
+        return Decimal(number.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _hedged(text: str, start: int) -> bool:
+    return _APPROXIMATE.search(text[max(0, start - 20) : start]) is not None
+
+
+def find_money(text: str) -> list[Money]:
+    """Every amount with a currency the text names (a bare number is not money)."""
+    found: list[Money] = []
+    for match in _MONEY.finditer(text):
+        prefix, suffix = match["prefix"], match["suffix"]
+        if not prefix and not suffix:
+            continue
+        currency = _currency_of(prefix, suffix)
+        value = _decimal(match["number"])
+        if currency is None or value is None:
+            continue
+        scale = match["scale"]
+        if scale:
+            value *= _SCALES[scale.lower()]
+        if value <= 0:
+            continue
+        found.append(
+            Money(plain(value), currency, match.start(), match.end(), _hedged(text, match.start()))
+        )
+    return found
+
+
+def _currency_of(prefix: str | None, suffix: str | None) -> str | None:
+    if prefix:
+        for spelling, code in _PREFIX_CURRENCIES:
+            if prefix.upper() == spelling.upper():
+                return code
+    if suffix:
+        for spelling, code in _SUFFIX_CURRENCIES:
+            if suffix.lower() == spelling:
+                return code
+    return None
+
+
+def find_percentages(text: str) -> list[Quantity]:
+    found = []
+    for match in _PERCENT.finditer(text):
+        value = _decimal(match["number"])
+        if value is not None and value <= 100:
+            found.append(Quantity(value, match.start(), match.end(), _hedged(text, match.start())))
+    return found
+
+
+def find_tonnes(text: str) -> list[Quantity]:
+    """Tonnages in metric tonnes ("5,000 tonnes", "94.5 kt", "12 thousand tonnes")."""
+    found = []
+    for match in _TONNES.finditer(text):
+        value = _decimal(match["number"])
+        if value is None:
+            continue
+        unit = match["unit"].lower()
+        if unit in ("t", "mt") and match["number"].isdigit() and len(match["number"]) == 4:
+            continue  # "2025 t" is not a tonnage worth trusting; years look the same
+        if unit in ("kt", "kilotonnes", "kilotons"):
+            value *= 1000
+        if match["scale"]:
+            value *= _SCALES[match["scale"].lower()]
+        found.append(
+            Quantity(plain(value), match.start(), match.end(), _hedged(text, match.start()))
+        )
+    return found
+
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I
+)
+_ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+_MONTH_DAY = re.compile(rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})\b(?!,?\s+\d{{4}})", re.I)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE = re.compile(
+    r"\b(?P<word>today|yesterday|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:in|for|during|of)\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    value: date
+    start: int
+    end: int
+    #: "day" when the text gives the day, "month" when only month and year (the 1st is used).
+    precision: str
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, *, article_date: date | None = None) -> list[DateMention]:
+    """Dates the text gives: absolute ones, and relative ones against the article's date."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(value: date | None, start: int, end: int, precision: str) -> None:
+        if value is None or any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(DateMention(value, start, end, precision))
+
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        for match in pattern.finditer(text):
+            month = MONTHS[match["month"].lower()]
+            value = _safe_date(int(match["year"]), month, int(match["day"]))
+            add(value, match.start(), match.end(), "day")
+    for match in _ISO_DATE.finditer(text):
+        value = _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
+        add(value, match.start(), match.end(), "day")
+    for match in _MONTH_YEAR.finditer(text):
+        month = MONTHS[match["month"].lower()]
+        add(date(int(match["year"]), month, 1), match.start(), match.end(), "month")
+    if article_date is not None:
+        for match in _MONTH_DAY.finditer(text):
+            month = MONTHS[match["month"].lower()]
+            if match["month"].lower() == "may" and not match["day"]:
+                continue
+            value = _safe_date(article_date.year, month, int(match["day"]))
+            if value is not None and value > article_date:
+                value = _safe_date(article_date.year - 1, month, int(match["day"]))
+            add(value, match.start(), match.end(), "day")
+        for match in _RELATIVE.finditer(text):
+            add(relative_date(match["word"], article_date), match.start(), match.end(), "day")
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def relative_date(word: str, article_date: date) -> date:
+    """ "yesterday", "today", or "on Tuesday" (the latest such day on or before the article)."""
+    word = " ".join(word.lower().split())
+    if word == "today":
+        return article_date
+    if word == "yesterday":
+        return article_date - timedelta(days=1)
+    weekday = _WEEKDAYS.index(word.removeprefix("on "))
+    return article_date - timedelta(days=(article_date.weekday() - weekday) % 7)
+
+
+def find_years(text: str) -> list[int]:
+    """Years a figure is for: "in 2024", "for 2025"."""
+    return [int(m["year"]) for m in _YEAR.finditer(text)]
