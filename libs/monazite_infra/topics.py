@@ -106,6 +106,15 @@ DEAD_LETTERS = TopicSpec(
     "Messages that could not be accepted, with the reason.",
     partitions=1,
 )
+REVIEW = TopicSpec(
+    "review",
+    "meta",
+    "event_id",
+    (),
+    "News candidates below the publishing threshold, waiting for a person (monazite review):"
+    " the extractor's envelope, not an event a client sends or receives.",
+    partitions=1,
+)
 BROKER_EPOCH = TopicSpec(
     "broker-epoch",
     "meta",
@@ -126,6 +135,7 @@ CATALOGUE: tuple[TopicSpec, ...] = (
     ALERTS,
     CHAINS,
     DEAD_LETTERS,
+    REVIEW,
     BROKER_EPOCH,
 )
 INPUT_TOPICS: tuple[TopicSpec, ...] = tuple(t for t in CATALOGUE if t.direction == "input")
