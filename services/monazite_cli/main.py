@@ -18,6 +18,7 @@ import click
 import httpx
 import orjson
 
+from monazite_cli.news import COMMANDS as NEWS_COMMANDS
 from monazite_infra import redrive as redriving
 from monazite_infra.devstack import free_port
 from monazite_infra.logs import configure_logging
@@ -91,6 +92,10 @@ def up(reference: Path, timeout: float) -> None:
         supervisor.stop_all()
         data.stop()
         settings.stack_file.unlink(missing_ok=True)
+
+
+for _news_command in NEWS_COMMANDS:
+    cli.add_command(_news_command)
 
 
 @cli.command()

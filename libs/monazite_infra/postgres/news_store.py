@@ -1,0 +1,220 @@
+"""The news producer's tables: facts and their sources, the review queue, files already handled.
+
+Facts are found again by their dedupe key (type and parties) and a date window, so the same deal
+reported by a second article adds a source to the first fact instead of becoming a new event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import asyncpg
+import orjson
+
+ReviewStatus = Literal["pending", "approved", "rejected"]
+#: Reports of one fact whose dates lie at most this far apart are the same fact.
+SAME_FACT_WINDOW = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    article: str
+    publisher: str
+    url: str | None
+    title: str | None
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    """Where a candidate stands: `new` when it was not known, else the fact it repeats."""
+
+    event_id: str
+    new: bool
+    state: str
+
+
+class NewsStore:
+    def __init__(self, pool: asyncpg.Pool[Any]) -> None:
+        self._pool = pool
+
+    async def known_fact(
+        self, event_id: str, dedupe_key: str, occurred_at: datetime
+    ) -> tuple[str, str] | None:
+        """(event id, state) of the fact this candidate repeats, if one is recorded."""
+        row = await self._pool.fetchrow(
+            "SELECT event_id, state FROM news_facts WHERE event_id = $1"
+            " OR (dedupe_key = $2 AND occurred_at BETWEEN $3 AND $4)"
+            " ORDER BY (event_id = $1) DESC, recorded_at LIMIT 1",
+            event_id,
+            dedupe_key,
+            occurred_at - SAME_FACT_WINDOW,
+            occurred_at + SAME_FACT_WINDOW,
+        )
+        return None if row is None else (row["event_id"], row["state"])
+
+    async def record_fact(
+        self,
+        *,
+        event_id: str,
+        event_type: str,
+        dedupe_key: str,
+        occurred_at: datetime,
+        state: Literal["published", "review"],
+        sources: list[SourceRow],
+        candidate: dict[str, Any] | None = None,
+        confidence: float | None = None,
+    ) -> None:
+        """A new fact with its sources (and its review entry when it waits for a person)."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            await connection.execute(
+                "INSERT INTO news_facts (event_id, event_type, dedupe_key, occurred_at, state)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
+                event_id,
+                event_type,
+                dedupe_key,
+                occurred_at,
+                state,
+            )
+            await _insert_sources(connection, event_id, sources)
+            if state == "review" and candidate is not None:
+                await connection.execute(
+                    "INSERT INTO news_review (event_id, event_type, confidence, candidate)"
+                    " SELECT $1, $2, $3, $4::jsonb WHERE NOT EXISTS (SELECT 1 FROM news_review"
+                    " WHERE event_id = $1 AND status = 'pending')",
+                    event_id,
+                    event_type,
+                    confidence,
+                    orjson.dumps(candidate).decode(),
+                )
+
+    async def add_sources(self, event_id: str, sources: list[SourceRow]) -> int:
+        """Further articles reporting a known fact; answers how many were new."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            return await _insert_sources(connection, event_id, sources)
+
+    async def sources(self, event_id: str) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            "SELECT article, publisher, url, title, sentence, start_char, end_char"
+            " FROM news_sources WHERE event_id = $1 ORDER BY recorded_at, article",
+            event_id,
+        )
+        return [dict(r) for r in rows]
+
+    async def reviews(
+        self, *, status: ReviewStatus | None, after_id: int | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """Review entries in queue order, each with the sources of its fact."""
+        rows = await self._pool.fetch(
+            "SELECT r.review_id, r.event_id, r.event_type, r.confidence, r.candidate::text,"
+            " r.status, r.reason, r.queued_at, r.decided_at,"
+            " coalesce((SELECT json_agg(json_build_object('article', s.article, 'publisher',"
+            " s.publisher, 'url', s.url, 'title', s.title, 'sentence', s.sentence, 'start',"
+            " s.start_char, 'end', s.end_char) ORDER BY s.recorded_at, s.article)"
+            " FROM news_sources s WHERE s.event_id = r.event_id), '[]')::text AS sources"
+            " FROM news_review r"
+            " WHERE ($1::text IS NULL OR r.status = $1)"
+            " AND ($2::bigint IS NULL OR r.review_id > $2)"
+            " ORDER BY r.review_id LIMIT $3",
+            status,
+            after_id,
+            limit,
+        )
+        return [
+            {
+                "id": row["review_id"],
+                "event_id": row["event_id"],
+                "type": row["event_type"],
+                "confidence": row["confidence"],
+                "status": row["status"],
+                "reason": row["reason"],
+                "queued_at": row["queued_at"],
+                "decided_at": row["decided_at"],
+                "candidate": orjson.loads(row["candidate"]),
+                "sources": orjson.loads(row["sources"]),
+            }
+            for row in rows
+        ]
+
+    async def review(self, review_id: int) -> dict[str, Any] | None:
+        found = await self.reviews(status=None, after_id=review_id - 1, limit=1)
+        return found[0] if found and found[0]["id"] == review_id else None
+
+    async def decide(
+        self, review_id: int, status: Literal["approved", "rejected"], reason: str | None
+    ) -> bool:
+        """Close a pending entry; False when there is no pending entry with that id."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            event_id = await connection.fetchval(
+                "UPDATE news_review SET status = $2, reason = $3, decided_at = now()"
+                " WHERE review_id = $1 AND status = 'pending' RETURNING event_id",
+                review_id,
+                status,
+                reason,
+            )
+            if event_id is None:
+                return False
+            await connection.execute(
+                "UPDATE news_facts SET state = $2 WHERE event_id = $1",
+                event_id,
+                "published" if status == "approved" else "rejected",
+            )
+            return True
+
+    async def archived_documents(self, types: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Accepted events of these types, in archive order (the entities the pipeline knows)."""
+        rows = await self._pool.fetch(
+            "SELECT payload::text FROM event_archive WHERE type = ANY($1::text[]) ORDER BY seq",
+            list(types),
+        )
+        return [orjson.loads(row["payload"]) for row in rows]
+
+    async def file_handled(self, content_sha256: str) -> bool:
+        return bool(
+            await self._pool.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM news_files WHERE content_sha256 = $1)",
+                content_sha256,
+            )
+        )
+
+    async def mark_file(
+        self,
+        content_sha256: str,
+        name: str,
+        outcome: Literal["extracted", "unreadable"],
+        detail: str,
+    ) -> None:
+        await self._pool.execute(
+            "INSERT INTO news_files (content_sha256, name, outcome, detail) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (content_sha256) DO NOTHING",
+            content_sha256,
+            name,
+            outcome,
+            detail,
+        )
+
+
+async def _insert_sources(
+    connection: asyncpg.pool.PoolConnectionProxy[Any], event_id: str, sources: list[SourceRow]
+) -> int:
+    added = 0
+    for source in sources:
+        status = await connection.execute(
+            "INSERT INTO news_sources (event_id, article, publisher, url, title, sentence,"
+            " start_char, end_char) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " ON CONFLICT DO NOTHING",
+            event_id,
+            source.article,
+            source.publisher,
+            source.url,
+            source.title,
+            source.sentence,
+            source.start,
+            source.end,
+        )
+        added += status.endswith(" 1")
+    return added

@@ -1,0 +1,193 @@
+"""`monazite extract`, `monazite review` and `monazite watch`: events read from the news."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import orjson
+
+from monazite_infra.postgres.pool import create_pool
+from monazite_infra.settings import ConfigurationError, Settings
+from monazite_producer.news.extract import DEFAULT_THRESHOLD
+from monazite_producer.news_files import (
+    DEFAULT_REFERENCE,
+    extract_paths,
+    load_fx,
+    reference_directory,
+)
+from monazite_producer.news_publish import FileReport, NewsPublisher, describe, watch
+
+T = TypeVar("T")
+
+_threshold_option = click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Publish candidates at or above this confidence; queue the rest for review.",
+)
+
+
+def _settings() -> Settings:
+    settings = Settings().resolved()
+    try:
+        settings.require_bootstrap()
+        settings.require_database_url()
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from error
+    return settings
+
+
+async def _with_publisher(action: Callable[[NewsPublisher], Awaitable[T]]) -> T:
+    settings = _settings()
+    pool = await create_pool(settings.require_database_url(), min_size=1, max_size=2)
+    try:
+        async with NewsPublisher(settings, pool) as publisher:
+            return await action(publisher)
+    finally:
+        await pool.close()
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--publish", is_flag=True, help="Publish (or queue for review) instead of printing.")
+@_threshold_option
+@click.option(
+    "--reference",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_REFERENCE,
+    show_default=True,
+    help="Entities to resolve names against (with --publish, the accepted ones are added).",
+)
+def extract(paths: tuple[str, ...], publish: bool, threshold: float, reference: Path) -> None:
+    """Read articles (files, folders, `-` for stdin; text or HTML) and print candidate events.
+
+    Each line is {"event", "confidence", "evidence", "sources", "amount_usd", "notes",
+    "dedupe_key"}; `event` is an input event as `monazite publish` takes it. An article that
+    cannot be read is reported on stderr with the reason; the exit status is then 1.
+    """
+
+    async def run() -> int:
+        fx = load_fx()
+        if not publish:
+            extraction = extract_paths(list(paths), reference_directory(reference), fx)
+            for candidate in extraction.candidates:
+                sys.stdout.buffer.write(orjson.dumps(candidate.document()) + b"\n")
+            return _report_problems(extraction.problems)
+
+        async def publish_all(publisher: NewsPublisher) -> int:
+            directory = await publisher.directory(reference)
+            extraction = extract_paths(list(paths), directory, fx)
+            outcomes = await publisher.submit(extraction.candidates, threshold)
+            for outcome in outcomes:
+                where = {
+                    "published": "published",
+                    "queued": "queued for review",
+                    "known": f"already known as {outcome.known_as} (source added)",
+                }[outcome.route]
+                click.echo(f"{outcome.event_id}  {outcome.confidence:.2f}  {where}")
+            click.echo(describe(outcomes))
+            return _report_problems(extraction.problems)
+
+        return await _with_publisher(publish_all)
+
+    sys.exit(asyncio.run(run()))
+
+
+def _report_problems(problems: list[Any]) -> int:
+    for problem in problems:
+        click.echo(f"{problem.name}: {problem.reason} (nothing extracted)", err=True)
+    return 1 if problems else 0
+
+
+@click.group()
+def review() -> None:
+    """The review queue: candidates below the publishing threshold, waiting for a person."""
+
+
+@review.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "approved", "rejected", "all"]),
+    default="pending",
+    show_default=True,
+)
+def list_reviews(status: str) -> None:
+    """One line per entry: id, status, confidence, type, event id, and the evidence sentence."""
+
+    async def fetch(publisher: NewsPublisher) -> list[dict[str, Any]]:
+        wanted = None if status == "all" else status
+        return await publisher.store.reviews(status=wanted, after_id=None, limit=1000)  # type: ignore[arg-type]
+
+    for entry in asyncio.run(_with_publisher(fetch)):
+        sentence = entry["candidate"]["evidence"]["sentence"]
+        notes = "; ".join(entry["candidate"].get("notes", []))
+        click.echo(
+            f"{entry['id']}  {entry['status']}  {entry['confidence']:.2f}  {entry['type']}"
+            f"  {entry['event_id']}\n    {sentence}" + (f"\n    notes: {notes}" if notes else "")
+        )
+
+
+@review.command("approve")
+@click.argument("review_id", type=int)
+def approve(review_id: int) -> None:
+    """Publish the candidate's event."""
+
+    async def run(publisher: NewsPublisher) -> str:
+        return await publisher.approve(review_id)
+
+    try:
+        event_id = asyncio.run(_with_publisher(run))
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"approved {review_id}: published {event_id}")
+
+
+@review.command("reject")
+@click.argument("review_id", type=int)
+@click.option("--reason", required=True, help="Why the candidate is wrong (kept with it).")
+def reject(review_id: int, reason: str) -> None:
+    """Close the entry without publishing anything."""
+
+    async def run(publisher: NewsPublisher) -> None:
+        await publisher.reject(review_id, reason)
+
+    try:
+        asyncio.run(_with_publisher(run))
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"rejected {review_id}: {reason}")
+
+
+@click.command("watch")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_threshold_option
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks.")
+@click.option("--once", is_flag=True, help="Handle the files there now, then stop.")
+def watch_folder(folder: Path, threshold: float, interval: float, once: bool) -> None:
+    """Extract and publish every new article dropped into FOLDER, once each (across restarts).
+
+    Files already handled (by content, recorded in PostgreSQL) are skipped; a file that cannot be
+    read is moved to FOLDER/unreadable/ with a `.reason.txt` beside it. Ctrl-C stops.
+    """
+
+    def report(file_report: FileReport) -> None:
+        click.echo(f"{file_report.name}: {file_report.message}", err=False)
+
+    async def run(publisher: NewsPublisher) -> None:
+        await watch(
+            folder, publisher, load_fx(), threshold, interval=interval, report=report, once=once
+        )
+
+    try:
+        asyncio.run(_with_publisher(run))
+    except KeyboardInterrupt:
+        click.echo("stopped watching")
+
+
+COMMANDS = (extract, review, watch_folder)
