@@ -26,7 +26,7 @@ AlertKind = Literal[
     "deal_screen_triggered",
     "rest_of_world_supply_cut",
 ]
-StreamKind = Literal["index_changed", "deal_assessed", "alert_raised"]
+StreamKind = Literal["index_changed", "deal_assessed", "alert_raised", "chain_changed"]
 
 #: An event document of any type, as the archive holds it (policies differ field by field).
 EventDocument: TypeAlias = Mapping[str, Any]
