@@ -365,6 +365,9 @@ def _year(sentence: Sentence, reading: Reading) -> int | None:
     fiscal = re.search(r"\bFY ?(20\d\d)\b", sentence.text)
     if fiscal:
         return int(fiscal.group(1))
+    for bare in re.finditer(r"\b(?:19|20)\d\d\b", sentence.text):
+        if not any(d.start <= bare.start() < d.end for d in sentence.dates):
+            return int(bare.group())
     if reading.article_date is not None and re.search(r"\blast year\b", sentence.lower):
         return reading.article_date.year - 1
     if reading.article_date is not None and re.search(r"\bthis year\b", sentence.lower):

@@ -1,0 +1,127 @@
+"""Money, percentages, tonnes, dates and articles as the news extractor reads them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from monazite_producer.news.article import MAX_ARTICLE_BYTES, UnreadableArticle, read_article
+from monazite_producer.news.fx import FxRates
+from monazite_producer.news.quantities import find_dates, find_money, find_percentages, find_tonnes
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("CNY 1 billion", "1000000000", "CNY"),
+        ("RMB 153 million", "153000000", "CNY"),
+        ("¥2.5bn", "2500000000", "CNY"),
+        ("1 billion yuan", "1000000000", "CNY"),
+        ("US$400m", "400000000", "USD"),
+        ("$94.1 million", "94100000", "USD"),
+        ("A$1.25bn", "1250000000", "AUD"),
+        ("C$45 million", "45000000", "CAD"),
+        ("€75m", "75000000", "EUR"),
+        ("£10 thousand", "10000", "GBP"),
+        ("USD 1,250,000", "1250000", "USD"),
+    ],
+)
+def test_amounts_are_read_with_their_currency_and_scale(
+    text: str, amount: str, currency: str
+) -> None:
+    [money] = find_money(f"it paid {text} for it")
+    assert (money.amount, money.currency) == (Decimal(amount), currency)
+
+
+def test_a_number_without_a_currency_is_not_money() -> None:
+    assert find_money("it sold 2,000 shares in 2024") == []
+
+
+def test_hedged_figures_are_marked_approximate() -> None:
+    [converted] = find_money("CNY 1 billion (about US$138 million)")[1:]
+    [share] = find_percentages("a stake of roughly 15%")
+    assert converted.approximate
+    assert share.approximate
+    assert share.value == Decimal(15)
+
+
+def test_tonnages_in_tonnes_and_kilotonnes() -> None:
+    found = [t.value for t in find_tonnes("45,455 tonnes, 94.5 kt and 12 thousand tonnes")]
+    assert found == [Decimal(45455), Decimal(94500), Decimal(12000)]
+
+
+def test_absolute_and_relative_dates_against_the_article_date() -> None:
+    thursday = date(2025, 7, 10)
+    found = find_dates(
+        "on 9 July 2025, June 3, 2025, yesterday and on Monday", article_date=thursday
+    )
+    assert [d.value for d in found] == [
+        date(2025, 7, 9),
+        date(2025, 6, 3),
+        date(2025, 7, 9),
+        date(2025, 7, 7),
+    ]
+
+
+def test_dollar_conversion_uses_the_latest_rate_on_or_before_the_day() -> None:
+    rates = FxRates.parse(
+        "currency,date,per_usd,source\nCNY,2025-04-30,7.2,a\nCNY,2025-08-21,7.1,b\n"
+    )
+    usd = rates.to_usd(Decimal(1_000_000_000), "CNY", date(2025, 6, 3))
+    assert usd is not None
+    assert (usd.amount, usd.rate_source) == (Decimal("138888888.89"), "a")
+    assert rates.to_usd(Decimal(1), "JPY", date(2025, 6, 3)) is None
+
+
+def test_headers_and_dateline_give_title_date_and_url() -> None:
+    article = read_article(
+        b"Title: A deal\nURL: https://news.example/a\n\n"
+        b"PERTH, December 18, 2024 - The Australian government agreed to lend Iluka a further"
+        b" sum for its refinery, and the company said it was pleased with the terms.",
+        "a.txt",
+    )
+    assert (article.title, article.url, article.published) == (
+        "A deal",
+        "https://news.example/a",
+        date(2024, 12, 18),
+    )
+    assert article.source_publisher == "news.example"
+
+
+def test_html_loses_its_markup_and_scripts_but_keeps_its_metadata() -> None:
+    article = read_article(
+        b'<html><head><title>T</title><meta property="article:published_time"'
+        b' content="2025-07-11T08:00:00Z"><meta property="og:site_name" content="Wire"></head>'
+        b"<body><p>The Pentagon will invest in the company, and the miner said that it was"
+        b" glad of the money.</p><script>var x = 'secret';</script></body></html>",
+        "a.html",
+    )
+    assert article.published == date(2025, 7, 11)
+    assert article.publisher == "Wire"
+    assert "secret" not in article.text
+    assert "Pentagon" in article.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"  \n\n ", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        (b"\xff\xfe\xfa broken", "not UTF-8"),
+        (b"x" * (MAX_ARTICLE_BYTES + 1), "too large"),
+        (
+            "稀土集团以十亿元增持北方稀土股份，这是新再融资政策下的首笔购股交易。".encode() * 3,
+            "not English",
+        ),
+        (
+            b"Le groupe a annonce une prise de participation dans la societe, selon un"
+            b" communique publie mardi par la direction generale du groupe minier.",
+            "not English",
+        ),
+    ],
+)
+def test_input_that_is_not_an_article_is_refused_with_the_reason(raw: bytes, reason: str) -> None:
+    with pytest.raises(UnreadableArticle, match=reason):
+        read_article(raw, "bad")
