@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import asyncpg
-import orjson
 
 ReviewStatus = Literal["pending", "approved", "rejected"]
 #: Reports of one fact whose dates lie at most this far apart are the same fact.
@@ -84,12 +83,12 @@ class NewsStore:
             if state == "review" and candidate is not None:
                 await connection.execute(
                     "INSERT INTO news_review (event_id, event_type, confidence, candidate)"
-                    " SELECT $1, $2, $3, $4::jsonb WHERE NOT EXISTS (SELECT 1 FROM news_review"
+                    " SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM news_review"
                     " WHERE event_id = $1 AND status = 'pending')",
                     event_id,
                     event_type,
                     confidence,
-                    orjson.dumps(candidate).decode(),
+                    candidate,
                 )
 
     async def add_sources(self, event_id: str, sources: list[SourceRow]) -> int:
@@ -110,12 +109,12 @@ class NewsStore:
     ) -> list[dict[str, Any]]:
         """Review entries in queue order, each with the sources of its fact."""
         rows = await self._pool.fetch(
-            "SELECT r.review_id, r.event_id, r.event_type, r.confidence, r.candidate::text,"
+            "SELECT r.review_id, r.event_id, r.event_type, r.confidence, r.candidate,"
             " r.status, r.reason, r.queued_at, r.decided_at,"
             " coalesce((SELECT json_agg(json_build_object('article', s.article, 'publisher',"
             " s.publisher, 'url', s.url, 'title', s.title, 'sentence', s.sentence, 'start',"
             " s.start_char, 'end', s.end_char) ORDER BY s.recorded_at, s.article)"
-            " FROM news_sources s WHERE s.event_id = r.event_id), '[]')::text AS sources"
+            " FROM news_sources s WHERE s.event_id = r.event_id), '[]')::jsonb AS sources"
             " FROM news_review r"
             " WHERE ($1::text IS NULL OR r.status = $1)"
             " AND ($2::bigint IS NULL OR r.review_id > $2)"
@@ -134,8 +133,8 @@ class NewsStore:
                 "reason": row["reason"],
                 "queued_at": row["queued_at"],
                 "decided_at": row["decided_at"],
-                "candidate": orjson.loads(row["candidate"]),
-                "sources": orjson.loads(row["sources"]),
+                "candidate": row["candidate"],
+                "sources": row["sources"],
             }
             for row in rows
         ]
@@ -168,10 +167,10 @@ class NewsStore:
     async def archived_documents(self, types: tuple[str, ...]) -> list[dict[str, Any]]:
         """Accepted events of these types, in archive order (the entities the pipeline knows)."""
         rows = await self._pool.fetch(
-            "SELECT payload::text FROM event_archive WHERE type = ANY($1::text[]) ORDER BY seq",
+            "SELECT payload FROM event_archive WHERE type = ANY($1::text[]) ORDER BY seq",
             list(types),
         )
-        return [orjson.loads(row["payload"]) for row in rows]
+        return [row["payload"] for row in rows]
 
     async def file_handled(self, content_sha256: str) -> bool:
         return bool(
