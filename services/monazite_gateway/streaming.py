@@ -17,9 +17,8 @@ import logging
 import time
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from monazite_infra.postgres.feed import FeedNotifications, FeedRow
+from monazite_infra.postgres.feed import FeedNotifications, FeedRow, FeedSource
 
 log = logging.getLogger("monazite.gateway.stream")
 
@@ -59,24 +58,6 @@ class StreamFilter:
     @staticmethod
     def _listed(values: frozenset[str] | None) -> Sequence[str] | None:
         return sorted(values) if values is not None else None
-
-
-class FeedSource(Protocol):
-    """What the hub reads (PostgreSQL's feed table in production)."""
-
-    async def head(self) -> int: ...
-
-    async def after(self, seq: int, *, limit: int) -> list[FeedRow]: ...
-
-    async def window(
-        self,
-        after: int,
-        up_to: int,
-        *,
-        kinds: Sequence[str] | None,
-        markets: Sequence[str] | None,
-        bases: Sequence[str] | None,
-    ) -> list[FeedRow]: ...
 
 
 class StreamHub:

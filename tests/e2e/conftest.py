@@ -14,6 +14,25 @@ from monazite_infra.settings import Settings
 from tests.support.services import Pipeline, service_env, start_pipeline
 
 
+def country_output(
+    commodity: str, country: str, tonnes: int, *, stage: str = "mining"
+) -> dict[str, Any]:
+    """A country's 2025 output in `commodity` (tests use a commodity of their own, so the
+    market they move is theirs alone); its id names the commodity and country."""
+    return {
+        "type": "output_reported",
+        "event_id": f"test:output:{commodity}:{stage}:{country}",
+        "occurred_at": "2025-06-01T00:00:00+00:00",
+        "source": {"publisher": "monazite-tests"},
+        "country": country,
+        "commodity": commodity,
+        "element_group": "total_reo",
+        "stage": stage,
+        "tonnes": tonnes,
+        "period": 2025,
+    }
+
+
 def publish_events(settings: Settings, directory: Path, events: list[dict[str, Any]]) -> None:
     """Write the events as a JSON Lines file in `directory` and publish it with the CLI."""
     path = directory / f"{uuid.uuid4().hex[:8]}.jsonl"

@@ -15,7 +15,7 @@ import pytest
 
 from monazite_client import MonaziteClient, MonaziteError, Reconnection, StreamItem
 from monazite_infra.settings import Settings
-from tests.e2e.conftest import publish_events, run_cli
+from tests.e2e.conftest import country_output, publish_events, run_cli
 from tests.support.services import Pipeline
 
 MINING = "rare_earths.total_reo.mining"
@@ -53,21 +53,6 @@ async def eventually(what: str, check: Callable[[], Any], timeout_s: float = 60.
             return result
         await asyncio.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def output(commodity: str, country: str, tonnes: int) -> dict[str, Any]:
-    return {
-        "type": "output_reported",
-        "event_id": f"test:client:{commodity}:{country}",
-        "occurred_at": "2025-06-01T00:00:00+00:00",
-        "source": {"publisher": "monazite-tests"},
-        "country": country,
-        "commodity": commodity,
-        "element_group": "total_reo",
-        "stage": "mining",
-        "tonnes": tonnes,
-        "period": 2025,
-    }
 
 
 async def test_the_client_reads_indices_markets_and_entities_as_typed_documents(
@@ -136,19 +121,19 @@ async def test_following_the_stream_across_a_killed_gateway_misses_and_repeats_n
 
         following = asyncio.create_task(follow())
         try:
-            before = output(commodity, "CN", 100)
-            posted = await monazite.post_events([before, output(commodity, "US", 50)])
+            before = country_output(commodity, "CN", 100)
+            posted = await monazite.post_events([before, country_output(commodity, "US", 50)])
             assert posted.accepted == 2
             await eventually("the first changes on the stream", lambda: caused(before))
 
             await asyncio.to_thread(pipeline.gateway.kill)
             last_seen = items[-1].seq
             # Folded while no gateway serves the stream: only a resume can deliver these.
-            during = [output(commodity, "AU", 30), output(commodity, "MM", 20)]
+            during = [country_output(commodity, "AU", 30), country_output(commodity, "MM", 20)]
             await asyncio.to_thread(publish_events, settings, tmp_path, during)
             await asyncio.to_thread(pipeline.gateway.start)
 
-            after = output(commodity, "IN", 10)
+            after = country_output(commodity, "IN", 10)
             await eventually("the gateway back", lambda: _answers(monazite))
             assert (await monazite.post_events([after])).accepted == 1
             await eventually("the last change on the stream", lambda: caused(after))

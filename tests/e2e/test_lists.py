@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from monazite_infra.settings import Settings
-from tests.e2e.conftest import publish_events
+from tests.e2e.conftest import country_output, publish_events
 from tests.support.services import Pipeline
 
 MINING = "rare_earths.total_reo.mining"
@@ -22,25 +22,14 @@ def alerts_raised(
     """A market whose concentration falls through the HHI levels, raising several alerts."""
     commodity = f"listtest{uuid.uuid4().hex[:8]}"
     directory: Path = tmp_path_factory.mktemp("alerts")
-
-    def output(country: str) -> dict[str, Any]:
-        return {
-            "type": "output_reported",
-            "event_id": f"test:lists:{commodity}:{country}",
-            "occurred_at": "2025-03-01T00:00:00+00:00",
-            "source": {"publisher": "monazite-tests"},
-            "country": country,
-            "commodity": commodity,
-            "element_group": "total_reo",
-            "stage": "mining",
-            "tonnes": 100,
-            "period": 2025,
-        }
-
     market = f"{commodity}.total_reo.mining"
-    publish_events(settings, directory, [output("CN")])
+    publish_events(settings, directory, [country_output(commodity, "CN", 100)])
     pipeline.wait_for("the first figure", lambda: pipeline.get(f"/v1/indices/{market}").json())
-    publish_events(settings, directory, [output(c) for c in ("AU", "US", "CA", "BR", "IN")])
+    publish_events(
+        settings,
+        directory,
+        [country_output(commodity, c, 100) for c in ("AU", "US", "CA", "BR", "IN")],
+    )
     pipeline.wait_for(
         "alerts", lambda: len(pipeline.get("/v1/alerts", market_id=market).json()["alerts"]) > 4
     )

@@ -12,28 +12,11 @@ import httpx
 import pytest
 
 from monazite_infra.settings import Settings
-from tests.e2e.conftest import publish_events
+from tests.e2e.conftest import country_output, publish_events
 from tests.support.services import Pipeline
 from tests.support.sse import Frame, frames
 
 SUBSCRIBERS = 300
-
-
-def _output(
-    commodity: str, country: str, tonnes: int, event_id: str | None = None
-) -> dict[str, Any]:
-    return {
-        "type": "output_reported",
-        "event_id": event_id or f"test:stream:{uuid.uuid4().hex[:10]}",
-        "occurred_at": "2025-06-01T00:00:00+00:00",
-        "source": {"publisher": "monazite-tests"},
-        "country": country,
-        "commodity": commodity,
-        "element_group": "total_reo",
-        "stage": "mining",
-        "tonnes": tonnes,
-        "period": 2025,
-    }
 
 
 def _fresh_market() -> tuple[str, str]:
@@ -78,6 +61,26 @@ def _caused_by(event_id: str) -> Any:
     return lambda f: f.data is not None and event_id in f.json().get("caused_by", [])
 
 
+async def _follow_while_publishing(
+    client: httpx.AsyncClient, url: str, settings: Settings, directory: Path, event: dict[str, Any]
+) -> list[Frame]:
+    """Follow `url` from now, publish `event`, and return the frames up to its first change."""
+    connected = asyncio.Event()
+    reading = asyncio.create_task(
+        _collect(client, url, until=_caused_by(event["event_id"]), connected=connected)
+    )
+    await asyncio.wait_for(connected.wait(), 30)
+    await asyncio.to_thread(publish_events, settings, directory, [event])
+    return await asyncio.wait_for(reading, 60)
+
+
+def _assert_resumed_with(after: list[Frame], first: dict[str, Any], second: dict[str, Any]) -> None:
+    # The first event moved several bases: the rest of its changes follow after the cut.
+    causes = {tuple(f.json()["caused_by"]) for f in after}
+    assert causes <= {(first["event_id"],), (second["event_id"],)}
+    assert (second["event_id"],) in causes
+
+
 async def test_stream_since_zero_replays_every_kind_in_increasing_id_order(
     pipeline: Pipeline,
 ) -> None:
@@ -105,18 +108,12 @@ async def test_reconnecting_with_last_event_id_resumes_without_gap_or_duplicate(
 ) -> None:
     commodity, market = _fresh_market()
     url = f"{pipeline.gateway_url}/v1/stream?market_id={market}"
-    first, second = _output(commodity, "CN", 100), _output(commodity, "AU", 50)
+    first, second = country_output(commodity, "CN", 100), country_output(commodity, "AU", 50)
     async with httpx.AsyncClient(timeout=60) as client:
-        connected = asyncio.Event()
-        reading = asyncio.create_task(
-            _collect(client, url, until=_caused_by(first["event_id"]), connected=connected)
-        )
-        await asyncio.wait_for(connected.wait(), 30)
-        await asyncio.to_thread(publish_events, settings, tmp_path, [first])
-        before = await asyncio.wait_for(reading, 60)
+        before = await _follow_while_publishing(client, url, settings, tmp_path, first)
         # Disconnected: more happens meanwhile, in this market and elsewhere.
         await asyncio.to_thread(
-            publish_events, settings, tmp_path, [second, _output(f"{commodity}x", "CN", 7)]
+            publish_events, settings, tmp_path, [second, country_output(f"{commodity}x", "CN", 7)]
         )
         after = await _collect(
             client,
@@ -130,10 +127,7 @@ async def test_reconnecting_with_last_event_id_resumes_without_gap_or_duplicate(
             until=_caused_by(second["event_id"]),
         )
     assert [f.id for f in before + after] == [f.id for f in whole]
-    # The first event moved several bases: the rest of its changes follow after the cut.
-    causes = {tuple(f.json()["caused_by"]) for f in after}
-    assert causes <= {(first["event_id"],), (second["event_id"],)}
-    assert (second["event_id"],) in causes
+    _assert_resumed_with(after, first, second)
     # A market filter passes what touched the market: its index changes, and chain views and
     # alerts that name it.
     for frame in whole:
@@ -149,15 +143,9 @@ async def test_stream_resumes_across_a_gateway_restart(
 ) -> None:
     commodity, market = _fresh_market()
     url = f"{pipeline.gateway_url}/v1/stream?market_id={market}&kind=index_changed"
-    first, second = _output(commodity, "CN", 10), _output(commodity, "US", 30)
+    first, second = country_output(commodity, "CN", 10), country_output(commodity, "US", 30)
     async with httpx.AsyncClient(timeout=60) as client:
-        connected = asyncio.Event()
-        reading = asyncio.create_task(
-            _collect(client, url, until=_caused_by(first["event_id"]), connected=connected)
-        )
-        await asyncio.wait_for(connected.wait(), 30)
-        await asyncio.to_thread(publish_events, settings, tmp_path, [first])
-        before = await asyncio.wait_for(reading, 60)
+        before = await _follow_while_publishing(client, url, settings, tmp_path, first)
         pipeline.gateway.kill()
         await asyncio.to_thread(publish_events, settings, tmp_path, [second])
         pipeline.gateway.start()
@@ -169,10 +157,7 @@ async def test_stream_resumes_across_a_gateway_restart(
             until=_caused_by(second["event_id"]),
         )
     assert min(f.id or 0 for f in after) > (before[-1].id or 0)
-    # The first event moved several bases: the rest of its changes follow after the cut.
-    causes = {tuple(f.json()["caused_by"]) for f in after}
-    assert causes <= {(first["event_id"],), (second["event_id"],)}
-    assert (second["event_id"],) in causes
+    _assert_resumed_with(after, first, second)
 
 
 async def test_a_quiet_stream_sends_heartbeats(pipeline: Pipeline) -> None:
@@ -212,7 +197,7 @@ async def test_hundreds_of_subscribers_each_receive_a_published_change(
     pipeline: Pipeline, settings: Settings, tmp_path: Path
 ) -> None:
     commodity, market = _fresh_market()
-    event = _output(commodity, "CN", 1000)
+    event = country_output(commodity, "CN", 1000)
     url = f"{pipeline.gateway_url}/v1/stream?market_id={market}&kind=index_changed"
     limits = httpx.Limits(max_connections=SUBSCRIBERS + 10)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:

@@ -4,12 +4,11 @@ use; and a notification when a batch commits feed rows."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from typing import Protocol
+from collections.abc import AsyncIterator
 
 import pytest
 
-from monazite_infra.postgres.feed import FeedNotifications, FeedReader, FeedRow
+from monazite_infra.postgres.feed import FeedNotifications, FeedReader, FeedSource
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.postgres.processor_store import BatchWrite, FeedItem, ProcessorStore
 from monazite_infra.settings import Settings
@@ -25,24 +24,8 @@ ROWS: list[tuple[str, list[str], str | None]] = [
 ]
 
 
-class Feed(Protocol):
-    async def head(self) -> int: ...
-
-    async def after(self, seq: int, *, limit: int) -> list[FeedRow]: ...
-
-    async def window(
-        self,
-        after: int,
-        up_to: int,
-        *,
-        kinds: Sequence[str] | None,
-        markets: Sequence[str] | None,
-        bases: Sequence[str] | None,
-    ) -> list[FeedRow]: ...
-
-
 @pytest.fixture(params=["postgres", "memory"])
-async def feed(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[Feed]:
+async def feed(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[FeedSource]:
     if request.param == "memory":
         memory = MemoryFeed()
         for kind, markets, basis in ROWS:
@@ -58,7 +41,7 @@ async def feed(request: pytest.FixtureRequest, settings: Settings) -> AsyncItera
         await pool.close()
 
 
-async def test_the_feed_keeps_commit_order_from_one(feed: Feed) -> None:
+async def test_the_feed_keeps_commit_order_from_one(feed: FeedSource) -> None:
     assert await feed.head() == len(ROWS)
     rows = await feed.after(0, limit=100)
     assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
@@ -78,7 +61,7 @@ async def test_the_feed_keeps_commit_order_from_one(feed: Feed) -> None:
     ],
 )
 async def test_a_window_filters_by_kind_market_and_basis(
-    feed: Feed,
+    feed: FeedSource,
     kinds: list[str] | None,
     markets: list[str] | None,
     bases: list[str] | None,

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -23,6 +23,24 @@ class FeedRow:
     markets: tuple[str, ...]
     basis: str | None
     document: str
+
+
+class FeedSource(Protocol):
+    """What a stream reader reads: `FeedReader` on PostgreSQL, or a stand-in in tests."""
+
+    async def head(self) -> int: ...
+
+    async def after(self, seq: int, *, limit: int) -> list[FeedRow]: ...
+
+    async def window(
+        self,
+        after: int,
+        up_to: int,
+        *,
+        kinds: Sequence[str] | None,
+        markets: Sequence[str] | None,
+        bases: Sequence[str] | None,
+    ) -> list[FeedRow]: ...
 
 
 class FeedReader:
