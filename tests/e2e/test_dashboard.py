@@ -190,6 +190,134 @@ async def test_a_deal_published_while_the_page_is_open_joins_the_timeline_with_i
     await expect(entry).to_contain_text("live")
 
 
+def _pct_text(pct: float) -> str:
+    return f"{pct:.1f}\u202f%"
+
+
+def _chain_dependency(pipeline: Pipeline) -> dict[str, Any]:
+    answer = pipeline.get("/v1/chains/rare_earths/dependency", on="china", **{"for": "allied"})
+    assert answer.status_code == 200, answer.text
+    document: dict[str, Any] = answer.json()
+    return document
+
+
+async def test_the_chain_panel_draws_each_stage_by_bloc_and_marks_the_bottleneck_the_api_names(
+    page: Page, pipeline: Pipeline
+) -> None:
+    chain = pipeline.get("/v1/chains/rare_earths").json()
+    dependency = _chain_dependency(pipeline)
+    bottleneck = dependency["bottleneck"]["stage"]
+    panel = page.get_by_test_id("chain-panel")
+    await panel.scroll_into_view_if_needed()
+
+    for stage in chain["stages"]:
+        china = next(b for b in stage["blocs"] if b["bloc"] == "china")
+        await expect(page.get_by_test_id(f"chain-share-{stage['stage']}-china")).to_have_text(
+            _pct_text(china["located_pct"]), timeout=WAIT_MS
+        )
+    drawn = {stage["stage"] for stage in chain["stages"]}
+    for stage in ("mining", "separation", "metals", "magnets"):
+        card = page.get_by_test_id(f"chain-stage-{stage}")
+        await expect(card).to_have_attribute(
+            "data-bottleneck", "true" if stage == bottleneck else "false"
+        )
+        if stage not in drawn:  # the reference data has no metals
+            await expect(page.get_by_test_id(f"chain-empty-{stage}")).to_have_text(
+                "No data for this stage yet."
+            )
+
+    marked = page.get_by_test_id(f"chain-stage-{bottleneck}")
+    await expect(marked.get_by_test_id("chain-bottleneck-mark")).to_be_visible()
+    await expect(page.get_by_test_id("chain-bottleneck-mark")).to_have_count(1)
+    named = page.get_by_test_id("chain-bottleneck-main-stage")
+    await expect(named).to_have_attribute("data-stage", bottleneck)
+    await expect(named).to_have_text(bottleneck.capitalize())
+    await expect(page.get_by_test_id("chain-bottleneck-main-share")).to_contain_text(
+        _pct_text(dependency["bottleneck"]["share_pct"])
+    )
+    for figure, part in (
+        ("chain-bottleneck-without-controls", "bottleneck_without_controls"),
+        ("chain-obtainable-bottleneck", "obtainable_bottleneck"),
+    ):
+        await expect(page.get_by_test_id(f"{figure}-stage")).to_have_attribute(
+            "data-stage", dependency[part]["stage"]
+        )
+    first = chain["companies"][0]
+    await expect(page.get_by_test_id(f"chain-score-{first['controller_id']}")).to_have_text(
+        f"{first['integration_score']:.2f}"
+    )
+
+
+async def test_an_export_control_moves_the_chain_panel_in_place_through_the_stream(
+    page: Page, pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    source = {"publisher": "monazite-tests"}
+    # A Malaysian ban on separated exports: outside China separation keeps only "other
+    # countries" (README: 8 % narrows to 3 %). Retracted below, as other tests read the reference.
+    ban = {
+        "type": "export_control_imposed",
+        "event_id": f"test:dashboard:chain-ban:{tag}",
+        "occurred_at": "2025-12-02T00:00:00+00:00",
+        "source": source,
+        "control_id": f"dash-my-ban-{tag}",
+        "jurisdiction": "MY",
+        "element_groups": ["total_reo"],
+        "stages": ["separation"],
+        "restriction": "ban",
+        "effective_from": "2025-12-02",
+    }
+    retraction = {
+        "type": "event_retracted",
+        "event_id": f"{ban['event_id']}:retracted",
+        "occurred_at": "2025-12-03T00:00:00+00:00",
+        "source": source,
+        "retracted_event_id": ban["event_id"],
+        "reason": "a hypothetical control, withdrawn by the test",
+    }
+    before = _chain_dependency(pipeline)
+    assert before["bottleneck"] == {
+        "stage": "separation",
+        "market_id": "rare_earths.total_reo.separation",
+        "share_pct": 8.0,
+    }
+    share = page.get_by_test_id("chain-bottleneck-main-share")
+    separation = page.get_by_test_id("chain-stage-separation")
+    await expect(page.get_by_test_id("connection-status")).to_have_attribute(
+        "data-state", "live", timeout=WAIT_MS
+    )
+    await expect(share).to_contain_text(_pct_text(8.0), timeout=WAIT_MS)
+    # A mark that a reload would wipe out: the changes below must arrive without one.
+    await page.evaluate("window.loadedOnce = true")
+
+    try:
+        publish_events(settings, tmp_path, [ban])
+        await expect(share).to_contain_text(_pct_text(3.0), timeout=WAIT_MS)
+        await expect(page.get_by_test_id("chain-available-separation")).to_have_text(_pct_text(3.0))
+        # Without controls nothing moved, and the panel says by how much the ban narrows it.
+        await expect(
+            page.get_by_test_id("chain-bottleneck-without-controls-share")
+        ).to_contain_text(_pct_text(8.0))
+        await expect(page.get_by_test_id("chain-bottleneck-main")).to_contain_text("5.0")
+        await expect(separation).to_have_attribute("data-updated-by", "stream")
+        await expect(separation).to_have_attribute("data-bottleneck", "true")
+        await expect(separation).to_contain_text("1 export control in force")
+        after = _chain_dependency(pipeline)
+        assert after["bottleneck"]["share_pct"] == 3.0
+        assert (
+            ban["event_id"]
+            in next(s for s in after["stages"] if s["stage"] == "separation")["controls_in_force"]
+        )
+    finally:
+        publish_events(settings, tmp_path, [retraction])
+
+    # The retraction arrives the same way and restores the reference chain.
+    await expect(share).to_contain_text(_pct_text(8.0), timeout=WAIT_MS)
+    await expect(separation).not_to_contain_text("export control in force")
+    assert await page.evaluate("window.loadedOnce") is True
+    assert _chain_dependency(pipeline)["bottleneck"] == before["bottleneck"]
+
+
 def test_the_page_and_its_assets_are_served_with_a_policy_that_allows_only_this_gateway(
     pipeline: Pipeline,
 ) -> None:

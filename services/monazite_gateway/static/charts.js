@@ -1,4 +1,5 @@
-// Charts drawn as inline SVG by hand: an HHI gauge, a supplier share bar and an HHI step chart.
+// Charts drawn as inline SVG by hand: an HHI gauge, a supplier share bar, an HHI step chart and
+// the stacked bar of one stage's supply by bloc.
 // Colours come from CSS classes, so the charts follow the page's theme.
 
 import { BANDS, HHI_MAX, band, formatDate, formatHhi } from "./format.js";
@@ -145,4 +146,37 @@ export function hhiHistory(points, label) {
   end.textContent = "now";
   chart.append(start, end);
   return chart;
+}
+
+// One stage's supply split into disjoint parts on a 0–100 % track: `segments` are
+// {className, pct, label}, drawn left to right; whatever they leave is the bare track.
+export function stackedShareBar(segments, label) {
+  const bar = svg("svg", {
+    class: "stacked-bar",
+    viewBox: "0 0 100 10",
+    preserveAspectRatio: "none",
+    role: "img",
+    "aria-label": label,
+  });
+  bar.append(title(label), svg("rect", { class: "share-track", x: 0, y: 0, width: 100, height: 10 }));
+  let from = 0;
+  for (const segment of segments) {
+    const width = Math.max(Math.min(segment.pct, 100 - from), 0);
+    if (width <= 0) continue;
+    bar.append(
+      svg("rect", { class: `stacked-part ${segment.className}`, x: from, y: 0, width, height: 10 }, [
+        title(segment.label),
+      ]),
+    );
+    from += width;
+  }
+  // Thin gaps between the parts, drawn over them so that widths stay exact.
+  let edge = 0;
+  for (const segment of segments.slice(0, -1)) {
+    edge += Math.max(segment.pct, 0);
+    if (edge > 0 && edge < 100) {
+      bar.append(svg("line", { class: "stacked-gap", x1: edge, x2: edge, y1: 0, y2: 10 }));
+    }
+  }
+  return bar;
 }

@@ -1,7 +1,10 @@
-// The dashboard: loads the current figures, deals, policies, alerts and index histories from the
-// REST API, then keeps them current from the live stream, updating only what changed.
+// The dashboard: loads the current figures, deals, policies, alerts, index histories and the
+// whole chain from the REST API, then keeps them current from the live stream, updating only what
+// changed.
 
+import { applyChainChanged, initChainPanel, loadChain } from "./chain.js";
 import { hhiGauge, hhiHistory, shareBar } from "./charts.js";
+import { $, announce, element, flash, getJson } from "./dom.js";
 import {
   BANDS,
   BASES,
@@ -53,39 +56,6 @@ const state = {
   ready: false,
   pending: [],
 };
-
-const $ = (id) => document.getElementById(id);
-
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
-
-function flash(node) {
-  if (!node) return;
-  node.classList.remove("flash");
-  void node.offsetWidth; // restart the animation when the same node changes twice in a row
-  node.classList.add("flash");
-}
-
-function announce(text) {
-  $("announcer").textContent = text;
-}
-
-async function getJson(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return response.json();
-}
 
 // ---- data ----------------------------------------------------------------------------------
 
@@ -479,6 +449,8 @@ const ALERT_TITLES = {
   top_country_share_crossed: "Top country share crossed",
   deal_screen_triggered: "Deal screen triggered",
   rest_of_world_supply_cut: "Rest-of-world supply cut",
+  chain_bottleneck_moved: "Chain bottleneck moved",
+  vertical_integration_step: "Vertical integration step",
 };
 
 function list(values) {
@@ -841,6 +813,8 @@ function applyItem(kind, doc, seq) {
     putTimeline(item);
     flashIds.add(`alert:${item.id}`);
     announce(`Alert: ${doc.message}`);
+  } else if (kind === "chain_changed") {
+    applyChainChanged(doc, seq);
   }
   renderTimeline(flashIds);
   renderKpis(changed);
@@ -919,7 +893,10 @@ async function loadAll() {
   renderKpis();
   touchClock();
 
-  await loadHistories(markets.markets.map((m) => m.market_id));
+  await Promise.all([
+    loadHistories(markets.markets.map((m) => m.market_id)),
+    loadChain(new Set(markets.markets.map((m) => m.commodity))),
+  ]);
   renderSelected();
   renderTimeline();
   document.body.dataset.loaded = "true";
@@ -973,6 +950,7 @@ async function main() {
   renderLegend();
   renderMatrixHead();
   wireControls();
+  initChainPanel();
   const stream = new LiveStream({
     onStatus: showStatus,
     onItem: (kind, doc, seq) => {

@@ -2,7 +2,7 @@
 // a dropped connection and sends `Last-Event-ID`; when the server refuses the stream outright
 // (EventSource gives up), a new one is opened after a back-off, resuming with `since=<last id>`.
 
-const KINDS = ["index_changed", "deal_assessed", "alert_raised"];
+const KINDS = ["index_changed", "deal_assessed", "alert_raised", "chain_changed"];
 const RETRY_MAX_MS = 30000;
 
 export class LiveStream {
