@@ -592,7 +592,7 @@ def _summary(
             f" ({without.share_pct:.1f} %{_tonnes(without)})"
         )
     text += (
-        f". With {on.label}'s export controls in force, {for_.label} can obtain at most"
+        f". With the export controls of {on.label} in force, {for_.label} can obtain at most"
         f" {obtainable.share_pct:.1f} % of world supply at {obtainable.stage}."
     )
     return text
