@@ -44,9 +44,20 @@ typecheck: install
 bench: install
 	$(BIN)/python -m tests.bench.run_all
 
-## Precision and recall of the news extractor on the labelled corpus (data/news/).
+## Precision and recall of the news extractor: the main labelled corpus, then every held-out set
+## (a folder $(NEWS_DATA)/heldout*/ with its $(NEWS_DATA)/<folder>_expected.jsonl).
+NEWS_DATA ?= data/news
 eval: install
-	$(BIN)/python -m monazite_producer.news_eval
+	$(BIN)/python -m monazite_producer.news_eval --title "Main corpus ($(NEWS_DATA)/corpus)" \
+		--corpus $(NEWS_DATA)/corpus --expected $(NEWS_DATA)/expected.jsonl
+	@for dir in $(NEWS_DATA)/heldout*/; do \
+		name=$$(basename "$$dir"); expected="$(NEWS_DATA)/$${name}_expected.jsonl"; \
+		if [ -f "$$expected" ]; then \
+			echo; \
+			$(BIN)/python -m monazite_producer.news_eval --corpus "$$dir" --expected "$$expected" \
+				--title "Held-out set: $$name" || exit 1; \
+		fi; \
+	done
 
 clean:
 	rm -rf $(VENV) .monazite .mypy_cache .ruff_cache

@@ -1,4 +1,8 @@
-"""`make eval`: precision and recall of the news extractor on the labelled corpus."""
+"""`make eval`: precision and recall of the news extractor on a labelled corpus.
+
+The main corpus by default; `--corpus DIR --expected FILE` scores another labelled set (such as
+a held-out one), and `--title` heads the output with the set's name.
+"""
 
 from __future__ import annotations
 
@@ -37,11 +41,31 @@ def run_evaluation(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS, help="Folder of articles (default: main corpus)."
+    )
+    parser.add_argument(
+        "--expected",
+        type=Path,
+        default=EXPECTED,
+        help="JSON Lines of the facts the articles should give (default: the main corpus's).",
+    )
+    parser.add_argument("--title", help="A heading printed above the scores.")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--verbose", action="store_true", help="List missed and unexpected facts.")
     options = parser.parse_args()
-    scores, articles = run_evaluation(threshold=options.threshold)
-    print(f"{articles} articles, candidates at confidence >= {options.threshold}\n")
+    for given, label in ((options.corpus, "--corpus"), (options.expected, "--expected")):
+        if not given.exists():
+            parser.error(f"{label}: {given} does not exist")
+    scores, articles = run_evaluation(
+        corpus=options.corpus, expected=options.expected, threshold=options.threshold
+    )
+    if options.title:
+        print(f"## {options.title}\n")
+    print(
+        f"{articles} articles in {options.corpus}, facts in {options.expected},"
+        f" candidates at confidence >= {options.threshold}\n"
+    )
     print(scores.table())
     print(
         f"\nreview queue: {scores.review_found} of {scores.review_expected} facts expected below"

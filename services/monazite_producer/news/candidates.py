@@ -30,6 +30,7 @@ from monazite_core.events import (
     QuotaSet,
     Source,
     StakeChanged,
+    TariffImposed,
 )
 from monazite_producer.news.fx import UsdValue
 
@@ -134,6 +135,8 @@ def dedupe_key(event: InputEvent) -> str:
                 event.stage,
                 event.period,
             )
+        case TariffImposed():
+            parts = (event.jurisdiction, event.on_origin or "-", event.commodity, *event.stages)
         case PriceFloorSet():
             parts = (event.jurisdiction or "-", event.beneficiary_id or "-", event.element_group)
         case OutputReported():

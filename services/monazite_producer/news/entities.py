@@ -316,7 +316,7 @@ class EntityDirectory:
                     start,
                     end,
                     proposed=True,
-                    country=country_near(sentence, start),
+                    country=country_near(sentence, start, end),
                 )
             )
         return proposals
@@ -332,12 +332,56 @@ def proposed_entity_id(name: str) -> str:
     return "news_" + "_".join(normalise(name).split())[:60]
 
 
-def country_near(sentence: str, start: int) -> str | None:
-    """The country the words just before a name give ("Australian miner X", "(ASX: X)")."""
-    before = sentence[max(0, start - 40) : start].lower()
-    after = sentence[start : start + 120].lower()
-    for window in (before, after[:60]):
-        for word, code in COUNTRY_WORDS.items():
-            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", window):
-                return code
-    return None
+#: Country words that are names of places, not adjectives: only these can be the object of a
+#: preposition ("with the United States"); "in Canadian explorer X" still says X is Canadian.
+_PLACE_NAMES = frozenset(
+    "china beijing australia canada japan germany uk france estonia malaysia vietnam brazil"
+    " tanzania greenland india korea us u.s.".split()
+) | {"united states"}
+#: A country named as the other side of something ("signed with the United States", "exports to
+#: China", "refineries in Japan"), not as where the organisation is from.
+_COUNTRY_AS_OBJECT = re.compile(
+    r"\b(?:with|to|into|from|against|between|for|by|in|across|outside)\s+(?:the\s+)?$"
+)
+#: Where an organisation is based, said with a preposition that would otherwise read as an object.
+_BASED_IN = re.compile(r"\b(?:based|headquartered|registered|listed|incorporated)\s+in\s+$")
+
+
+def country_near(sentence: str, start: int, end: int | None = None) -> str | None:
+    """The country the words beside a name give: "Australian miner X", "X, the Canadian
+    explorer", "X (ASX: XYZ)".
+
+    The nearest country word wins, so that the nationality written next to the organisation
+    beats a country named further off in the sentence; a country that is the object of a
+    preposition ("signed with the United States") and a currency ("US$100 million") say nothing
+    about where the organisation is from.
+    """
+    name_end = start if end is None else end
+    lowered = sentence.lower()
+    window_start = max(0, start - 40)
+    window_end = min(len(sentence), name_end + 60)
+    best: tuple[int, str] | None = None
+    for word, code in COUNTRY_WORDS.items():
+        for match in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered):
+            if match.end() <= start:
+                if match.start() < window_start:
+                    continue
+                distance = start - match.end()
+            elif match.start() >= name_end:
+                if match.end() > window_end:
+                    continue
+                distance = match.start() - name_end
+            else:
+                continue
+            if lowered[match.end() : match.end() + 1] == "$":
+                continue
+            before = lowered[max(0, match.start() - 40) : match.start()]
+            if (
+                word in _PLACE_NAMES
+                and _COUNTRY_AS_OBJECT.search(before)
+                and not _BASED_IN.search(before)
+            ):
+                continue
+            if best is None or distance < best[0]:
+                best = (distance, code)
+    return best[1] if best else None

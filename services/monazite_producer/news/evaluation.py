@@ -75,12 +75,18 @@ class Evaluation:
         return "\n".join(rows)
 
 
+#: Shown for a ratio with nothing to divide by: precision when nothing was predicted, recall
+#: when nothing was expected. Printing 1.00 there would claim a success that was never tested.
+UNDEFINED = "–"
+
+
 def _row(kind: str, score: KindScore) -> str:
     expected = score.true_positives + score.false_negatives
     predicted = score.true_positives + score.false_positives
+    precision = f"{score.precision:.2f}" if predicted else UNDEFINED
+    recall = f"{score.recall:.2f}" if expected else UNDEFINED
     return (
-        f"| {kind} | {expected} | {predicted} | {score.true_positives} |"
-        f" {score.precision:.2f} | {score.recall:.2f} |"
+        f"| {kind} | {expected} | {predicted} | {score.true_positives} | {precision} | {recall} |"
     )
 
 

@@ -63,7 +63,8 @@ _DENIAL = re.compile(
 _HEDGE = re.compile(
     r"\b(?:reportedly|rumou?r\w*|speculat\w*|people familiar|sources said|according to sources"
     r"|is said to|are said to|considering|weighing|in talks|exploring|could|might|plans? to"
-    r"|planning to|intends? to|aims? to|proposed|expected to|would)\b"
+    r"|planning to|intends? to|aims? to|aiming|aims? for|hopes? to|seeks? to|proposed|expected to"
+    r"|would)\b"
     # "may" in lower case only: "May" is a month.
     r"|(?-i:\bmay\b)",
     re.I,
@@ -119,6 +120,9 @@ class Sentence:
     percentages: list[Quantity]
     tonnes: list[Quantity]
     dates: list[DateMention]
+    #: The one company the sentences just before named, for a sentence that refers back to it
+    #: ("The plant …", "The company …") instead of naming it.
+    antecedent: Mention | None = None
 
     @property
     def lower(self) -> str:
@@ -184,21 +188,25 @@ def extract_article(
     reading = Reading(article, directory, article.published)
     source = Source(publisher=article.source_publisher[:300], url=article.url, title=article.title)
     candidates: list[Candidate] = []
+    antecedents = _Antecedents(directory)
     for offset, text in split_sentences(article.text):
         if _is_header(text):
             continue
         dateline = _DATELINE.match(text)
+        mentions = [
+            m for m in directory.mentions(text) if not dateline or m.start >= dateline.end()
+        ]
         sentence = Sentence(
             text=text,
             start=offset,
-            mentions=[
-                m for m in directory.mentions(text) if not dateline or m.start >= dateline.end()
-            ],
+            mentions=mentions,
             money=find_money(text),
             percentages=find_percentages(text),
             tonnes=find_tonnes(text),
             dates=find_dates(text, article_date=article.published),
+            antecedent=antecedents.current,
         )
+        antecedents.read(mentions)
         if _DENIAL.search(text):
             continue
         hedged = _HEDGE.search(text)
@@ -211,6 +219,34 @@ def extract_article(
                     candidates.extend(_proposals(draft, candidate, sentence, source))
                     candidates.append(candidate)
     return merge_reports(candidates)
+
+
+class _Antecedents:
+    """The company a sentence can refer back to: the only one the last sentence naming any
+    company named, for at most two sentences after it. A sentence naming two companies leaves
+    none, since "the company" could then be either."""
+
+    REACH = 2
+
+    def __init__(self, directory: EntityDirectory) -> None:
+        self._directory = directory
+        self.current: Mention | None = None
+        self._age = 0
+
+    def read(self, mentions: Sequence[Mention]) -> None:
+        companies = _distinct([m for m in mentions if _is_company(m, self._directory)])
+        if companies:
+            self.current = companies[0] if len(companies) == 1 else None
+            self._age = 0
+            return
+        self._age += 1
+        if self._age >= self.REACH:
+            self.current = None
+
+
+def _is_company(mention: Mention, directory: EntityDirectory) -> bool:
+    known = directory.entities.get(mention.entity_id)
+    return known is None or known.kind == "company"
 
 
 def _is_header(text: str) -> bool:
@@ -306,6 +342,7 @@ def _event_id(event_type: str, fields: dict[str, Any], occurred: date) -> str:
         "quota_set": ("jurisdiction", "entity_id", "quota_kind", "stage", "period"),
         "price_floor_set": ("jurisdiction", "beneficiary_id", "element_group"),
         "output_reported": ("entity_id", "element_group", "stage", "period", "measure"),
+        "tariff_imposed": ("jurisdiction", "on_origin", "commodity"),
     }[event_type]
     parts = [str(fields[k]) for k in keys if fields.get(k) is not None]
     return ":".join(["news", event_type, *parts, occurred.isoformat()])
@@ -338,11 +375,51 @@ def _jurisdiction(text: str) -> str | None:
     return None
 
 
+def _jurisdiction_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Every country word of `text` as (start, end, code), left to right, leaving out the
+    dateline (where the news was written) and currencies ("US$")."""
+    lowered = text.lower()
+    dateline = _DATELINE.match(text)
+    skip = dateline.end() if dateline else 0
+    found = [
+        (m.start(), m.end(), code)
+        for pattern, code in _JURISDICTIONS
+        for m in re.finditer(pattern, lowered)
+        if m.start() >= skip and not lowered.startswith("$", m.end())
+    ]
+    return sorted(found)
+
+
+#: A country named as the far side of a measure: "exports to China", "refineries in Japan",
+#: "imported from China", "a deal with the United States".
+_COUNTRY_AS_OBJECT = re.compile(
+    r"\b(?:to|in|into|from|with|against|for|across|outside|on)\s+(?:the\s+)?$", re.I
+)
+
+
+def _policy_jurisdiction(text: str, anchor: int) -> str | None:
+    """The country taking a measure whose wording starts at `anchor`: the last country named
+    before it as a subject ("Malaysia's ban", "China imposed"), else the first after it; a
+    country that is the object of a preposition is where goods go or come from, not who acts."""
+    acting = [
+        (start, code)
+        for start, _end, code in _jurisdiction_mentions(text)
+        if not _COUNTRY_AS_OBJECT.search(text[max(0, start - 20) : start])
+    ]
+    before = [code for start, code in acting if start < anchor]
+    if before:
+        return before[-1]
+    after = [code for start, code in acting if start >= anchor]
+    return after[0] if after else None
+
+
+_STAGE_ORDER = ("mining", "separation", "metals", "magnets", "recycling")
+
+
 def _stages(text: str) -> list[str]:
     lowered = text.lower()
     found = [stage for pattern, stage in _STAGE_WORDS if re.search(pattern, lowered)]
-    order = ("mining", "separation", "metals", "magnets", "recycling")
-    return sorted(set(found), key=order.index)
+    return sorted(set(found), key=_STAGE_ORDER.index)
 
 
 def _element_group(text: str) -> str | None:
@@ -397,7 +474,8 @@ def _distinct(mentions: Sequence[Mention]) -> list[Mention]:
 _STAKE_VERB = re.compile(
     r"\b(?:acquir\w*|buy(?:s|ing)?|bought|purchas\w*|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
-    r"|reduc\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*|hold(?:s|ing)? a stake)\b",
+    r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
+    r"|hold(?:s|ing)? a stake)\b",
     re.I,
 )
 _STAKE_WORD = re.compile(
@@ -406,7 +484,9 @@ _STAKE_WORD = re.compile(
     re.I,
 )
 _SELL = re.compile(
-    r"\b(?:sell(?:s|ing)?|sold|cut(?:s|ting)?|reduc\w*|divest\w*|offload\w*|trim\w*)\b", re.I
+    r"\b(?:sell(?:s|ing)?|sold|cut(?:s|ting)?|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*"
+    r"|trim\w*)\b",
+    re.I,
 )
 _WHOLE = re.compile(
     r"\b(?:the rest of|the remaining|remaining shares|all of the shares|all the shares"
@@ -483,35 +563,56 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     return [draft]
 
 
+_PCT = r"(?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent|percent)"
+#: A holding before and after, in any of the usual orders: "from 9% to 4.5%", "to 4.5% from 9%",
+#: "4.5%, down from 9%". Each pattern gives (before, after) group numbers.
+_STAKE_SPANS: tuple[tuple[re.Pattern[str], int, int], ...] = (
+    (re.compile(rf"\bfrom {_PCT} to {_PCT}", re.I), 1, 2),
+    (re.compile(rf"\bto {_PCT},? (?:up |down )?from {_PCT}", re.I), 2, 1),
+    (re.compile(rf"{_PCT},? (?:up|down) from {_PCT}", re.I), 2, 1),
+)
+#: Words a before-and-after span must follow to be a holding, not a price or a growth rate.
+_HOLDING_NOUN = re.compile(
+    r"\b(?:stake|holding|shareholding|interest(?!\s+rates?)|position|ownership|voting power)\b",
+    re.I,
+)
+#: "shareholders holding 70% of the votes": a percentage held by others than the holder.
+_OTHERS_HOLD = re.compile(
+    r"\b(?:shareholders|holders|investors|members|owners|institutions)\b[^.;%]{0,30}$", re.I
+)
+#: "its stake to 12%", "its holding in Peak Rare Earths to 12%": the holding after the deal.
+_HOLDING_BEFORE_PCT = re.compile(
+    r"\b(?:stake|holding|shareholding|interest|position|ownership)\b"
+    r"(?:\s+in\s+(?:[A-Z][\w&.'-]*\s*){1,6})?\s*(?:to|at|of)\s*(?:about |around |roughly )?$",
+    re.I,
+)
+#: "12% stake", "6.5% of the voting power", "12% of Peak": what the percentage is of.
+_HOLDING_AFTER_PCT = re.compile(
+    r"\s*(?:stake|holding|shareholding|interest|equity|of (?:the |its )?(?:shares|company|equity"
+    r"|voting (?:power|rights|shares|stock)|votes|issued (?:shares|share capital|capital)"
+    r"|outstanding shares|share capital|ordinary shares))",
+    re.I,
+)
+
+
 def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
     text = sentence.text
-    span = re.search(
-        r"from (?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent)"
-        r" to (?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent)",
-        text,
-        re.I,
-    )
-    if span:
-        draft.fields["pct_before"] = span.group(1)
-        draft.fields["pct_after"] = span.group(2)
-        return
+    for pattern, before_group, after_group in _STAKE_SPANS:
+        for span in pattern.finditer(text):
+            if not _HOLDING_NOUN.search(text[max(0, span.start() - 100) : span.start()]):
+                continue
+            draft.fields["pct_before"] = span.group(before_group)
+            draft.fields["pct_after"] = span.group(after_group)
+            return
     for pct in sentence.percentages:
         after = text[pct.end : pct.end + 40]
-        before = text[max(0, pct.start - 40) : pct.start]
-        if _NOT_STAKE_PCT.match(after):
+        before = text[max(0, pct.start - 100) : pct.start]
+        if _NOT_STAKE_PCT.match(after) or _OTHERS_HOLD.search(before):
             continue
         additional = re.search(r"\b(?:additional|further|another|extra)\s*$", before, re.I)
-        if re.search(
-            r"\b(?:stake|holding|interest) (?:to|at|of)\s*(?:about |around |roughly )?$",
-            before,
-            re.I,
-        ):
+        if _HOLDING_BEFORE_PCT.search(before):
             draft.fields["pct_after"] = str(pct.value)
-        elif re.match(
-            r"\s*(?:stake|holding|interest|equity|of (?:the )?(?:shares|company|equity))",
-            after,
-            re.I,
-        ) or re.match(r"\s*of\s+[A-Z]", after):
+        elif _HOLDING_AFTER_PCT.match(after) or re.match(r"\s*of\s+[A-Z]", after):
             if additional:
                 draft.notes.append(
                     f"{pct.value}% is the size of the purchase, not the holding after it"
@@ -577,18 +678,59 @@ def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
 # --- joint ventures -------------------------------------------------------------------------------
 
 
+_NAME_WORDS = r"[A-Z][\w&'-]*(?:\s+(?:[A-Z][\w&'-]*|of|&)){0,5}"
+#: Up to three words between a name and "joint venture" ("an equally owned", "their new 50:50"),
+#: none of which makes the name a party to the venture rather than the venture itself.
+_DESCRIBING_WORDS = r"(?:(?!partner|member|shareholder|owner|investor)[\w:/-]+\s+){0,3}?"
+#: Ways an article names a new venture: "called X", "set up X, a joint venture", "X, their
+#: 50:50 joint venture", "a joint venture, X, …", "the joint venture X will …".
+_VENTURE_NAMES: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"\b(?:called|named|to be known as)\s+[\"“]?(?P<name>[A-Z][^\"”,;]{2,80}?)[\"”]?"
+        r"(?=[,;.]|\s+(?:to|in|with|which|that)\b)"
+    ),
+    re.compile(
+        rf"(?P<name>{_NAME_WORDS})\s*,\s+(?:an?|the|their|its)\s+{_DESCRIBING_WORDS}"
+        r"joint[- ]venture\b(?!\s+partners?\b)"
+    ),
+    re.compile(rf"\bjoint[- ]venture\s*,\s+(?P<name>{_NAME_WORDS})\s*,"),
+    re.compile(
+        rf"\bjoint[- ]venture\s+(?:company\s+)?(?P<name>{_NAME_WORDS})"
+        r"(?=\s*[,;.]|\s+(?:to|in|which|that|will|would)\b)"
+    ),
+)
+#: "50:50", "equally owned": two partners with half each, though no percentage is written.
+_EQUAL_SPLIT = re.compile(
+    r"\b(?:50[:/-]50|fifty[- ]fifty|equally[- ]owned|owned equally|equal (?:stakes|shares"
+    r"|holdings|ownership|interests)|evenly split|split evenly|half each"
+    r"|(?:own\w*|h[oe]ld\w*|shar\w*)\s+(?:(?:it|them|the\s+\w+)\s+)?equally)\b",
+    re.I,
+)
+
+
+def _venture_name(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The venture's own name and its span, when the sentence gives one."""
+    for pattern in _VENTURE_NAMES:
+        match = pattern.search(text)
+        if match is not None:
+            return match.group("name").strip(), match.span("name")
+    return None
+
+
 def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     if not re.search(r"\bjoint[- ]venture\b|\bJV\b", text, re.I):
         return []
-    named = re.search(
-        r"\b(?:called|named|to be known as)\s+[\"“]?([A-Z][^\"”,;]{2,80}?)[\"”]?"
-        r"(?=[,;.]|\s+(?:to|in|with|which|that)\b)",
-        text,
+    named = _venture_name(text)
+    name, name_span = named if named else (None, (0, 0))
+    mentions = _distinct(
+        [m for m in sentence.mentions if not (m.start < name_span[1] and name_span[0] < m.end)]
     )
-    mentions = _distinct(sentence.mentions)
-    name = named.group(1).strip() if named else None
-    partners = [m for m in mentions if name is None or m.surface not in name]
+    partners = mentions
+    if name is not None and len(partners) < 2:
+        # The "name" was a partner after all ("a joint venture, Lynas said, …").
+        name, name_span = None, (0, 0)
+        partners = _distinct(sentence.mentions)
     if len(partners) < 2:
         return []
     shares: dict[str, str] = {}
@@ -598,6 +740,10 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         owner = _owner_of(sentence, pct, partner_mentions)
         if owner is not None and owner.entity_id not in shares:
             shares[owner.entity_id] = str(pct.value)
+    notes = []
+    if not shares and len(partners) == 2 and _EQUAL_SPLIT.search(text):
+        shares = {p.entity_id: "50" for p in partners}
+        notes.append("an equal split of two partners: 50% each")
     known_venture = reading.directory.resolve(name) if name else None
     if known_venture is not None:
         venture_id = known_venture
@@ -620,6 +766,7 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         }
     )
     draft.parties = list(partners)
+    draft.notes.extend(notes)
     controlling = [
         p for p in partners if p.entity_id in shares and Decimal(shares[p.entity_id]) > 50
     ]
@@ -702,18 +849,62 @@ def _is_funder(mention: Mention, reading: Reading) -> bool:
 # --- export controls ------------------------------------------------------------------------------
 
 _CONTROL_WORDS = re.compile(
-    r"\bexport (?:controls?|licen[cs]\w*|restrictions?|bans?|curbs?)|\bban\w* (?:the )?exports?"
-    r"|\brestrict\w* (?:the )?exports?|\blicen[cs]es? to export",
+    r"\bexport (?:controls?|licen[cs]\w*|restrictions?|bans?|curbs?|prohibitions?)"
+    r"|\bban\w* (?:the )?export\w*|\bbans? on (?:the )?export\w*"
+    r"|\brestrict\w* (?:the )?exports?|\blicen[cs]es? to export"
+    r"|\bprohibit\w* (?:the )?export\w*|\bprohibitions? on (?:the )?export\w*"
+    r"|\bbar(?:s|red|ring)? (?:the )?export\w*|\bforb(?:id|ids|ade|idding) (?:the )?export\w*"
+    r"|\b(?:prohibited|banned|barred|forbidden|restricted) from export\w*"
+    r"|\bno longer be exported"
+    r"|\bexports? of [^.;]{1,80}? (?:are|is|were|was|will be|have been|has been) (?:now )?"
+    r"(?:banned|prohibited|barred|forbidden|restricted)\b",
+    re.I,
+)
+_BAN = re.compile(
+    r"\bban\w*|\bprohibit\w*|\bbarr(?:ed|ing)\b|\bbars? (?:the )?export|\bforb[ia]d\w*"
+    r"|no longer be exported",
+    re.I,
+)
+#: Where the goods a control covers stop being named: the clause that dates it or reports it.
+_OBJECT_END = re.compile(
+    r"\b(?:took|takes|take|will take|came|comes|come|entered|enters|went|goes)\s+"
+    r"(?:effect|into (?:force|effect))|\b(?:from|effective|starting|as of|said|says|according to)\b"
+    r"|;",
+    re.I,
+)
+#: Material before any processing, the mining stage's product.
+_RAW = re.compile(r"\b(?:unprocessed|raw|unrefined|crude)\b", re.I)
+#: Know-how rather than material: the reference data models such a control with the commodity
+#: `rare_earth_technology` and the element group `all`.
+_TECHNOLOGY = re.compile(
+    r"\btechnolog\w*|\bknow[- ]how\b|\bexpertise\b|\btechniques?\b"
+    r"|\b(?:process(?:es|ing)?|production|manufacturing) (?:methods?|processes)\b",
+    re.I,
+)
+#: "some rare earths", "seven rare earths": a subset the sentence does not list.
+_SUBSET_OF_RARE_EARTHS = re.compile(
+    r"\b(?:some|several|certain|a few|selected|specific|two|three|four|five|six|seven|eight|nine"
+    r"|ten|\d+)\s+(?:(?:more|other)\s+)?rare[- ]earths?",
+    re.I,
+)
+#: Words that say the measure is being taken, not only talked about as background.
+_IMPOSED = re.compile(
+    r"\b(?:impos\w*|introduc\w*|announc\w*|adopt\w*|enact\w*|order\w*|decree\w*|prohibits|bans"
+    r"|banned|took effect|takes effect|take effect|(?:came|comes|entered|enters|went|goes)"
+    r" into (?:force|effect)|now in force|in force from)\b",
     re.I,
 )
 
 
 def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
-    if not _CONTROL_WORDS.search(text):
+    control = _CONTROL_WORDS.search(text)
+    if control is None:
         return []
     lowered = sentence.lower
-    jurisdiction = _jurisdiction(text)
+    jurisdiction = _policy_jurisdiction(text, control.start()) or _jurisdiction(
+        reading.article.title or ""
+    )
     if jurisdiction is None:
         return []
     if re.search(r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold)\b", lowered):
@@ -723,25 +914,47 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         lowered,
     ):
         return _control_change(sentence, reading, jurisdiction, "export_control_lifted")
+    # The goods covered: the control's own words and what follows them up to the clause that
+    # dates or reports the measure, so that "ore shipped to refineries" later in the sentence
+    # does not add a stage.
+    following = text[control.end() :]
+    object_end = _OBJECT_END.search(following)
+    covered = control.group() + (following[: object_end.start()] if object_end else following)
     elements = sorted(
         {symbol for name, symbol in ELEMENTS.items() if re.search(rf"\b{name}\b", lowered)},
         key=list(ELEMENTS.values()).index,
     )
     groups = []
     group = _element_group(text)
-    if group == "heavy_reo":
-        groups.append("heavy_reo")
+    notes = []
+    commodity = "rare_earths"
+    if _TECHNOLOGY.search(covered) and (elements or group or re.search(r"\bmagnets?\b", lowered)):
+        commodity = "rare_earth_technology"
+        elements, groups = [], ["all"]
+        notes.append("a control on know-how: commodity rare_earth_technology, element group all")
+    elif group in ("heavy_reo", "light_reo"):
+        groups.append(group)
+    elif not elements and group == "total_reo":
+        if _SUBSET_OF_RARE_EARTHS.search(text) or not _IMPOSED.search(text):
+            return []
+        elements = list(ELEMENTS.values())
+        notes.append("rare earths with no element named: every rare-earth element")
     if not elements and not groups:
         return []
-    stages = _stages(text)
+    stages = _stages(covered)
+    if _RAW.search(covered) and "mining" not in stages:
+        stages = sorted({*stages, "mining"}, key=_STAGE_ORDER.index)
+    stages = stages or _stages(text)
     draft = Draft(
         {
             "type": "export_control_imposed",
             "jurisdiction": jurisdiction,
+            "commodity": commodity,
             "elements": elements,
             "element_groups": groups,
-            "restriction": "ban" if re.search(r"\bban\w*|\bprohibit\w*", lowered) else "licence",
-        }
+            "restriction": "ban" if _BAN.search(text) else "licence",
+        },
+        notes=notes,
     )
     if not stages:
         stages = ["separation"]
@@ -757,7 +970,9 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
 
 def _effective(sentence: Sentence, reading: Reading) -> date | None:
     marker = re.search(
-        r"\b(?:from|effective|starting|as of|takes effect on|with effect from)\b",
+        r"\b(?:from|effective|starting|as of|takes effect on|with effect from"
+        r"|(?:took|takes|take|will take) effect|(?:came|comes|come|entered|enters|went|goes)"
+        r" into (?:force|effect))\b",
         sentence.text,
         re.I,
     )
@@ -949,21 +1164,36 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
 # --- output and capacity --------------------------------------------------------------------------
 
 
+#: A yearly rate or a capacity; "a year earlier" and "a year ago" date a figure instead.
+_CAPACITY = re.compile(
+    r"\bcapacity\b|\ba year\b(?! (?:earlier|ago|before|later|on))|\bper year\b|\bper annum\b"
+    r"|/(?:yr|year)\b|\btpa\b"
+    r"|\bannual(?:ly)?\b(?!\s+(?:report|results|meeting|general|accounts|filing|revenue|sales))",
+    re.I,
+)
+#: A sentence whose subject is an earlier sentence's company or its plant.
+_REFERS_BACK = re.compile(
+    r"^(?:The|Its|This|That)\s+(?:company|group|firm|miner|producer|plant|facility|refinery"
+    r"|factory|mine|site|operation|smelter)\b|^It\b"
+)
+#: The highest confidence of a figure whose company is named in an earlier sentence only: still
+#: published, but below a sentence that names everything itself.
+REFERRED_CAP = 0.75
+
+
 def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     if not sentence.tonnes or re.search(r"\bquotas?\b", text, re.I):
         return []
-    capacity = re.search(
-        r"\bcapacity\b|\ba year\b|\bper year\b|\bper annum\b|\bannual(?:ly)?\b", text, re.I
-    )
-    produced = re.search(r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b|\bsold\b", text, re.I)
+    capacity = _CAPACITY.search(text)
+    # Sales are not output: "sold 32,703 tonnes" says nothing of what was produced.
+    produced = re.search(r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b", text, re.I)
     if not capacity and not produced:
         return []
-    companies = [
-        m
-        for m in sentence.mentions
-        if (e := reading.directory.entities.get(m.entity_id)) is None or e.kind == "company"
-    ]
+    companies = [m for m in sentence.mentions if _is_company(m, reading.directory)]
+    referred = False
+    if not companies and sentence.antecedent is not None and _REFERS_BACK.match(text):
+        companies, referred = [sentence.antecedent], True
     if not companies:
         return []
     period = _year(sentence, reading)
@@ -988,13 +1218,155 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 "tonnes": str(tonnes.value),
             }
         )
-        if re.search(r"\bndfeb\b|\bmagnets?\b", window, re.I) and stage == "magnets":
+        if re.search(r"\bndfeb\b|\bmagnets?\b|neodymium[- ]iron[- ]boron", window, re.I) and (
+            stage == "magnets"
+        ):
             draft.fields["element_group"] = "ndfeb"
         draft.parties = [companies[0]]
+        if referred:
+            draft.cap(
+                REFERRED_CAP,
+                f"the sentence does not name the company: {companies[0].surface!r}, named just"
+                " before, assumed",
+            )
         if tonnes.approximate:
             draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
         drafts.append(draft)
     return drafts
+
+
+# --- tariffs --------------------------------------------------------------------------------------
+
+_TARIFF = r"(?:tariffs?|dut(?:y|ies)|levy|levies|surtax(?:es)?|surcharges?)"
+#: "25% tariff", "a 25 per cent additional duty".
+_RATE_BEFORE_TARIFF = re.compile(
+    r"^\s*(?:(?:ad valorem|additional|extra|import|punitive|retaliatory|anti-dumping"
+    rf"|countervailing)\s+)*{_TARIFF}\b",
+    re.I,
+)
+#: "a tariff of 25%", "duties at 25%".
+_TARIFF_OF_RATE = re.compile(rf"\b{_TARIFF}\s+(?:rate\s+)?(?:of|at)\s+$", re.I)
+#: "the tariff … will rise from zero to 25%", "raised the duty on magnets to 50%": a rate the
+#: tariff is raised or set to.
+_RAISED_TO = re.compile(
+    r"\b(?:rise|rises|rising|raise[sd]?|raising|increas\w*|hik\w*|lift\w*|go(?:es)? up"
+    r"|doubl\w*|set|sets)\b[^.%;]{0,80}?\bto\s+$",
+    re.I,
+)
+#: Something else a percentage may measure once a tariff is named: trade flows, prices, revenue.
+_NOT_TARIFF_SUBJECT = re.compile(
+    r"\b(?:imports?|exports?|prices?|revenues?|sales|collections|receipts|shipments|volumes?"
+    r"|demand|supply|costs?)\b",
+    re.I,
+)
+#: A tariff cut or removed is not a tariff imposed; the contract has no event for it.
+_TARIFF_RELIEF = re.compile(
+    r"\b(?:cut\w*|lower\w*|reduc\w*|remov\w*|scrap\w*|suspend\w*|exempt\w*|waiv\w*|paus\w*"
+    r"|eliminat\w*|roll\w* back|drop\w*|exclu\w*|rescind\w*|repeal\w*)\b",
+    re.I,
+)
+#: What a tariff on rare earths is charged on; a tariff on steel or cars is no concern here.
+_RARE_EARTH_GOODS = re.compile(
+    r"\bmagnets?\b|\bndfeb\b|neodymium[- ]iron[- ]boron|\brare[- ]earths?\b|"
+    + "|".join(rf"\b{name}\b" for name in ELEMENTS),
+    re.I,
+)
+#: "imported from China", "tariff on China": the country whose goods are charged.
+_FROM_ORIGIN = re.compile(r"\b(?:from|on|against)\s+(?:the\s+)?$", re.I)
+_DEMONYM_GOODS = re.compile(
+    r"^(?:-made|-origin|-sourced)?(?:\s+[\w-]+){0,2}?\s+(?:magnets?|rare[- ]earths?|oxides?"
+    r"|metals?|imports?|goods|products|origin)\b",
+    re.I,
+)
+_DEMONYMS = frozenset(
+    "chinese american australian canadian japanese malaysian vietnamese indian".split()
+)
+
+
+def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    tariff = re.search(rf"\b{_TARIFF}\b", text, re.I)
+    if tariff is None or not _RARE_EARTH_GOODS.search(text) or _TARIFF_RELIEF.search(text):
+        return []
+    rate = _tariff_rate(sentence)
+    if rate is None:
+        return []
+    origin, acting = _tariff_parties(text)
+    jurisdiction = acting or _jurisdiction(reading.article.title or "")
+    if jurisdiction is None or jurisdiction == origin:
+        return []
+    stages = _stages(text)
+    draft = Draft(
+        {
+            "type": "tariff_imposed",
+            "jurisdiction": jurisdiction,
+            "on_origin": origin,
+            "commodity": "rare_earths",
+            "stages": stages,
+            "rate_pct": str(rate.value),
+        }
+    )
+    if not stages:
+        draft.notes.append("the text names no stage: the tariff is read as covering every stage")
+    if rate.approximate:
+        draft.cap(0.65, f"the rate is approximate ({rate.value}%)")
+    effective = _tariff_effective(sentence, rate) or _effective(sentence, reading)
+    if effective is None:
+        return []
+    draft.fields["effective_from"] = effective.isoformat()
+    return [draft]
+
+
+def _tariff_rate(sentence: Sentence) -> Quantity | None:
+    """The percentage the text gives as the tariff's rate, if any."""
+    text = sentence.text
+    for pct in sentence.percentages:
+        before = text[max(0, pct.start - 120) : pct.start]
+        if _RATE_BEFORE_TARIFF.match(text[pct.end :]) or _TARIFF_OF_RATE.search(before):
+            return pct
+        tariffs = list(re.finditer(rf"\b{_TARIFF}\b", before, re.I))
+        if not tariffs or not _RAISED_TO.search(before):
+            continue
+        # Between the tariff and "to 25%" only the goods charged may stand ("on Chinese
+        # magnets"), not another thing that rises ("tariff revenue increased to 18%").
+        between = before[tariffs[-1].end() :]
+        subject = re.split(r"\bon\b", between, maxsplit=1)[0]
+        if not _NOT_TARIFF_SUBJECT.search(subject):
+            return pct
+    return None
+
+
+def _tariff_parties(text: str) -> tuple[str | None, str | None]:
+    """(origin, acting): the country whose goods are charged and the one charging."""
+    origin = None
+    acting = None
+    for start, end, code in _jurisdiction_mentions(text):
+        word = text[start:end].lower()
+        is_origin = bool(_FROM_ORIGIN.search(text[max(0, start - 20) : start])) or (
+            word in _DEMONYMS and bool(_DEMONYM_GOODS.match(text[end:]))
+        )
+        if is_origin:
+            origin = origin or code
+        elif not _COUNTRY_AS_OBJECT.search(text[max(0, start - 20) : start]):
+            acting = acting or code
+    return origin, acting
+
+
+def _tariff_effective(sentence: Sentence, rate: Quantity) -> date | None:
+    """A date the rate applies from, written after the rate ("… to 25% on January 1, 2026"); it
+    may lie after the article's date, as a tariff is often announced ahead."""
+    for mention in sentence.dates:
+        if mention.start < rate.end:
+            continue
+        lead = sentence.text[max(0, mention.start - 30) : mention.start]
+        if sentence.text.startswith(("on ", "On "), mention.start) or re.search(
+            r"\b(?:on|from|effective|starting|as of|beginning|with effect from|in force from"
+            r"|(?:takes|take|will take|took) effect(?: on)?)\s+$",
+            lead,
+            re.I,
+        ):
+            return mention.value
+    return None
 
 
 RULES: tuple[Rule, ...] = (
@@ -1006,4 +1378,5 @@ RULES: tuple[Rule, ...] = (
     quota_rule,
     price_floor_rule,
     output_rule,
+    tariff_rule,
 )

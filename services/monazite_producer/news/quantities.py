@@ -207,8 +207,9 @@ _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 _MONTH_DAY = re.compile(rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})\b(?!,?\s+\d{{4}})", re.I)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _RELATIVE = re.compile(
-    r"\b(?P<word>today|yesterday|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    rf"\b(?P<word>today|yesterday|(?:on|last|this past)\s+{_WEEKDAY})\b",
     re.I,
 )
 _YEAR = re.compile(r"\b(?:in|for|during|of)\s+(?P<year>(?:19|20)\d\d)\b", re.I)
@@ -268,14 +269,19 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
 
 
 def relative_date(word: str, article_date: date) -> date:
-    """ "yesterday", "today", or "on Tuesday" (the latest such day on or before the article)."""
+    """ "yesterday", "today", "on Tuesday" (the latest Tuesday on or before the article's date),
+    or "last Tuesday" / "this past Tuesday" (the latest Tuesday before it: an article dated on a
+    Tuesday would say "today", not "last Tuesday", of its own day)."""
     word = " ".join(word.lower().split())
     if word == "today":
         return article_date
     if word == "yesterday":
         return article_date - timedelta(days=1)
-    weekday = _WEEKDAYS.index(word.removeprefix("on "))
-    return article_date - timedelta(days=(article_date.weekday() - weekday) % 7)
+    qualifier, _, day = word.rpartition(" ")
+    weekday = _WEEKDAYS.index(day)
+    if qualifier == "on":
+        return article_date - timedelta(days=(article_date.weekday() - weekday) % 7)
+    return article_date - timedelta(days=(article_date.weekday() - weekday - 1) % 7 + 1)
 
 
 def find_years(text: str) -> list[int]:

@@ -1,0 +1,74 @@
+"""`python -m monazite_producer.news_eval`: any labelled set, and an honest table."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from monazite_producer import news_eval
+from monazite_producer.news.evaluation import Evaluation, KindScore
+
+ARTICLE = """Title: Lynas buys into Peak
+Date: 2025-06-03
+URL: https://news.example/lynas-peak
+
+Lynas Rare Earths bought a 12% stake in Peak Rare Earths for A$20 million on Tuesday.
+"""
+
+
+def test_a_kind_nothing_was_predicted_for_shows_precision_as_undefined() -> None:
+    scores = Evaluation(
+        by_kind={
+            "tariff_imposed": KindScore(true_positives=0, false_positives=0, false_negatives=1),
+            "stake_changed": KindScore(true_positives=2, false_positives=0, false_negatives=0),
+        },
+        overall=KindScore(true_positives=2, false_positives=0, false_negatives=1),
+    )
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in scores.table().splitlines()}
+    assert rows["tariff_imposed"] == "| tariff_imposed | 1 | 0 | 0 | – | 0.00 |"
+    assert rows["stake_changed"] == "| stake_changed | 2 | 2 | 2 | 1.00 | 1.00 |"
+    assert rows["**overall**"] == "| **overall** | 3 | 2 | 2 | 1.00 | 0.67 |"
+
+
+def test_a_kind_predicted_but_never_expected_shows_recall_as_undefined() -> None:
+    scores = Evaluation(by_kind={"quota_set": KindScore(0, 1, 0)}, overall=KindScore(0, 1, 0))
+    assert "| quota_set | 0 | 1 | 0 | 0.00 | – |" in scores.table()
+
+
+def test_corpus_and_expected_flags_score_another_labelled_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "01-lynas-peak.txt").write_text(ARTICLE, encoding="utf-8")
+    expected = tmp_path / "expected.jsonl"
+    fact = {
+        "fact": "lynas-peak",
+        "articles": ["01-lynas-peak.txt"],
+        "type": "stake_changed",
+        "fields": {"holder_id": "lynas", "target_id": "peak", "pct_after": "12"},
+    }
+    expected.write_bytes(orjson.dumps(fact) + b"\n")
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["news_eval", "--corpus", str(corpus), "--expected", str(expected), "--title", "Spare"],
+    )
+    news_eval.main()
+    output = capsys.readouterr().out
+    assert output.startswith("## Spare\n")
+    assert f"1 articles in {corpus}" in output
+    assert "| stake_changed | 1 | 1 | 1 | 1.00 | 1.00 |" in output
+
+
+def test_a_missing_corpus_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["news_eval", "--corpus", str(tmp_path / "nowhere")])
+    with pytest.raises(SystemExit) as exit_info:
+        news_eval.main()
+    assert exit_info.value.code == 2
+    assert "--corpus" in capsys.readouterr().err
