@@ -276,6 +276,9 @@ def chain_view(
             world_coverage=split.has_statistics,
             blocs=tuple(_bloc_share(split, bloc) for bloc in blocs.values()),
             caused_by=split.caused_by + _controls_behind(state, split),
+            control_known_pct=_pct(
+                sum((c.tonnes for c in split.companies), _ZERO), split.company_basis_total
+            ),
         )
         for split in worlds
     )

@@ -665,6 +665,9 @@ class ChainStage:
     world_coverage: bool
     blocs: tuple[BlocShare, ...]
     caused_by: tuple[str, ...]
+    #: How much of the total has a known controller (company supply): the blocs'
+    #: `controlled_pct` cover only this much, national statistics name no controller.
+    control_known_pct: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ History:
   price per tonne becomes a price per kilogram (amount / 1000), a price per kilogram stays.
 - `alert_raised` v2 (an output): `kind` gains `chain_bottleneck_moved` and
   `vertical_integration_step`. Nothing reads it back, so it needs no upcaster.
+- `chain_changed` v2 (an output): each stage gains `control_known_pct`, the share of its total
+  with a known controller, which the blocs' `controlled_pct` cover. No upcaster either.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ Document = dict[str, Any]
 Upcaster = Callable[[Document], Document]
 
 #: The version each event type is validated at; types not listed are at version 1.
-CURRENT_VERSIONS: Mapping[str, int] = {"price_floor_set": 2, "alert_raised": 2}
+CURRENT_VERSIONS: Mapping[str, int] = {
+    "price_floor_set": 2,
+    "alert_raised": 2,
+    "chain_changed": 2,
+}
 
 
 def current_version(event_type: str) -> int:

@@ -621,7 +621,7 @@ DEAD_LETTERED_EXAMPLE: dict[str, Any] = {
 #: The rare-earth chain as the reference data draws it, published when the magnet shares arrived.
 CHAIN_CHANGED_EXAMPLE: dict[str, Any] = {
     "event_id": "chain_changed:b2ed6d1a80a13eac7c5a",
-    "schema_version": 1,
+    "schema_version": 2,
     "occurred_at": "2025-12-01T00:00:00Z",
     "recorded_at": "2025-12-01T00:00:00Z",
     "source": {"publisher": "monazite-processor"},
@@ -639,6 +639,7 @@ CHAIN_CHANGED_EXAMPLE: dict[str, Any] = {
                 "unit": "t",
                 "total": "393950",
                 "world_coverage": True,
+                "control_known_pct": 11.5383,
                 "blocs": [
                     {"bloc": "china", "located_pct": 68.5366, "controlled_pct": 0.0},
                     {"bloc": "united_states", "located_pct": 11.4228, "controlled_pct": 11.5383},
@@ -670,6 +671,7 @@ CHAIN_CHANGED_EXAMPLE: dict[str, Any] = {
                 "unit": "pct_points",
                 "total": "100",
                 "world_coverage": True,
+                "control_known_pct": 0.0,
                 "blocs": [
                     {"bloc": "china", "located_pct": 92.0},
                     {"bloc": "united_states", "located_pct": 0.0},
@@ -690,6 +692,7 @@ CHAIN_CHANGED_EXAMPLE: dict[str, Any] = {
                 "unit": "pct_points",
                 "total": "100",
                 "world_coverage": True,
+                "control_known_pct": 0.0,
                 "blocs": [
                     {"bloc": "china", "located_pct": 90.0},
                     {"bloc": "united_states", "located_pct": 0.0},

@@ -392,6 +392,17 @@ function stageCard(name) {
       segments ? stackedShareBar(segments, `${stageLabel(name)}: supply ${how}`) : element("div", { class: "stacked-bar stacked-none", "aria-hidden": "true" }),
       blocRows(rows, name),
     );
+    const known = stage.control_known_pct;
+    if (byControl && known !== undefined && known !== null && known < 99.95) {
+      // National statistics name no controller: say how much of the stage the shares cover.
+      card.append(
+        element("p", {
+          class: "chain-empty-note",
+          "data-testid": `chain-control-known-${name}`,
+          text: `Controller known for ${formatPct(known)} of this stage; the rest is national statistics.`,
+        }),
+      );
+    }
   }
   card.append(dependencyRows(dep));
   return card;
