@@ -758,6 +758,7 @@ class ChainChanged(Event):
     """Published whenever the whole-chain view of a commodity changes (default blocs)."""
 
     type: Literal["chain_changed"] = "chain_changed"
+    schema_version: Annotated[int, Field(ge=1)] = 2
     commodity: str
     chain: ChainView
     caused_by: tuple[str, ...]
