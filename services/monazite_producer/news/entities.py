@@ -22,6 +22,7 @@ from monazite_core.events import (
     InputEvent,
     StakeChanged,
 )
+from monazite_producer.news.country_names import country_mentions
 
 _LEGAL_WORDS = frozenset(
     "co ltd limited corp corporation inc incorporated plc llc company group holding holdings"
@@ -52,9 +53,12 @@ _ORGANISATION_ENDINGS = (
     "GmbH",
 )
 _CAPITALISED = r"(?:[A-Z][A-Za-z0-9&'\-]*|of|and|&)"
+_ENDING = rf"(?:{'|'.join(re.escape(e) for e in _ORGANISATION_ENDINGS)})"
+#: The name runs to its last organisation word: "Palmetto Rare Earth Metals", not "Palmetto Rare
+#: Earth".
 _ORGANISATION = re.compile(
-    rf"\b(?P<name>[A-Z][A-Za-z0-9&'\-]*(?:\s+{_CAPITALISED}){{0,5}}?\s+"
-    rf"(?:{'|'.join(re.escape(e) for e in _ORGANISATION_ENDINGS)}))\b\.?"
+    rf"\b(?P<name>[A-Z][A-Za-z0-9&'\-]*(?:\s+{_CAPITALISED}){{0,5}}?\s+{_ENDING}"
+    rf"(?:\s+{_ENDING}\b)*)\b\.?"
 )
 #: Leading words that are not part of a company's name ("Australian miner Arafura Resources").
 _NOT_NAME_WORDS = frozenset(
@@ -173,6 +177,8 @@ class KnownControl:
     jurisdiction: str
     effective_from: date
     elements: tuple[str, ...]
+    #: The day the control was announced, when it differs from the day it applies from.
+    announced: date | None = None
 
 
 @dataclass
@@ -217,7 +223,11 @@ class EntityDirectory:
             elif isinstance(event, ExportControlImposed):
                 directory.controls.append(
                     KnownControl(
-                        event.control_id, event.jurisdiction, event.effective_from, event.elements
+                        event.control_id,
+                        event.jurisdiction,
+                        event.effective_from,
+                        event.elements,
+                        announced=event.occurred_at.date(),
                     )
                 )
         for spelling, entity_id in COMMON_NAMES.items():
@@ -360,28 +370,31 @@ def country_near(sentence: str, start: int, end: int | None = None) -> str | Non
     lowered = sentence.lower()
     window_start = max(0, start - 40)
     window_end = min(len(sentence), name_end + 60)
+    # (start, end, code, is a place name): the hand-kept words (exchanges, cities), then every
+    # ISO country by its name or demonym.
+    found = [
+        (match.start(), match.end(), code, word in _PLACE_NAMES)
+        for word, code in COUNTRY_WORDS.items()
+        for match in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered)
+    ]
+    found += [(m.start, m.end, m.code, m.is_place) for m in country_mentions(sentence)]
     best: tuple[int, str] | None = None
-    for word, code in COUNTRY_WORDS.items():
-        for match in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered):
-            if match.end() <= start:
-                if match.start() < window_start:
-                    continue
-                distance = start - match.end()
-            elif match.start() >= name_end:
-                if match.end() > window_end:
-                    continue
-                distance = match.start() - name_end
-            else:
+    for word_start, word_end, code, is_place in found:
+        if word_end <= start:
+            if word_start < window_start:
                 continue
-            if lowered[match.end() : match.end() + 1] == "$":
+            distance = start - word_end
+        elif word_start >= name_end:
+            if word_end > window_end:
                 continue
-            before = lowered[max(0, match.start() - 40) : match.start()]
-            if (
-                word in _PLACE_NAMES
-                and _COUNTRY_AS_OBJECT.search(before)
-                and not _BASED_IN.search(before)
-            ):
-                continue
-            if best is None or distance < best[0]:
-                best = (distance, code)
+            distance = word_start - name_end
+        else:
+            continue
+        if lowered[word_end : word_end + 1] == "$":
+            continue
+        before = lowered[max(0, word_start - 40) : word_start]
+        if is_place and _COUNTRY_AS_OBJECT.search(before) and not _BASED_IN.search(before):
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, code)
     return best[1] if best else None

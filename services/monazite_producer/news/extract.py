@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,7 @@ from monazite_core.events import (
 )
 from monazite_producer.news.article import Article
 from monazite_producer.news.candidates import Candidate, Evidence, Sighting, merge_reports
+from monazite_producer.news.country_names import country_mentions
 from monazite_producer.news.entities import EntityDirectory, Mention
 from monazite_producer.news.fx import FxRates
 from monazite_producer.news.quantities import (
@@ -48,6 +49,9 @@ from monazite_producer.news.quantities import (
 DEFAULT_THRESHOLD = 0.7
 #: The highest confidence of a candidate that rests on something a person should confirm.
 REVIEW_CAP = 0.6
+#: The highest confidence of a fact whose company is named in another sentence only ("the
+#: company", "the plant"): still published, but below a sentence that names everything itself.
+REFERRED_CAP = 0.75
 
 _ABBREVIATIONS = re.compile(
     r"\b(?:Co|Ltd|Inc|Corp|No|Nos|Mr|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -123,6 +127,15 @@ class Sentence:
     #: The one company the sentences just before named, for a sentence that refers back to it
     #: ("The plant …", "The company …") instead of naming it.
     antecedent: Mention | None = None
+    #: The company the article is about, from its title or opening: in a filing "the company"
+    #: is the issuer even where the sentences just before named others.
+    issuer: Mention | None = None
+    #: The sentences on either side, for a fact whose date is said just before or just after it
+    #: ("… issued the notice on Friday." / "The ban took effect yesterday.").
+    previous_text: str = ""
+    previous_dates: list[DateMention] = field(default_factory=list)
+    next_text: str = ""
+    next_dates: list[DateMention] = field(default_factory=list)
 
     @property
     def lower(self) -> str:
@@ -133,6 +146,12 @@ class Sentence:
 
     def before(self, position: int) -> list[Mention]:
         return [m for m in self.mentions if m.end <= position]
+
+    @property
+    def referent(self) -> Mention | None:
+        """Whom "the company" in this sentence means: the company just named, else the
+        article's issuer."""
+        return self.antecedent or self.issuer
 
 
 @dataclass
@@ -189,36 +208,107 @@ def extract_article(
     source = Source(publisher=article.source_publisher[:300], url=article.url, title=article.title)
     candidates: list[Candidate] = []
     antecedents = _Antecedents(directory)
-    for offset, text in split_sentences(article.text):
-        if _is_header(text):
-            continue
-        dateline = _DATELINE.match(text)
-        mentions = [
-            m for m in directory.mentions(text) if not dateline or m.start >= dateline.end()
-        ]
-        sentence = Sentence(
-            text=text,
-            start=offset,
-            mentions=mentions,
-            money=find_money(text),
-            percentages=find_percentages(text),
-            tonnes=find_tonnes(text),
-            dates=find_dates(text, article_date=article.published),
+    sentences = _read_sentences(article, directory)
+    issuer = _issuer(article, directory, sentences)
+    for index, sentence in enumerate(sentences):
+        before = sentences[index - 1] if index else None
+        after = sentences[index + 1] if index + 1 < len(sentences) else None
+        sentence = replace(
+            sentence,
             antecedent=antecedents.current,
+            issuer=issuer,
+            previous_text=before.text if before else "",
+            previous_dates=before.dates if before else [],
+            next_text=after.text if after else "",
+            next_dates=after.dates if after else [],
         )
-        antecedents.read(mentions)
-        if _DENIAL.search(text):
+        antecedents.read(sentence.mentions)
+        if _DENIAL.search(sentence.text):
             continue
-        hedged = _HEDGE.search(text)
+        hedged = _hedge(sentence.text)
         for rule in RULES:
             for draft in rule(sentence, reading):
                 if hedged:
                     draft.cap(0.4, f"hedged: the sentence says {hedged.group()!r}")
                 candidate = _finish(draft, sentence, reading, source, fx)
                 if candidate is not None:
-                    candidates.extend(_proposals(draft, candidate, sentence, source))
+                    candidates.extend(_proposals(draft, candidate, sentence, source, sentences))
                     candidates.append(candidate)
+    candidates = _complete_ventures(candidates, sentences)
+    candidates = _complete_stakes(candidates)
     return merge_reports(candidates)
+
+
+def _read_sentences(article: Article, directory: EntityDirectory) -> list[Sentence]:
+    sentences = []
+    for offset, text in split_sentences(article.text):
+        # A header line, or the number of a numbered paragraph ("2."), says nothing itself.
+        if _is_header(text) or re.fullmatch(r"\(?\d{1,2}[.)]", text):
+            continue
+        dateline = _DATELINE.match(text)
+        mentions = [
+            m for m in directory.mentions(text) if not dateline or m.start >= dateline.end()
+        ]
+        sentences.append(
+            Sentence(
+                text=text,
+                start=offset,
+                mentions=mentions,
+                money=find_money(text),
+                percentages=find_percentages(text),
+                tonnes=find_tonnes(text),
+                dates=find_dates(text, article_date=article.published),
+            )
+        )
+    return sentences
+
+
+def _issuer(
+    article: Article, directory: EntityDirectory, sentences: Sequence[Sentence]
+) -> Mention | None:
+    """The company the article is about: the only one its title names, else the only one the
+    first sentence naming any company names ("Summary of an announcement by X:")."""
+    if article.title:
+        titled = _distinct([m for m in directory.mentions(article.title) if not m.proposed])
+        titled = [m for m in titled if _is_company(m, directory)]
+        if len(titled) == 1:
+            return titled[0]
+    for sentence in sentences:
+        companies = _distinct([m for m in sentence.mentions if _is_company(m, directory)])
+        if companies:
+            return companies[0] if len(companies) == 1 and not companies[0].proposed else None
+    return None
+
+
+#: "the company" as the subject: a sentence that refers to a company without naming it.
+_THE_COMPANY = re.compile(r"\b(?:the|The) (?:company|group|issuer)\b(?!'s)|^(?:It|Its)\b")
+#: Nouns a hedge may describe without hedging the fact: "a magnet industry it hopes to build"
+#: hedges the industry, not the ban; "the ban it could impose" hedges the ban itself.
+_FACT_NOUNS = re.compile(
+    r"^(?:ban|bans|control|controls|stake|deal|merger|venture|tariff|duty|quota|loan|grant"
+    r"|acquisition|purchase|sale|floor|investment|restriction|restrictions|measure|measures"
+    r"|rule|rules|output|capacity|production)$"
+)
+_RELATIVE_SUBJECT = re.compile(r"\b(?P<noun>[a-z]+)\s+(?:it|they|we|he|she)\s+$")
+_REPORTING_VERBS = frozenset(
+    "said says say told added noted stated announced confirmed believes believe thinks think"
+    " argued explained warned expects expected".split()
+)
+
+
+def _hedge(text: str) -> re.Match[str] | None:
+    """The first hedge that bears on the sentence's fact. A hedge inside a clause that only
+    describes a noun ("for an industry it hopes to build") is left out."""
+    for match in _HEDGE.finditer(text):
+        relative = _RELATIVE_SUBJECT.search(text[max(0, match.start() - 40) : match.start()])
+        if (
+            relative is not None
+            and relative["noun"] not in _REPORTING_VERBS
+            and not _FACT_NOUNS.match(relative["noun"])
+        ):
+            continue
+        return match
+    return None
 
 
 class _Antecedents:
@@ -288,7 +378,11 @@ def _finish(
 
 
 def _proposals(
-    draft: Draft, candidate: Candidate, sentence: Sentence, source: Source
+    draft: Draft,
+    candidate: Candidate,
+    sentence: Sentence,
+    source: Source,
+    sentences: Sequence[Sentence] = (),
 ) -> list[Candidate]:
     proposals = []
     for party in draft.parties:
@@ -297,6 +391,20 @@ def _proposals(
         notes = ["an organisation not registered yet: confirm its name, country and kind"]
         country = party.country
         confidence = REVIEW_CAP
+        if country is None:
+            # The article may introduce the organisation with its nationality elsewhere
+            # ("Vital Metals, an Australian developer, …").
+            country = next(
+                (
+                    m.country
+                    for other in sentences
+                    for m in other.mentions
+                    if m.entity_id == party.entity_id and m.country
+                ),
+                None,
+            )
+            if country is not None:
+                notes.append(f"country {country} from another sentence naming it")
         if country is None:
             country = "ZZ"
             confidence = 0.5
@@ -341,11 +449,112 @@ def _event_id(event_type: str, fields: dict[str, Any], occurred: date) -> str:
         "export_control_lifted": ("control_id",),
         "quota_set": ("jurisdiction", "entity_id", "quota_kind", "stage", "period"),
         "price_floor_set": ("jurisdiction", "beneficiary_id", "element_group"),
-        "output_reported": ("entity_id", "element_group", "stage", "period", "measure"),
+        "output_reported": ("entity_id", "country", "element_group", "stage", "period", "measure"),
         "tariff_imposed": ("jurisdiction", "on_origin", "commodity"),
     }[event_type]
     parts = [str(fields[k]) for k in keys if fields.get(k) is not None]
     return ":".join(["news", event_type, *parts, occurred.isoformat()])
+
+
+# --- facts said over two sentences -------------------------------------------------------------
+
+
+def _with_fields(candidate: Candidate, updates: dict[str, Any], note: str) -> Candidate:
+    document = candidate.event.model_dump(mode="json", exclude_none=True)
+    document.update(updates)
+    try:
+        event = parse_input_event(document)
+    except pydantic.ValidationError:
+        return candidate
+    sightings = tuple(replace(s, source=event.source) for s in candidate.sightings)
+    return replace(candidate, event=event, notes=(*candidate.notes, note), sightings=sightings)
+
+
+def _complete_stakes(candidates: list[Candidate]) -> list[Candidate]:
+    """A deal told over two sentences of one article ("The company bought equity in X for RMB
+    96 million. With the purchase, it took full control of X."): the better-founded report of
+    the stake takes the price or earlier holding that only the other one gives."""
+    completed = list(candidates)
+    for index, candidate in enumerate(completed):
+        if candidate.event.type != "stake_changed":
+            continue
+        others = [
+            c
+            for c in completed
+            if c is not candidate
+            and c.event.type == "stake_changed"
+            and c.dedupe_key == candidate.dedupe_key
+            and c.evidence.article == candidate.evidence.article
+            and c.confidence <= candidate.confidence
+        ]
+        own = candidate.event.model_dump(mode="json", exclude_none=True)
+        updates: dict[str, Any] = {}
+        for other in others:
+            theirs = other.event.model_dump(mode="json", exclude_none=True)
+            for key in ("consideration", "pct_before"):
+                if key not in own and key not in updates and key in theirs:
+                    updates[key] = theirs[key]
+        if updates:
+            completed[index] = _with_fields(
+                candidate,
+                updates,
+                f"{', '.join(sorted(updates))} from another sentence of the article on this deal",
+            )
+    return completed
+
+
+#: A later sentence speaking of the venture without naming it.
+_THE_VENTURE = re.compile(r"\bthe (?:joint )?venture\b|\bthe JV\b", re.I)
+#: How far after the sentence forming a venture its owners' shares may be given.
+VENTURE_REACH = 6
+
+
+def _complete_ventures(
+    candidates: list[Candidate], sentences: Sequence[Sentence]
+) -> list[Candidate]:
+    """A venture whose shares are given after the sentence forming it ("Lynas owns 60 per cent
+    of Palmetto and e-VAC owns the other 40 per cent."): the shares, when every partner's is
+    given and they add up to at most 100."""
+    completed = []
+    for candidate in candidates:
+        document = candidate.event.model_dump(mode="json", exclude_none=True)
+        partners = document.get("partners", [])
+        if document["type"] != "joint_venture_formed" or any("pct" in p for p in partners):
+            completed.append(candidate)
+            continue
+        starts = [s.start for s in sentences]
+        if candidate.evidence.start not in starts:
+            completed.append(candidate)
+            continue
+        position = starts.index(candidate.evidence.start)
+        name = document.get("name")
+        ids = {p["entity_id"] for p in partners}
+        shares: dict[str, str] = {}
+        for later in sentences[position + 1 : position + 1 + VENTURE_REACH]:
+            if not (name and name in later.text) and not _THE_VENTURE.search(later.text):
+                continue
+            owners = [m for m in later.mentions if m.entity_id in ids]
+            found: dict[str, Decimal] = {}
+            for pct in later.percentages:
+                owner = _owner_of(later, pct, owners)
+                if owner is not None and owner.entity_id not in found:
+                    found[owner.entity_id] = pct.value
+            if set(found) == ids and sum(found.values()) <= 100:
+                shares = {k: str(v) for k, v in found.items()}
+                break
+        if not shares:
+            completed.append(candidate)
+            continue
+        updates: dict[str, Any] = {
+            "partners": [{**p, "pct": shares[p["entity_id"]]} for p in partners]
+        }
+        majority = [k for k, v in shares.items() if Decimal(v) > 50]
+        if majority:
+            updates["controlling_partner_id"] = majority[0]
+        completed.append(
+            _with_fields(candidate, updates, "the partners' shares from a later sentence")
+        )
+    return completed
 
 
 # --- shared readings of a sentence ---------------------------------------------------------------
@@ -368,11 +577,13 @@ def _consideration_field(money: Money | None) -> dict[str, Any] | None:
 
 
 def _jurisdiction(text: str) -> str | None:
+    """The country `text` is about: the first of the usual rare-earth policy makers it names (in
+    the order of `_JURISDICTIONS`), else the first country of the ISO list it names."""
     lowered = text.lower()
     for pattern, code in _JURISDICTIONS:
         if re.search(pattern, lowered):
             return code
-    return None
+    return next((m.code for m in country_mentions(text)), None)
 
 
 def _jurisdiction_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -387,7 +598,14 @@ def _jurisdiction_mentions(text: str) -> list[tuple[int, int, str]]:
         for m in re.finditer(pattern, lowered)
         if m.start() >= skip and not lowered.startswith("$", m.end())
     ]
-    return sorted(found)
+    found += [(m.start, m.end, m.code) for m in country_mentions(text) if m.start >= skip]
+    # One mention per span: the longer of two overlapping spellings ("South Korea", "Korea").
+    kept: list[tuple[int, int, str]] = []
+    for start, end, code in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, code))
+    return kept
 
 
 #: A country named as the far side of a measure: "exports to China", "refineries in Japan",
@@ -480,7 +698,7 @@ _STAKE_VERB = re.compile(
 )
 _STAKE_WORD = re.compile(
     r"\b(?:stake|holding|interest|shares|share capital|control|the rest of|remaining|outright"
-    r"|takeover|equity)\b",
+    r"|takeover|equity|majority|the balance of)\b",
     re.I,
 )
 _SELL = re.compile(
@@ -489,8 +707,8 @@ _SELL = re.compile(
     re.I,
 )
 _WHOLE = re.compile(
-    r"\b(?:the rest of|the remaining|remaining shares|all of the shares|all the shares"
-    r"|outright|wholly[- ]owned|100 ?(?:%|per ?cent))",
+    r"\b(?:the rest of|the remaining|the balance of|remaining shares|all of the shares"
+    r"|all the shares|outright|wholly[- ]owned|100 ?(?:%|per ?cent))",
     re.I,
 )
 _CONTROL = re.compile(
@@ -505,10 +723,35 @@ _NOT_STAKE_PCT = re.compile(
 )
 
 
+#: "Following the issue of the shares, X holds 9.9% of Y": a holding that a deal just made, read
+#: like a stake bought. A holding said without such a lead is not a change.
+_RESULTING_CLAUSE = re.compile(
+    r"^(?:\d+\.\s+)?(?:Following|After|With|Upon|On completion of|Once)\b[^,]{3,80},\s*"
+)
+_HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
+#: The words before an earlier holding: "which already held 90% of X", "previously owned 51%".
+_EARLIER_HOLDING = re.compile(
+    r"\b(?:(?:already|previously)\s+(?:held|holds|owned|owns|had|has)|(?:which|that|who)\s+"
+    r"(?:held|owned))\s*(?:about |around |roughly )?$",
+    re.I,
+)
+#: The object of the verb is described, not named: "bought the rest of the Hanoi-based processor".
+_DESCRIBED_OBJECT = re.compile(
+    r"^\s*(?:the rest of|the remaining\b(?:\s+(?:shares|stake|equity|interest))?(?:\s+(?:of|in))?"
+    r"|the balance of|all of|full control of|control of)\s+(?:the|its|it|them|for)\b",
+    re.I,
+)
+
+
 def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
-    verb = _STAKE_VERB.search(text)
-    if verb is None or not _STAKE_WORD.search(text):
+    lead = _RESULTING_CLAUSE.match(text)
+    lead_end = lead.end() if lead else 0
+    verb = _STAKE_VERB.search(text, lead_end)
+    holds = _HOLDS.search(text, lead_end) if lead is not None else None
+    if holds is not None and (verb is None or holds.start() < verb.start()):
+        verb = holds
+    if verb is None or not (_STAKE_WORD.search(text) or verb is holds):
         return []
     if re.search(r"joint venture|\bmerg", text, re.I):
         return []
@@ -530,17 +773,40 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             (m for m in sentence.after(verb.start()) if holder and m.entity_id != holder.entity_id),
             None,
         )
+        if holder is not None and target is None and _DESCRIBED_OBJECT.match(text[verb.end() :]):
+            # "X, which already held 90% of Y, bought the rest of the processor": the target is
+            # the company named before the verb.
+            target = next((m for m in reversed(before) if m.entity_id != holder.entity_id), None)
+    referred = None
+    if holder is None and not passive and _THE_COMPANY.search(text[lead_end : verb.start()]):
+        # "The company has taken full control of X": the company just named, else the one the
+        # article is about; never the company the sentence goes on to name as the target.
+        for referent in (sentence.antecedent, sentence.issuer):
+            named = [
+                m
+                for m in sentence.after(verb.start())
+                if referent and m.entity_id != referent.entity_id
+            ]
+            if referent is not None and named:
+                holder, referred, target = referent, referent, named[0]
+                break
     if holder is None or target is None or holder.entity_id == target.entity_id:
         return []
     draft = Draft(
         {"type": "stake_changed", "holder_id": holder.entity_id, "target_id": target.entity_id}
     )
     draft.parties = [holder, target]
+    if referred is not None:
+        draft.cap(
+            REFERRED_CAP,
+            f"the sentence does not name the buyer: {referred.surface!r}, the company the article"
+            " is about, assumed",
+        )
     selling = _SELL.search(verb.group()) is not None
     _stake_percentages(sentence, draft, selling)
     if _WHOLE.search(text) and not selling:
         draft.fields["pct_after"] = "100"
-    if _CONTROL.search(text) and not selling:
+    if (_CONTROL.search(text) or (verb is holds and holds["controls"])) and not selling:
         draft.fields["controlling"] = True
     if (
         not selling
@@ -599,7 +865,7 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
     text = sentence.text
     for pattern, before_group, after_group in _STAKE_SPANS:
         for span in pattern.finditer(text):
-            if not _HOLDING_NOUN.search(text[max(0, span.start() - 100) : span.start()]):
+            if not _HOLDING_NOUN.search(text[max(0, span.start() - 160) : span.start()]):
                 continue
             draft.fields["pct_before"] = span.group(before_group)
             draft.fields["pct_after"] = span.group(after_group)
@@ -608,6 +874,9 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
         after = text[pct.end : pct.end + 40]
         before = text[max(0, pct.start - 100) : pct.start]
         if _NOT_STAKE_PCT.match(after) or _OTHERS_HOLD.search(before):
+            continue
+        if _EARLIER_HOLDING.search(before):
+            draft.fields["pct_before"] = str(pct.value)
             continue
         additional = re.search(r"\b(?:additional|further|another|extra)\s*$", before, re.I)
         if _HOLDING_BEFORE_PCT.search(before):
@@ -717,11 +986,42 @@ def _venture_name(text: str) -> tuple[str, tuple[int, int]] | None:
     return None
 
 
+#: "Lynas and e-VAC formed Palmetto Rare Earth Metals": two companies forming a third.
+_FORMED = re.compile(
+    r"\b(?:have\s+|has\s+)?(?:jointly\s+)?(?:formed|set up|established|created|founded"
+    r"|launched|incorporated)\s+(?:a new company,?\s+)?",
+)
+#: "a 60:40 venture", "split 70/30": the partners' shares in the order the partners are named.
+_RATIO = re.compile(r"(?<![\d.:/-])(\d{1,2}(?:\.\d+)?)\s*[:/-]\s*(\d{1,2}(?:\.\d+)?)(?![\d.:/%])")
+
+
+def _formed_venture(sentence: Sentence, reading: Reading) -> tuple[str, tuple[int, int]] | None:
+    """The new organisation two companies named before the verb formed, if the sentence says so
+    with no "joint venture"."""
+    for match in _FORMED.finditer(sentence.text):
+        created = next((m for m in sentence.mentions if m.start == match.end()), None)
+        founders = _distinct(
+            [m for m in sentence.before(match.start()) if _is_company(m, reading.directory)]
+        )
+        between = sentence.text[founders[0].end : founders[-1].start] if founders else ""
+        if (
+            created is not None
+            and len(founders) >= 2
+            and re.search(r"\band\b|&", between)
+            and created.entity_id not in {f.entity_id for f in founders}
+        ):
+            return created.surface, (created.start, created.end)
+    return None
+
+
 def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
+    formed = None
     if not re.search(r"\bjoint[- ]venture\b|\bJV\b", text, re.I):
-        return []
-    named = _venture_name(text)
+        formed = _formed_venture(sentence, reading)
+        if formed is None:
+            return []
+    named = formed or _venture_name(text)
     name, name_span = named if named else (None, (0, 0))
     mentions = _distinct(
         [m for m in sentence.mentions if not (m.start < name_span[1] and name_span[0] < m.end)]
@@ -741,6 +1041,18 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         if owner is not None and owner.entity_id not in shares:
             shares[owner.entity_id] = str(pct.value)
     notes = []
+    ratio = _RATIO.search(text)
+    if (
+        not shares
+        and len(partners) == 2
+        and ratio is not None
+        and Decimal(ratio.group(1)) + Decimal(ratio.group(2)) == 100
+    ):
+        shares = {p.entity_id: r for p, r in zip(partners, ratio.groups(), strict=True)}
+        notes.append(
+            f"a {ratio.group()} split read in the order the partners are named:"
+            f" {partners[0].surface} {ratio.group(1)}%, {partners[1].surface} {ratio.group(2)}%"
+        )
     if not shares and len(partners) == 2 and _EQUAL_SPLIT.search(text):
         shares = {p.entity_id: "50" for p in partners}
         notes.append("an equal split of two partners: 50% each")
@@ -797,6 +1109,11 @@ _INSTRUMENTS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Equity bought from its holders changes who owns a company; it funds no one ("the purchase of
+#: additional equity in X from Y").
+_EQUITY_BOUGHT = r"\b(?:purchas\w*|acqui\w*|bought|buy\w*)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?equity\b"
+
+
 def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     instrument = next(
@@ -808,7 +1125,7 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     if (
         instrument == "equity"
-        and re.search(r"\b(?:stake|holding)\b", text, re.I)
+        and re.search(r"\b(?:stake|holding)\b|" + _EQUITY_BOUGHT, text, re.I)
         and not re.search(r"preferred|convertible", text, re.I)
     ):
         return []
@@ -968,19 +1285,91 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     return [draft]
 
 
+_EFFECT_MARKER = re.compile(
+    r"\b(?:from|effective|starting|as of|takes effect on|with effect from"
+    r"|(?:took|takes|take|will take|has taken|have taken) effect|(?:came|comes|come|entered|enters"
+    r"|went|goes) into (?:force|effect)|applies from|apply from|in force from)\b",
+    re.I,
+)
+#: A sentence that goes on about the measure just reported: "The ban took effect yesterday."
+_MEASURE_FOLLOW_UP = re.compile(
+    r"^(?:\d+\.\s+)?(?:(?:The|This|These|Those|Its)\s+(?:new\s+)?(?:ban|measures?|controls?"
+    r"|restrictions?|rules?|decree|order|notice|suspension|pause|prohibition|curbs?|licen[cs]ing"
+    r"|regime|tariffs?|dut(?:y|ies)|levy|floor|price floor)\b|It\b)"
+)
+
+
 def _effective(sentence: Sentence, reading: Reading) -> date | None:
-    marker = re.search(
-        r"\b(?:from|effective|starting|as of|takes effect on|with effect from"
-        r"|(?:took|takes|take|will take) effect|(?:came|comes|come|entered|enters|went|goes)"
-        r" into (?:force|effect))\b",
-        sentence.text,
-        re.I,
-    )
+    """When a measure applies from: a date after an effect marker in the sentence, else one in
+    the next sentence when that sentence goes on about the measure ("The ban took effect
+    yesterday."), else the date the sentence reports it."""
+    marker = _EFFECT_MARKER.search(sentence.text)
     if marker is not None:
         later = [d for d in sentence.dates if d.start >= marker.end()]
         if later:
             return later[0].value
+    if _MEASURE_FOLLOW_UP.match(sentence.next_text):
+        follow = _EFFECT_MARKER.search(sentence.next_text)
+        if follow is not None:
+            later = [d for d in sentence.next_dates if d.start >= follow.end()]
+            if later:
+                return later[0].value
     return _occurred(sentence, reading)
+
+
+_CHANGE_VERB = re.compile(
+    r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold|lift\w*|scrap\w*|revok\w*"
+    r"|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?)\b",
+    re.I,
+)
+#: A date that says when the control being changed was made: "the measures published on
+#: October 9", "the controls it imposed in April".
+_DESCRIBES_CONTROL = re.compile(
+    r"\b(?:imposed|published|introduced|issued|announced|adopted|unveiled|of)\s+(?:on\s+|in\s+)?$",
+    re.I,
+)
+_IMMEDIATE = re.compile(r"\bimmediate(?:ly)?\b", re.I)
+#: A sentence telling when a notice was issued: "The ministry issued the notice on Friday."
+_ISSUED = re.compile(r"\b(?:issued|announced|published|released|said|notified|unveiled)\b", re.I)
+
+
+def _control_dates(sentence: Sentence) -> tuple[list[DateMention], list[DateMention]]:
+    """(the dates describing the control being changed, the others)."""
+    text = sentence.text
+    control = _CONTROL_WORDS.search(text)
+    change = _CHANGE_VERB.search(text, control.end() if control else 0)
+    describing, others = [], []
+    for mention in sentence.dates:
+        inside = control is not None and change is not None and control.start() <= mention.start
+        inside = inside and change is not None and mention.start < change.start()
+        if inside or _DESCRIBES_CONTROL.search(text[max(0, mention.start - 30) : mention.start]):
+            describing.append(mention)
+        else:
+            others.append(mention)
+    return describing, others
+
+
+def _change_effective(sentence: Sentence, reading: Reading) -> date | None:
+    """When a suspension or lifting applies. "With immediate effect" is the day the notice was
+    issued: a date the sentence gives for it, else the one the sentence before gives for the
+    issuing ("issued the notice on Friday"), else the article's date."""
+    _describing, others = _control_dates(sentence)
+    own = replace(sentence, dates=others)
+    if not _IMMEDIATE.search(sentence.text):
+        return _effective(own, reading)
+    limit = reading.article_date
+    for mention in others:
+        if limit is None or mention.value <= limit:
+            return mention.value
+    if _ISSUED.search(sentence.previous_text):
+        days = [
+            d
+            for d in sentence.previous_dates
+            if d.precision == "day" and (limit is None or d.value <= limit)
+        ]
+        if days:
+            return days[-1].value
+    return reading.article_date
 
 
 #: "the October measures": a control named by the month it was imposed in.
@@ -999,8 +1388,15 @@ def _control_change(
     lowered = sentence.lower
     mentioned = {symbol for name, symbol in ELEMENTS.items() if re.search(rf"\b{name}\b", lowered)}
     months = [d for d in find_dates(sentence.text) if d.precision in ("month", "day")]
-    chosen = None
+    describing, _others = _control_dates(sentence)
+    described_days = {d.value for d in describing if d.precision == "day"}
+    chosen = next(
+        (c for c in known if described_days & {c.effective_from, c.announced}),
+        None,
+    )
     for control in sorted(known, key=lambda c: c.effective_from, reverse=True):
+        if chosen is not None:
+            break
         if mentioned and mentioned & set(control.elements):
             chosen = control
             break
@@ -1013,9 +1409,14 @@ def _control_change(
         chosen = max(known, key=lambda c: c.effective_from)
         note = f"the control is not named: the latest recorded one ({chosen.control_id}) assumed"
     draft = Draft({"type": kind, "control_id": chosen.control_id})
-    effective = _effective(sentence, reading)
+    effective = _change_effective(sentence, reading)
     if effective is None:
         return []
+    # Dated by the change, not by the day the control it changes was made.
+    immediate = _IMMEDIATE.search(sentence.text) is not None
+    draft.occurred = (
+        effective if immediate else _occurred(replace(sentence, dates=_others), reading)
+    )
     draft.fields["effective_from"] = effective.isoformat()
     if kind == "export_control_suspended":
         until = re.search(r"\buntil\b", sentence.text, re.I)
@@ -1028,6 +1429,13 @@ def _control_change(
 
 
 # --- quotas ---------------------------------------------------------------------------------------
+
+
+#: "the company has been allocated a quota of …", "it received quotas of …".
+_ALLOCATED_TO_IT = re.compile(
+    r"(?:\b(?:the|The) (?:company|group)|^It|\bit)\b[^.;]{0,60}?\b(?:allocated|granted|received"
+    r"|been issued|been given|was given|its quotas?)\b"
+)
 
 
 def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
@@ -1078,6 +1486,18 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         ):
             draft.fields["entity_id"] = owner[-1].entity_id
             draft.parties = [owner[-1]]
+        elif (
+            not owner
+            and (referent := sentence.referent) is not None
+            and _ALLOCATED_TO_IT.search(text[: tonnes.start])
+        ):
+            draft.fields["entity_id"] = referent.entity_id
+            draft.parties = [referent]
+            draft.cap(
+                REFERRED_CAP,
+                f"the sentence does not name the company: {referent.surface!r}, the company"
+                " the article is about, assumed",
+            )
         if tonnes.approximate:
             draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
         drafts.append(draft)
@@ -1176,9 +1596,15 @@ _REFERS_BACK = re.compile(
     r"^(?:The|Its|This|That)\s+(?:company|group|firm|miner|producer|plant|facility|refinery"
     r"|factory|mine|site|operation|smelter)\b|^It\b"
 )
-#: The highest confidence of a figure whose company is named in an earlier sentence only: still
-#: published, but below a sentence that names everything itself.
-REFERRED_CAP = 0.75
+
+
+#: A plant or line still being built: its capacity is a plan, not a reported figure.
+_PLANNED = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:still\s+)?(?:building|constructing|developing)\b"
+    r"|\bbeing (?:built|constructed|developed)\b|\bunder construction\b|\bdesigned for\b"
+    r"|\bdue to (?:start|open|begin|be commissioned|come on\w*)\b",
+    re.I,
+)
 
 
 def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
@@ -1191,39 +1617,45 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if not capacity and not produced:
         return []
     companies = [m for m in sentence.mentions if _is_company(m, reading.directory)]
+    country = _producing_country(sentence, produced, companies)
     referred = False
     if not companies and sentence.antecedent is not None and _REFERS_BACK.match(text):
         companies, referred = [sentence.antecedent], True
-    if not companies:
+    if not companies and country is None:
         return []
-    period = _year(sentence, reading)
-    if period is None:
-        return []
+    periods = _periods(sentence, reading)
+    notes = []
+    if not periods and capacity and not produced and reading.article_date is not None:
+        # "has a capacity of 1,000 tonnes a year": a capacity said in the present is this year's.
+        periods = [(sentence.tonnes[0], reading.article_date.year)]
+        notes.append("the capacity is stated in the present: the article's year taken as period")
     drafts = []
-    for tonnes in sentence.tonnes[:1]:
+    for tonnes, period in periods:
         window = text[max(0, tonnes.start - 80) : tonnes.end + 60]
         stages = _stages(window)
         if not stages:
             continue
         stage = stages[-1] if "magnets" in stages else stages[0]
+        supplier = {"country": country} if country else {"entity_id": companies[0].entity_id}
         draft = Draft(
             {
                 "type": "output_reported",
-                "entity_id": companies[0].entity_id,
+                **supplier,
                 "commodity": "rare_earths",
                 "element_group": _element_group(window) or "total_reo",
                 "stage": stage,
                 "period": period,
                 "measure": "capacity" if capacity else "production",
                 "tonnes": str(tonnes.value),
-            }
+            },
+            notes=list(notes),
         )
         if re.search(r"\bndfeb\b|\bmagnets?\b|neodymium[- ]iron[- ]boron", window, re.I) and (
             stage == "magnets"
         ):
             draft.fields["element_group"] = "ndfeb"
-        draft.parties = [companies[0]]
-        if referred:
+        draft.parties = [] if country else [companies[0]]
+        if referred and not country:
             draft.cap(
                 REFERRED_CAP,
                 f"the sentence does not name the company: {companies[0].surface!r}, named just"
@@ -1231,8 +1663,48 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             )
         if tonnes.approximate:
             draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
+        if capacity and (planned := _PLANNED.search(text)):
+            draft.cap(0.4, f"a planned capacity: the sentence says {planned.group()!r}")
         drafts.append(draft)
     return drafts
+
+
+def _producing_country(
+    sentence: Sentence, produced: re.Match[str] | None, companies: Sequence[Mention]
+) -> str | None:
+    """The country whose output the sentence gives ("the United States produced …", "Myanmar's
+    mine output fell to …"): a country named before the verb as its subject, with no company
+    before it. A plant or mine named later ("… nearly all of it from Mountain Pass") is where
+    the output came from, not whose figure it is."""
+    if produced is None or any(m.start < produced.start() for m in companies):
+        return None
+    text = sentence.text
+    subjects = [
+        code
+        for start, _end, code in _jurisdiction_mentions(text)
+        if start < produced.start()
+        and not _COUNTRY_AS_OBJECT.search(text[max(0, start - 20) : start])
+    ]
+    return subjects[-1] if subjects else None
+
+
+def _periods(sentence: Sentence, reading: Reading) -> list[tuple[Quantity, int]]:
+    """Each figure with its year: several when each tonnage is followed by its own year ("fell
+    to 31,000 tonnes in 2024, from 43,000 tonnes in 2023"), else the first with the sentence's
+    year."""
+    tonnages = sentence.tonnes
+    if len(tonnages) > 1:
+        own_years = []
+        for index, tonnes in enumerate(tonnages):
+            end = tonnages[index + 1].start if index + 1 < len(tonnages) else len(sentence.text)
+            years = re.findall(
+                r"\b(?:in|for|during)\s+((?:19|20)\d\d)\b", sentence.text[tonnes.end : end]
+            )
+            own_years.append(int(years[0]) if years else None)
+        if all(own_years) and len(set(own_years)) == len(own_years):
+            return [(t, y) for t, y in zip(tonnages, own_years, strict=True) if y]
+    period = _year(sentence, reading)
+    return [] if period is None else [(tonnages[0], period)]
 
 
 # --- tariffs --------------------------------------------------------------------------------------
