@@ -145,6 +145,12 @@ class MarketState:
     _series_outputs: dict[Series, set[_OutputKey]] = field(default_factory=lambda: defaultdict(set))
     _entity_series: dict[str, set[Series]] = field(default_factory=lambda: defaultdict(set))
     _facility_series: dict[str, set[Series]] = field(default_factory=lambda: defaultdict(set))
+    #: Figures already computed for the state as it is, by series and `ownership_only`; `decide`
+    #: drops the series each event touches. A batch's deals then reuse one another's figures
+    #: (a deal's figures after are the next deal's figures before) instead of recomputing them.
+    _figures: dict[tuple[Series, bool], dict[Basis, Figures]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def series(self) -> list[Series]:
         return sorted(s for s, keys in self._series_outputs.items() if keys)
@@ -211,6 +217,9 @@ def decide(state: MarketState, event: InputEvent) -> Decision:
     state.accepted[event.event_id] = digest
     touched = _fold(state, event)
     touched |= _advance_valid_time(state, event.occurred_at)
+    for series in touched:
+        state._figures.pop((series, False), None)
+        state._figures.pop((series, True), None)
     return Accepted(event, frozenset(touched), before, digest)
 
 
@@ -493,6 +502,16 @@ def figures(
 ) -> dict[Basis, Figures]:
     """Every basis that the data of one series supports, with its figures (only the
     ownership-based ones when `ownership_only`, which is all a deal assessment needs)."""
+    known = state._figures.get((series, ownership_only))
+    if known is None:
+        known = _figures_of(state, series, ownership_only=ownership_only)
+        state._figures[(series, ownership_only)] = known
+    return dict(known)
+
+
+def _figures_of(
+    state: MarketState, series: Series, *, ownership_only: bool
+) -> dict[Basis, Figures]:
     control: dict[str, Decimal] = defaultdict(Decimal)
     equity: dict[str, Decimal] = defaultdict(Decimal)
     control_country: dict[str, Decimal] = defaultdict(Decimal)
