@@ -13,21 +13,8 @@ from monazite_producer.news.article import read_article
 from monazite_producer.news.candidates import Candidate, merge_reports
 from monazite_producer.news.entities import EntityDirectory, normalise
 from monazite_producer.news.extract import DEFAULT_THRESHOLD, extract_article
-from monazite_producer.news_files import CORPUS, load_fx, reference_directory
-
-
-@pytest.fixture(scope="module")
-def directory() -> EntityDirectory:
-    return reference_directory()
-
-
-def extract(directory: EntityDirectory, body: str, date: str = "2025-06-03") -> list[Candidate]:
-    text = f"Title: Test\nDate: {date}\nURL: https://news.example/t\n\n{body}\n"
-    return extract_article(read_article(text.encode(), "t.txt"), directory, load_fx())
-
-
-def fields(candidate: Candidate) -> dict[str, Any]:
-    return candidate.event.model_dump(mode="json", exclude_none=True, exclude={"source"})
+from monazite_producer.news_files import CORPUS, load_fx
+from tests.support.news import extract, fields
 
 
 def test_the_motivating_purchase_is_one_stake_change_without_a_percentage(
@@ -172,7 +159,7 @@ def test_element_names_become_symbols_and_the_stages_come_from_the_forms(
         directory,
         "China imposed export controls on terbium and dysprosium metals and magnets, with effect"
         " from April 4, 2025.",
-        date="2025-04-04",
+        day="2025-04-04",
     )
     document = fields(candidate)
     assert document["elements"] == ["Tb", "Dy"]
@@ -185,7 +172,7 @@ def test_a_suspension_names_the_recorded_control_it_suspends(directory: EntityDi
         directory,
         "China suspended the October export controls on holmium and erbium from November 7, 2025"
         " until November 10, 2026.",
-        date="2025-11-07",
+        day="2025-11-07",
     )
     assert fields(candidate)["control_id"] == "cn-mofcom-2025-oct"
     assert fields(candidate)["effective_until"] == "2026-11-10"
@@ -196,7 +183,7 @@ def test_one_quota_per_stage_in_either_word_order(directory: EntityDirectory) ->
         directory,
         "China set its 2024 rare earth quotas at 135,000 tonnes for mining and 127,000 tonnes"
         " for smelting and separation.",
-        date="2024-02-06",
+        day="2024-02-06",
     )
     assert sorted((fields(c)["stage"], fields(c)["tonnes"]) for c in candidates) == [
         ("mining", "135000"),

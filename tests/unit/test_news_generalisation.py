@@ -9,43 +9,10 @@ from typing import Any
 import pytest
 
 from monazite_core.events import EntityRegistered
-from monazite_producer.news.article import read_article
-from monazite_producer.news.candidates import Candidate
 from monazite_producer.news.entities import EntityDirectory
-from monazite_producer.news.extract import DEFAULT_THRESHOLD, ELEMENTS, extract_article
+from monazite_producer.news.extract import DEFAULT_THRESHOLD, ELEMENTS
 from monazite_producer.news.quantities import find_dates, relative_date
-from monazite_producer.news_files import load_fx, reference_directory
-
-#: The articles below are dated Tuesday 3 June 2025 unless they say otherwise.
-ARTICLE_DATE = "2025-06-03"
-
-
-@pytest.fixture(scope="module")
-def directory() -> EntityDirectory:
-    return reference_directory()
-
-
-def extract(
-    directory: EntityDirectory, body: str, *, title: str = "Test", day: str = ARTICLE_DATE
-) -> list[Candidate]:
-    text = f"Title: {title}\nDate: {day}\nURL: https://news.example/t\n\n{body}\n"
-    return extract_article(read_article(text.encode(), "t.txt"), directory, load_fx())
-
-
-def fields(candidate: Candidate) -> dict[str, Any]:
-    return candidate.event.model_dump(mode="json", exclude_none=True, exclude={"source"})
-
-
-def published(candidates: list[Candidate], kind: str) -> list[dict[str, Any]]:
-    return [
-        fields(c) for c in candidates if c.event.type == kind and c.confidence >= DEFAULT_THRESHOLD
-    ]
-
-
-def only(candidates: list[Candidate], kind: str) -> dict[str, Any]:
-    [document] = published(candidates, kind)
-    return document
-
+from tests.support.news import ARTICLE_DATE, extract, fields, only, published
 
 # --- export controls worded as prohibitions, and controls on know-how ----------------------------
 

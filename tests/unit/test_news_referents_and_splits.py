@@ -4,50 +4,12 @@ described holdings, and the near misses of each that must yield nothing publishe
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from monazite_core.countries import ISO_COUNTRY_CODES
-from monazite_producer.news.article import read_article
-from monazite_producer.news.candidates import Candidate
 from monazite_producer.news.country_names import COUNTRY_NAMES, country_mentions
 from monazite_producer.news.entities import EntityDirectory, country_near
-from monazite_producer.news.extract import DEFAULT_THRESHOLD, extract_article
-from monazite_producer.news_files import load_fx, reference_directory
-
-#: A Tuesday: "on Friday" is 2025-05-30, "yesterday" 2025-06-02.
-ARTICLE_DATE = "2025-06-03"
-
-
-@pytest.fixture(scope="module")
-def directory() -> EntityDirectory:
-    return reference_directory()
-
-
-def extract(
-    directory: EntityDirectory, body: str, *, title: str = "Test", day: str = ARTICLE_DATE
-) -> list[Candidate]:
-    text = f"Title: {title}\nDate: {day}\nURL: https://news.example/t\n\n{body}\n"
-    return extract_article(read_article(text.encode(), "t.txt"), directory, load_fx())
-
-
-def published(candidates: list[Candidate], kind: str) -> list[dict[str, Any]]:
-    return [
-        c.event.model_dump(mode="json", exclude_none=True, exclude={"source"})
-        for c in candidates
-        if c.event.type == kind and c.confidence >= DEFAULT_THRESHOLD
-    ]
-
-
-def only(candidates: list[Candidate], kind: str) -> dict[str, Any]:
-    [document] = published(candidates, kind)
-    return document
-
-
-def nothing_published(candidates: list[Candidate]) -> bool:
-    return all(c.confidence < DEFAULT_THRESHOLD for c in candidates)
-
+from tests.support.news import ARTICLE_DATE, extract, only, published
 
 # --- "the company" in a filing is its issuer ----------------------------------------------------
 
