@@ -340,6 +340,50 @@ class MonaziteClient:
             )
         return PostOutcome(tuple(results))
 
+    # --- whole-chain views and what-if --------------------------------------------------------
+
+    async def chain(
+        self,
+        commodity: str,
+        *,
+        period: int | None = None,
+        measure: Measure | None = None,
+        as_of: datetime | None = None,
+        known_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """A commodity's chain: bloc shares per stage, integration per controller, bottleneck."""
+        params = {"period": period, "measure": measure, "as_of": as_of, "known_at": known_at}
+        return cast(dict[str, Any], await self._get(f"/v1/chains/{commodity}", params))
+
+    async def dependency(self, commodity: str, *, on: str, for_: str) -> dict[str, Any]:
+        """How far bloc `for_` can go along the chain without bloc `on`, and where it narrows."""
+        params = {"on": on, "for": for_}
+        return cast(dict[str, Any], await self._get(f"/v1/chains/{commodity}/dependency", params))
+
+    async def blocs(self) -> list[dict[str, Any]]:
+        """Every bloc: the defaults, the configured ones and those added through the API."""
+        return cast(list[dict[str, Any]], (await self._get("/v1/blocs", {}))["blocs"])
+
+    async def scenario(
+        self,
+        events: Iterable[PostableEvent],
+        *,
+        markets: Sequence[str] | None = None,
+        as_of: datetime | None = None,
+    ) -> dict[str, Any]:
+        """What these hypothetical events would change; nothing is published or stored.
+
+        `event_id` and `recorded_at` may be left out of the events.
+        """
+        body: dict[str, Any] = {"events": [json.loads(_encode(e)) for e in events]}
+        if markets is not None:
+            body["markets"] = list(markets)
+        if as_of is not None:
+            body["as_of"] = as_of.isoformat()
+        return cast(
+            dict[str, Any], await self._post_json("/v1/scenarios", json.dumps(body).encode())
+        )
+
     # --- live stream --------------------------------------------------------------------------
 
     def follow(

@@ -80,6 +80,32 @@ async def test_the_client_reads_indices_markets_and_entities_as_typed_documents(
     assert (missing.value.status, missing.value.field) == (404, "market_id")
 
 
+async def test_the_client_asks_for_chains_dependencies_blocs_and_what_if(
+    pipeline: Pipeline,
+) -> None:
+    async with MonaziteClient(pipeline.gateway_url) as monazite:
+        chain = await monazite.chain("rare_earths")
+        dependency = await monazite.dependency("rare_earths", on="china", for_="allied")
+        blocs = {b["name"] for b in await monazite.blocs()}
+        merger = {
+            "type": "merger_completed",
+            "occurred_at": "2026-09-01T00:00:00+00:00",
+            "source": {"publisher": "what-if"},
+            "survivor_id": "creg",
+            "absorbed_id": "cnre",
+        }
+        answer = await monazite.scenario([merger], markets=["rare_earths.total_reo.mining"])
+        with pytest.raises(MonaziteError) as refused:
+            await monazite.scenario([{**merger, "absorbed_id": "no_such_company"}])
+    assert [s["stage"] for s in chain["stages"]][:2] == ["mining", "separation"]
+    assert dependency["bottleneck"]["stage"] == "separation"
+    assert {"china", "allied"} <= blocs
+    [deal] = answer["deals"]
+    assert deal["screens_triggered"]
+    assert [m["market_id"] for m in answer["markets"]] == ["rare_earths.total_reo.mining"]
+    assert (refused.value.status, refused.value.field) == (422, "events[0].absorbed_id")
+
+
 async def test_polling_an_unchanged_market_is_a_304_on_the_wire_yet_returns_the_figures(
     pipeline: Pipeline,
 ) -> None:
