@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from monazite_gateway.auth import KeyCache, ReadAccess
 from monazite_gateway.etags import ETagMiddleware
+from monazite_gateway.market_state import MarketStateCache
 from monazite_gateway.observability import install_observability
 from monazite_gateway.problems import install_problem_handlers
 from monazite_gateway.responses import OrjsonResponse
@@ -45,6 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(settings.require_database_url(), min_size=1, max_size=10)
         app.state.store = ReadStore(pool)
+        app.state.market_state = MarketStateCache()
         app.state.api_keys = ApiKeyStore(pool)
         app.state.key_cache = KeyCache()
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)

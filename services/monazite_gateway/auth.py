@@ -30,13 +30,14 @@ class KeyCache:
 
     async def authenticate(self, keys: ApiKeyStore, secret: str) -> ApiKey | None:
         now = time.monotonic()
-        known = self._answers.get(digest(secret))
+        secret_digest = digest(secret)
+        known = self._answers.get(secret_digest)
         if known is not None and now - known[0] < self.seconds:
             return known[1]
         key = await keys.authenticate(secret)
         if len(self._answers) > 10_000:  # many wrong secrets: start again rather than grow
             self._answers.clear()
-        self._answers[digest(secret)] = (now, key)
+        self._answers[secret_digest] = (now, key)
         return key
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from monazite_gateway.market_state import MarketStateCache
 from monazite_infra.postgres.read_store import ReadStore
 from monazite_infra.settings import Settings
 
@@ -20,5 +21,12 @@ async def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+async def get_market_state(request: Request) -> MarketStateCache:
+    """The gateway's one fold of the archive, shared by scenarios and chains."""
+    cache: MarketStateCache = request.app.state.market_state
+    return cache
+
+
 ReadStoreDep = Annotated[ReadStore, Depends(get_store)]
+MarketStateDep = Annotated[MarketStateCache, Depends(get_market_state)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from monazite_core import market
@@ -75,11 +75,15 @@ class MarketStateCache:
         return True
 
 
-async def state_as_of(archive: ArchiveReader, valid_at: datetime) -> BaseState:
-    """The state valid at a past time, folded afresh from the archive (not cached: each time is
-    its own state)."""
+async def state_as_of(
+    archive: ArchiveReader, valid_at: datetime | None, known_at: datetime | None = None
+) -> BaseState:
+    """The state valid at `valid_at` (default now) as the system knew it at `known_at` (default
+    now), folded afresh from the archive (not cached: each time is its own state)."""
+    valid_at = valid_at or datetime.now(UTC)
     events = [parse_input_event(p) for p in await archive.archived_payloads()]
-    return BaseState(market.as_of(events, valid_at=valid_at), None, len(events), valid_at)
+    state = market.as_of(events, valid_at=valid_at, known_at=known_at)
+    return BaseState(state, None, len(events), valid_at)
 
 
 def _events(tail: ArchiveTail) -> list[InputEvent]:

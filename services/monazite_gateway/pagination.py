@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import Query, Request
 
-from monazite_gateway.problems import Problem
+from monazite_gateway.problems import Problem, require_utc_offsets
 from monazite_gateway.responses import OrjsonResponse
 
 CursorQuery = Annotated[
@@ -58,9 +58,7 @@ def decode_cursor(cursor: str | None, *kinds: type) -> list[Any] | None:
 
 
 def check_range(start: datetime | None, end: datetime | None) -> None:
-    for name, value in (("from", start), ("to", end)):
-        if value is not None and value.tzinfo is None:
-            raise Problem(422, "Invalid request", f"{name}: give a UTC offset", field=name)
+    require_utc_offsets(**{"from": start, "to": end})
     if start is not None and end is not None and end <= start:
         raise Problem(422, "Invalid request", "to: must be after `from`", field="to")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,6 +26,13 @@ class Problem(Exception):
         self.detail = detail
         self.field = field
         self.extra = extra
+
+
+def require_utc_offsets(**times: datetime | None) -> None:
+    """A time without an offset is ambiguous: a 422 naming the parameter."""
+    for name, value in times.items():
+        if value is not None and value.tzinfo is None:
+            raise Problem(422, "Invalid request", f"{name}: give a UTC offset", field=name)
 
 
 def problem_response(

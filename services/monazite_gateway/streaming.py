@@ -22,7 +22,6 @@ from monazite_infra.postgres.feed import FeedNotifications, FeedRow, FeedSource
 
 log = logging.getLogger("monazite.gateway.stream")
 
-STREAM_KINDS = ("index_changed", "deal_assessed", "alert_raised", "chain_changed")
 RETRY_MS = 3000
 _FETCH = 1000
 _BACKFILL_WINDOW = 5000
@@ -54,10 +53,6 @@ class StreamFilter:
         if self.markets is not None and self.markets.isdisjoint(item.markets):
             return False
         return self.bases is None or item.basis is None or item.basis in self.bases
-
-    @staticmethod
-    def _listed(values: frozenset[str] | None) -> Sequence[str] | None:
-        return sorted(values) if values is not None else None
 
 
 class StreamHub:
@@ -159,9 +154,9 @@ class StreamHub:
         rows = await self._reader.window(
             cursor,
             up_to,
-            kinds=StreamFilter._listed(wanted.kinds),
-            markets=StreamFilter._listed(wanted.markets),
-            bases=StreamFilter._listed(wanted.bases),
+            kinds=_listed(wanted.kinds),
+            markets=_listed(wanted.markets),
+            bases=_listed(wanted.bases),
         )
         return [StreamItem.of(r) for r in rows], up_to
 
@@ -197,3 +192,7 @@ class StreamHub:
                     last_sent = time.monotonic()
         finally:
             self.subscribers -= 1
+
+
+def _listed(values: frozenset[str] | None) -> Sequence[str] | None:
+    return sorted(values) if values is not None else None

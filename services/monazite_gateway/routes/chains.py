@@ -13,17 +13,17 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import pydantic
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from monazite_core import chains, market
+from monazite_core import chains
 from monazite_core.chains import BLOC_NAME, DEFAULT_BLOCS, Bloc, UnknownCommodity
-from monazite_core.events import ChainView, Dependency, Measure, parse_input_event
+from monazite_core.events import ChainView, Dependency, Measure
 from monazite_core.market import MarketState
 from monazite_gateway.auth import WriteKey
-from monazite_gateway.deps import ReadStoreDep, SettingsDep
-from monazite_gateway.market_state import MarketStateCache
-from monazite_gateway.problems import Problem
+from monazite_gateway.deps import MarketStateDep, ReadStoreDep, SettingsDep
+from monazite_gateway.market_state import MarketStateCache, state_as_of
+from monazite_gateway.problems import Problem, require_utc_offsets
 from monazite_gateway.responses import OrjsonResponse
 from monazite_infra.postgres.chain_store import ChainStore
 from monazite_infra.postgres.read_store import ReadStore
@@ -102,8 +102,8 @@ async def delete_bloc(
     summary="A commodity's chain: bloc shares per stage, integration per controller, dependency",
 )
 async def get_chain(
-    request: Request,
     store: ReadStoreDep,
+    market_state: MarketStateDep,
     settings: SettingsDep,
     commodity: CommodityPath,
     bloc: Annotated[list[BlocNameQuery] | None, Query()] = None,
@@ -118,7 +118,7 @@ async def get_chain(
             return OrjsonResponse(_live(published))
     known = await _known_blocs(store, settings)
     selected = {name: _bloc(known, name, "bloc") for name in bloc} if bloc else DEFAULT_BLOCS
-    state, times = await _state(request, store, as_of, known_at)
+    state, times = await _state(market_state, store, as_of, known_at)
     try:
         view = chains.chain_view(
             state, commodity, selected, period=period, measure=measure, on=None
@@ -145,8 +145,8 @@ async def get_chain(
     summary="How far bloc `for` gets along the chain without bloc `on`: the bounding stage",
 )
 async def get_dependency(
-    request: Request,
     store: ReadStoreDep,
+    market_state: MarketStateDep,
     settings: SettingsDep,
     commodity: CommodityPath,
     on: BlocNameQuery = chains.DEFAULT_ON,
@@ -165,7 +165,7 @@ async def get_dependency(
         published = await ChainStore(store.pool).chain_current(commodity)
         if published is not None and "dependency" in published["chain"]:
             return OrjsonResponse(_live_dependency(published))
-    state, times = await _state(request, store, as_of, known_at)
+    state, times = await _state(market_state, store, as_of, known_at)
     try:
         found = chains.dependency(
             state,
@@ -242,25 +242,13 @@ def _refuse_fixed(name: str, settings: Settings) -> None:
 
 
 async def _state(
-    request: Request, store: ReadStore, as_of: datetime | None, known_at: datetime | None
+    cache: MarketStateCache, store: ReadStore, as_of: datetime | None, known_at: datetime | None
 ) -> tuple[MarketState, dict[str, Any]]:
     """The state to answer from: the cached fold of the archive, or the state valid at `as_of`
     as known at `known_at` (bitemporal, as for indices)."""
-    for name, value in (("as_of", as_of), ("known_at", known_at)):
-        if value is not None and value.tzinfo is None:
-            raise Problem(422, "Invalid request", f"{name}: give a UTC offset", field=name)
+    require_utc_offsets(as_of=as_of, known_at=known_at)
     if as_of is None and known_at is None:
-        return (await _cache(request).current(store)).state, {}
+        return (await cache.current(store)).state, {}
     now = datetime.now(UTC)
-    events = [parse_input_event(p) for p in await store.archived_payloads()]
-    state = market.as_of(events, valid_at=as_of or now, known_at=known_at)
+    state = (await state_as_of(store, as_of or now, known_at)).state
     return state, {"as_of": as_of or now, "known_at": known_at or now}
-
-
-def _cache(request: Request) -> MarketStateCache:
-    """The app's one folded state, shared with scenarios (made on first use)."""
-    cache: MarketStateCache | None = getattr(request.app.state, "scenario_base", None)
-    if cache is None:
-        cache = MarketStateCache()
-        request.app.state.scenario_base = cache
-    return cache

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from monazite_core import market
-from monazite_core.events import Basis, Measure, Stage, figures_document, parse_input_event
+from monazite_core.events import Basis, Measure, Stage, figures_document
 from monazite_gateway.deps import ReadStoreDep
+from monazite_gateway.market_state import state_as_of
 from monazite_gateway.pagination import CursorQuery, Limit, decode_cursor, page
-from monazite_gateway.problems import Problem
+from monazite_gateway.problems import Problem, require_utc_offsets
 from monazite_gateway.responses import OrjsonResponse
 from monazite_infra.postgres.read_store import IndexFilter, MarketFilter, ReadStore
 
@@ -136,12 +137,9 @@ async def _as_of(
 ) -> OrjsonResponse:
     """Bitemporal answer, folded by the same pure core from the archive: only events recorded
     by `known_at`, and of those only the ones that occurred by `as_of` (retractions applied)."""
-    for name, value in (("as_of", valid_at), ("known_at", known_at)):
-        if value is not None and value.tzinfo is None:
-            raise Problem(422, "Invalid request", f"{name}: give a UTC offset", field=name)
+    require_utc_offsets(as_of=valid_at, known_at=known_at)
     now = datetime.now(UTC)
-    events = [parse_input_event(p) for p in await store.archived_payloads()]
-    state = market.as_of(events, valid_at=valid_at or now, known_at=known_at)
+    state = (await state_as_of(store, valid_at or now, known_at)).state
     series = [
         s
         for s in state.series()

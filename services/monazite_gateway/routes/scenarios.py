@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from monazite_core.events import figures_document
@@ -22,8 +22,8 @@ from monazite_core.scenarios import (
     hypothetical_event,
     run_scenario,
 )
-from monazite_gateway.deps import ReadStoreDep, SettingsDep
-from monazite_gateway.market_state import BaseState, MarketStateCache, state_as_of
+from monazite_gateway.deps import MarketStateDep, ReadStoreDep, SettingsDep
+from monazite_gateway.market_state import BaseState, state_as_of
 from monazite_gateway.problems import Problem
 from monazite_gateway.responses import OrjsonResponse
 
@@ -59,7 +59,10 @@ class ScenarioRequest(BaseModel):
     " alerts and rest-of-world supply; nothing is published or stored",
 )
 async def run(
-    body: ScenarioRequest, request: Request, store: ReadStoreDep, settings: SettingsDep
+    body: ScenarioRequest,
+    store: ReadStoreDep,
+    market_state: MarketStateDep,
+    settings: SettingsDep,
 ) -> OrjsonResponse:
     if len(body.events) > settings.scenario_max_events:
         raise Problem(
@@ -82,7 +85,7 @@ async def run(
     base = (
         await state_as_of(store, body.as_of)
         if body.as_of is not None
-        else await _cache(request).current(store)
+        else await market_state.current(store)
     )
     # Synchronous from here on: the cached state cannot be refreshed while it is being copied.
     result = run_scenario(
@@ -110,15 +113,6 @@ async def run(
                 )
         result = result.restricted_to(body.markets)
     return OrjsonResponse(_document(result, list(dict.fromkeys(markets)), base))
-
-
-def _cache(request: Request) -> MarketStateCache:
-    """One cache per app, made on first use (no await between the check and the set)."""
-    cache: MarketStateCache | None = getattr(request.app.state, "scenario_base", None)
-    if cache is None:
-        cache = MarketStateCache()
-        request.app.state.scenario_base = cache
-    return cache
 
 
 def _problem(title: str, errors: list[FieldError]) -> Problem:
