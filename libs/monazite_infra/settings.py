@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     broker_heartbeat_interval_s: float = Field(
         default=1.0, gt=0, alias="MONAZITE_HEARTBEAT_INTERVAL_S"
     )
+    # The fold takes what the workers took in, one window of message time at a time, once every
+    # input partition is past the window's end: batches and their order are then fixed by the
+    # topics' content, whatever the number of workers. A partition with nothing left to read is
+    # taken to be past `now - margin`, so the margin must cover a message's way from producer to
+    # broker (and the producers' clock skew); it is the floor of the pipeline's latency.
+    fold_window_ms: int = Field(default=50, ge=1, alias="MONAZITE_FOLD_WINDOW_MS")
+    fold_margin_ms: int = Field(default=50, ge=0, alias="MONAZITE_FOLD_MARGIN_MS")
+    fold_poll_s: float = Field(default=0.02, gt=0, alias="MONAZITE_FOLD_POLL_S")
+    # A fold lease not renewed for this long is taken over by another worker.
+    fold_lease_s: float = Field(default=8.0, gt=0, alias="MONAZITE_FOLD_LEASE_S")
 
     checkpoint_every: int = Field(default=50_000, ge=1, alias="MONAZITE_CHECKPOINT_EVERY")
     park_seconds: float = Field(default=30.0, ge=0, alias="MONAZITE_PARK_SECONDS")

@@ -1,4 +1,6 @@
-"""The Faust processor: one agent folds every input topic into the market state in batches."""
+"""The Faust processor worker. Any number of them form one consumer group: each takes in the
+input partitions Kafka assigns it (`take_in` agent), and the one holding the fold lease folds
+everything taken in, in an order fixed by the topics' content (`fold` task; see sequencing.py)."""
 
 from __future__ import annotations
 
@@ -6,77 +8,85 @@ import asyncio
 import logging
 import os
 import socket
-import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
 import faust
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from monazite_infra.kafka_admin import broker_epoch
 from monazite_infra.pipeline_metrics import PipelineMetrics
+from monazite_infra.postgres.intake_store import (
+    IntakeStore,
+    IntakeWrite,
+    PartitionPosition,
+    QueuedMessage,
+)
 from monazite_infra.postgres.pool import create_pool
-from monazite_infra.postgres.processor_store import ProcessorStore
+from monazite_infra.postgres.processor_store import BatchWrite, ProcessorStore
 from monazite_infra.settings import Settings
 from monazite_infra.topics import ALERTS, CHAINS, DEAD_LETTERS, DEALS, INDICES, INPUT_TOPICS
 from monazite_processor.batch_metrics import (
     BatchRecorder,
-    Coordinates,
     MessageOrigin,
     coordinates,
     correlation_id_from_headers,
     measure_lag,
 )
-from monazite_processor.folding import Folder, RawMessage, Topics
+from monazite_processor.folding import TRANSIENT_DB_ERRORS, Folder, RawMessage, Topics
+from monazite_processor.leader import FoldLeader
 from monazite_processor.outbox import OutboxRelay
+from monazite_processor.sequencing import plan_intake
 
 log = logging.getLogger("monazite.processor")
 
 HEARTBEAT_INTERVAL_S = 2.0
 
+Correlations = Mapping[tuple[str, int, int], str | None]
+
 
 class Runtime:
-    """What the agent needs once started: the folder, the outbox relay and the readiness flags."""
+    """What a worker needs once started: its intake, the fold leader it may become, the outbox
+    relay, and the readiness flags."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.instance = f"{socket.gethostname()}:{os.getpid()}"
-        self.folder: Folder | None = None
-        self.relay: OutboxRelay | None = None
         self.store: ProcessorStore | None = None
+        self.intake: IntakeStore | None = None
+        self.leader: FoldLeader | None = None
+        self.relay: OutboxRelay | None = None
+        self.broker_epoch: str | None = None
         self.assigned = False
+        #: Messages this worker took in (queued for the fold or dead-lettered).
+        self.taken_in = 0
         self.metrics = PipelineMetrics()
         self.recorder = BatchRecorder(self.metrics)
-        # Asks the broker for end offsets only (no group, no commits): the consumer lag.
+        # Asks the broker for end offsets only (no group, no commits): lag and the fold frontier.
         self.offsets_probe: AIOKafkaConsumer | None = None
         self._started = asyncio.Lock()
 
-    async def ensure_started(self) -> Folder:
+    @property
+    def input_partitions(self) -> list[TopicPartition]:
+        settings = self.settings
+        return [
+            TopicPartition(spec.name(settings), p)
+            for spec in INPUT_TOPICS
+            for p in range(spec.partition_count(settings))
+        ]
+
+    async def ensure_started(self) -> FoldLeader:
         async with self._started:
-            if self.folder is not None:
-                return self.folder
+            if self.leader is not None:
+                return self.leader
             settings = self.settings
-            pool = await create_pool(settings.require_database_url(), min_size=1, max_size=4)
+            pool = await create_pool(settings.require_database_url(), min_size=2, max_size=6)
             self.store = ProcessorStore(pool, consumer=settings.processor_group)
+            self.intake = IntakeStore(pool, consumer=settings.processor_group)
             epoch = await broker_epoch(settings, create=True)
             assert epoch is not None
-            folder = Folder(
-                self.store,
-                Topics(
-                    INDICES.name(settings),
-                    DEALS.name(settings),
-                    ALERTS.name(settings),
-                    DEAD_LETTERS.name(settings),
-                    CHAINS.name(settings),
-                ),
-                broker_epoch=epoch,
-                alert_rules=settings.alert_rules(),
-                park_seconds=settings.park_seconds,
-                checkpoint_every=settings.checkpoint_every,
-                screen_rules=settings.screen_rules(),
-            )
-            restored = await folder.restore()
+            self.broker_epoch = epoch
             producer = AIOKafkaProducer(
                 bootstrap_servers=settings.require_bootstrap(), acks="all", linger_ms=2
             )
@@ -86,49 +96,130 @@ class Runtime:
             )
             await self.offsets_probe.start()
             self.relay = OutboxRelay(self.store, producer)
+            self.leader = FoldLeader(
+                self.intake,
+                holder=self.instance,
+                broker_epoch=epoch,
+                new_folder=self.restored_folder,
+                end_offsets=self.end_offsets,
+                on_batch=self.after_batch,
+                window_ms=settings.fold_window_ms,
+                margin_ms=settings.fold_margin_ms,
+                batch_max=settings.processor_batch_max,
+                lease_s=settings.fold_lease_s,
+                poll_s=settings.fold_poll_s,
+            )
+            log.info("worker %s started; broker epoch %s", self.instance, epoch)
+            return self.leader
+
+    async def restored_folder(self) -> Folder:
+        """A folder holding the state as committed (checkpoint, then the archive after it)."""
+        settings = self.settings
+        assert self.store is not None
+        assert self.broker_epoch is not None
+        folder = Folder(
+            self.store,
+            Topics(
+                INDICES.name(settings),
+                DEALS.name(settings),
+                ALERTS.name(settings),
+                DEAD_LETTERS.name(settings),
+                CHAINS.name(settings),
+            ),
+            broker_epoch=self.broker_epoch,
+            alert_rules=settings.alert_rules(),
+            park_seconds=settings.park_seconds,
+            checkpoint_every=settings.checkpoint_every,
+            screen_rules=settings.screen_rules(),
+        )
+        restored = await folder.restore()
+        log.info("restored %d archived events", restored)
+        if self.relay is not None:
+            await self.relay.drain()  # what a predecessor committed but did not publish
+        return folder
+
+    async def end_offsets(self) -> dict[tuple[str, int], int]:
+        assert self.offsets_probe is not None
+        ends = await self.offsets_probe.end_offsets(self.input_partitions)
+        return {(tp.topic, tp.partition): offset for tp, offset in ends.items()}
+
+    async def take_in(self, messages: Sequence[RawMessage], correlations: Correlations) -> None:
+        """Record this worker's messages for the fold (or dead-letter them), once each."""
+        assert self.intake is not None
+        assert self.broker_epoch is not None
+        epoch = self.broker_epoch
+        now = datetime.now(UTC)
+        dead_letter_topic = DEAD_LETTERS.name(self.settings)
+
+        def plan(positions: Mapping[tuple[str, int], PartitionPosition]) -> IntakeWrite:
+            return plan_intake(
+                messages,
+                positions,
+                broker_epoch=epoch,
+                correlation_ids=correlations,
+                now=now,
+                dead_letter_topic=dead_letter_topic,
+            )
+
+        write = await _retry_transient(
+            lambda: self.intake_store().take_in(
+                epoch, {(m.topic, m.partition) for m in messages}, plan
+            )
+        )
+        self.taken_in += len(write.queued) + len(write.dead_letters)
+        if write.dead_letters:
+            origins = {where: MessageOrigin(None, cid) for where, cid in correlations.items()}
+            self.recorder.record(
+                BatchWrite(dead_letters=write.dead_letters),
+                [],
+                origins,
+                committed_at=now,
+                duration_s=0.0,
+            )
+        if self.leader is not None:
+            self.leader.wake.set()
+
+    def intake_store(self) -> IntakeStore:
+        assert self.intake is not None
+        return self.intake
+
+    async def after_batch(
+        self,
+        batch: BatchWrite,
+        messages: list[RawMessage],
+        queued: list[QueuedMessage],
+        duration_s: float,
+    ) -> None:
+        """Account for a committed fold batch and publish what it produced."""
+        origins = {
+            (q.topic, q.partition, q.offset): MessageOrigin(q.timestamp_ms, q.correlation_id)
+            for q in queued
+        }
+        self.recorder.record(
+            batch, messages, origins, committed_at=datetime.now(UTC), duration_s=duration_s
+        )
+        if self.relay is not None:
             await self.relay.drain()
-            log.info("restored %d archived events; broker epoch %s", restored, epoch)
-            self.folder = folder
-            return folder
 
     async def beat_until_stopped(self, app: faust.App) -> None:
         """Tell the gateway (through PostgreSQL) that this worker is alive and what it has done."""
         while not app.should_stop:
             try:
                 await self.heartbeat()
-                await self.retry_parked()
+                if self.leader is not None and self.leader.leading and self.relay is not None:
+                    await self.relay.drain()  # dead letters the intake committed
             except Exception as error:  # a missed heartbeat must never stop the worker
                 log.warning("heartbeat failed: %s", error)
             await asyncio.sleep(HEARTBEAT_INTERVAL_S)
 
-    async def retry_parked(self) -> None:
-        """Parked events expire even when no new message arrives to trigger a batch."""
-        if self.folder is not None and self.folder.parked and self.relay is not None:
-            await self.fold_batch(self.folder, [], {})
-            await self.relay.drain()
-
-    async def fold_batch(
-        self,
-        folder: Folder,
-        messages: Sequence[RawMessage],
-        origins: dict[Coordinates, MessageOrigin],
-    ) -> None:
-        """Fold and commit one batch, and account for what it did."""
-        started = time.perf_counter()
-        batch = await folder.handle(messages)
-        duration_s = time.perf_counter() - started
-        self.recorder.record(
-            batch, messages, origins, committed_at=datetime.now(UTC), duration_s=duration_s
-        )
-
     async def measure_lag(self) -> None:
-        if self.store is None or self.folder is None or self.offsets_probe is None:
+        if self.store is None or self.offsets_probe is None or self.broker_epoch is None:
             return
         settings = self.settings
         self.metrics.consumer_lag = await measure_lag(
             self.offsets_probe,
             {spec.name(settings): spec.partition_count(settings) for spec in INPUT_TOPICS},
-            await self.store.next_offsets(self.folder.broker_epoch),
+            await self.store.next_offsets(self.broker_epoch),
         )
         self.metrics.lag_measured_at = datetime.now(UTC)
 
@@ -140,20 +231,37 @@ class Runtime:
             await asyncio.wait_for(self.measure_lag(), timeout=HEARTBEAT_INTERVAL_S)
         except Exception as error:  # the heartbeat itself matters more than the lag figure
             log.warning("consumer lag not measured: %s", error)
+        leader = self.leader
+        folder = leader.folder if leader is not None else None
         detail: dict[str, Any] = {
-            "events_folded": self.folder.events_folded if self.folder else 0,
+            "events_folded": folder.events_folded if folder is not None else 0,
             "assigned": self.assigned,
+            "taken_in": self.taken_in,
+            "role": "folding" if leader is not None and leader.leading else "standby",
             "metrics": self.metrics.document(),
         }
         await self.store.heartbeat(
             service="processor",
             instance=self.instance,
-            ready=self.folder is not None and self.assigned,
+            ready=leader is not None and (self.assigned or leader.leading),
             detail=detail,
         )
 
 
+async def _retry_transient(operation: Callable[[], Awaitable[IntakeWrite]]) -> IntakeWrite:
+    delay = 0.2
+    while True:
+        try:
+            return await operation()
+        except TRANSIENT_DB_ERRORS as error:
+            log.warning("PostgreSQL unavailable (%s); retrying in %.1f s", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
 def create_app(settings: Settings) -> faust.App:
+    datadir = settings.home / "faust"
+    datadir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.processor_group,
         broker=f"kafka://{settings.require_bootstrap()}",
@@ -169,6 +277,8 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         producer_acks=-1,
         store="memory://",
+        # Faust keeps a data directory even with memory stores: under the home, not the cwd.
+        datadir=str(datadir),
     )
     runtime = Runtime(settings)
     inputs = app.topic(
@@ -178,11 +288,8 @@ def create_app(settings: Settings) -> faust.App:
     )
 
     @app.agent(inputs)
-    async def fold(stream: faust.StreamT[bytes]) -> None:
-        folder = await runtime.ensure_started()
-        heartbeats = asyncio.ensure_future(runtime.beat_until_stopped(app))
-        relay = runtime.relay
-        assert relay is not None
+    async def take_in(stream: faust.StreamT[bytes]) -> None:
+        await runtime.ensure_started()
         batches = cast("faust.Stream[bytes]", stream).take_events(
             settings.processor_batch_max, within=settings.processor_batch_within_s
         )
@@ -198,15 +305,26 @@ def create_app(settings: Settings) -> faust.App:
                 )
                 for e in events
             ]
-            origins = {
-                coordinates(m): MessageOrigin(
-                    m.timestamp_ms, correlation_id_from_headers(e.message.headers)
-                )
+            correlations = {
+                coordinates(m): correlation_id_from_headers(e.message.headers)
                 for m, e in zip(messages, events, strict=True)
             }
-            await runtime.fold_batch(folder, messages, origins)
-            await relay.drain()
-        heartbeats.cancel()
+            await runtime.take_in(messages, correlations)
+
+    @app.task  # type: ignore[untyped-decorator]  # faust's decorator is untyped
+    async def fold() -> None:
+        leader = await runtime.ensure_started()
+        heartbeats = asyncio.ensure_future(runtime.beat_until_stopped(app))
+        try:
+            await leader.run(lambda: bool(app.should_stop))
+        finally:
+            heartbeats.cancel()
+
+    async def give_up_lease(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        if runtime.leader is not None:
+            await runtime.leader.resign()
+
+    app.on_before_shutdown.connect(give_up_lease)
 
     def on_assigned(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         runtime.assigned = True

@@ -80,7 +80,7 @@ log = logging.getLogger("monazite.processor")
 PUBLISHER = "monazite-processor"
 #: Bump when the shape of MarketState changes: older checkpoints are then ignored (replayed).
 SNAPSHOT_FORMAT = 2
-_TRANSIENT_DB_ERRORS = (
+TRANSIENT_DB_ERRORS = (
     OSError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
@@ -97,6 +97,8 @@ class RawMessage:
     timestamp_ms: int | None
     key: bytes | None
     value: bytes | None
+    #: The fold-order time of a taken-in message (see intake.py); None: not taken in.
+    merge_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -214,23 +216,28 @@ class Folder:
             )
         return restored
 
-    def fold(self, messages: Sequence[RawMessage], *, from_archive: bool = False) -> BatchWrite:
+    def fold(
+        self, messages: Sequence[RawMessage], *, in_order: bool = False, now: datetime | None = None
+    ) -> BatchWrite:
         """Fold one batch into the state and describe everything it must persist.
 
-        `from_archive`: the messages are archived events being replayed, each to be folded
-        exactly once, in archive order (an event that waited for its entity was archived after
-        messages with higher offsets, so the redelivery check must not apply).
+        `in_order`: the messages are already in their fold order, each to be folded exactly
+        once as given: archived events being replayed (an event that waited for its entity was
+        archived after messages with higher offsets, so the redelivery check must not apply), or
+        messages the intake took in, which did the redelivery check itself.
+        `now`: the batch's time (parked events expire against it); the clock when None.
         """
         batch = BatchWrite()
-        now = self.clock()
+        now = now or self.clock()
         work = _BatchWork(batch, now, self.batch_seq + 1)
-        for message in messages if from_archive else _registrations_first(messages):
-            tp = (message.topic, message.partition)
-            if not from_archive and message.offset < self.next_offsets.get(tp, 0):
-                continue  # redelivered: already folded and committed
-            self.next_offsets[tp] = max(self.next_offsets.get(tp, 0), message.offset + 1)
-            batch.next_offsets[tp] = self.next_offsets[tp]
-            event, reason = _decode(message)
+        for message in messages if in_order else _registrations_first(messages):
+            if not in_order:
+                tp = (message.topic, message.partition)
+                if message.offset < self.next_offsets.get(tp, 0):
+                    continue  # redelivered: already folded and committed
+                self.next_offsets[tp] = max(self.next_offsets.get(tp, 0), message.offset + 1)
+                batch.next_offsets[tp] = self.next_offsets[tp]
+            event, reason = decode_message(message)
             if event is None:
                 self._dead_letter(batch, message, reason or "undecodable", None, now)
                 continue
@@ -339,7 +346,7 @@ class Folder:
             case Rejected(missing_entities=missing) if missing and not parked:
                 # Topics are consumed in parallel: a registration published first may still
                 # be on its way. Wait for it (persisted with the offsets) rather than reject.
-                waiting = ParkedEvent(event, message, work.now, missing)
+                waiting = ParkedEvent(event, message, _merge_time(message, work.now), missing)
                 self.parked[event.event_id] = waiting
                 work.batch.parked.append(_parked_row(waiting))
                 return False
@@ -469,21 +476,41 @@ class Folder:
             case _:
                 return set()
 
-    async def handle(self, messages: Sequence[RawMessage]) -> BatchWrite:
+    async def handle(
+        self,
+        messages: Sequence[RawMessage],
+        *,
+        in_order: bool = False,
+        now: datetime | None = None,
+        dequeued: Sequence[tuple[str, str, int, int]] = (),
+        lease_token: int | None = None,
+    ) -> BatchWrite:
         """Fold, commit (retrying while PostgreSQL is away: the processor pauses, never skips).
 
         Serialised: the agent's batches and the timer that retries parked events take turns.
+        `dequeued` and `lease_token` commit with the batch (see `FoldLeader`); a lost lease
+        raises `LeaseLost`, after which this folder's state is ahead of the database's and
+        must be dropped.
         """
         async with self._handling:
-            batch = await self.prepare(messages)
+            batch = await self.prepare(messages, in_order=in_order, now=now)
+            batch.dequeued.extend(dequeued)
+            batch.lease_token = lease_token
             await _retry_transient(lambda: self.store.commit(batch, broker_epoch=self.broker_epoch))
             return batch
 
+    def parked_expire_by(self, now: datetime) -> bool:
+        """Whether a parked event will have waited too long at `now`."""
+        return any(
+            (now - waiting.parked_at).total_seconds() > self.park_seconds
+            for waiting in self.parked.values()
+        )
+
     async def prepare(
-        self, messages: Sequence[RawMessage], *, from_archive: bool = False
+        self, messages: Sequence[RawMessage], *, in_order: bool = False, now: datetime | None = None
     ) -> BatchWrite:
         """Fold a batch; when it retracts events, fold everything again without them."""
-        batch = self.fold(messages, from_archive=from_archive)
+        batch = self.fold(messages, in_order=in_order, now=now)
         work, self._refold_after = self._refold_after, None
         if work is not None:
             await self._refold(batch, work)
@@ -518,28 +545,9 @@ class Folder:
         event: InputEvent | None,
         now: datetime,
     ) -> None:
-        raw = message.value or (encode(event) if event is not None else b"")
-        payload = raw.decode("utf-8", errors="replace")
-        event_id = event.event_id if event is not None else _event_id_of(message.value)
-        log.warning(
-            "dead letter %s:%s@%s: %s", message.topic, message.partition, message.offset, reason
-        )
-        batch.dead_letters.append(
-            DeadLetterRow(
-                reason, message.topic, message.partition, message.offset, event_id, payload, now
-            )
-        )
-        letter = DeadLettered(
-            reason=reason,
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
-            event_id=event_id,
-            payload=payload,
-            dead_lettered_at=now,
-        )
-        key = f"{message.topic}:{message.partition}".encode()
-        batch.outbox.append(OutboxMessage(self.topics.dead_letters, key, encode(letter)))
+        row, announcement = dead_letter(message, reason, event, now, topic=self.topics.dead_letters)
+        batch.dead_letters.append(row)
+        batch.outbox.append(announcement)
 
     def _entity_rows(self, affected: set[str]) -> list[EntityRow]:
         rows = []
@@ -565,19 +573,47 @@ class Folder:
         return rows
 
 
+def dead_letter(
+    message: RawMessage, reason: str, event: InputEvent | None, now: datetime, *, topic: str
+) -> tuple[DeadLetterRow, OutboxMessage]:
+    """The dead-letter row of a message and its announcement on the dead-letter topic."""
+    raw = message.value or (encode(event) if event is not None else b"")
+    payload = raw.decode("utf-8", errors="replace")
+    event_id = event.event_id if event is not None else _event_id_of(message.value)
+    log.warning(
+        "dead letter %s:%s@%s: %s", message.topic, message.partition, message.offset, reason
+    )
+    letter = DeadLettered(
+        reason=reason,
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        event_id=event_id,
+        payload=payload,
+        dead_lettered_at=now,
+    )
+    key = f"{message.topic}:{message.partition}".encode()
+    return (
+        DeadLetterRow(
+            reason, message.topic, message.partition, message.offset, event_id, payload, now
+        ),
+        OutboxMessage(topic, key, encode(letter)),
+    )
+
+
 async def _retry_transient(operation: Callable[[], Awaitable[None]]) -> None:
     delay = 0.2
     while True:
         try:
             await operation()
             return
-        except _TRANSIENT_DB_ERRORS as error:
+        except TRANSIENT_DB_ERRORS as error:
             log.warning("PostgreSQL unavailable (%s); retrying in %.1f s", error, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
 
-def _decode(message: RawMessage) -> tuple[InputEvent | None, str | None]:
+def decode_message(message: RawMessage) -> tuple[InputEvent | None, str | None]:
     if not message.value:
         return None, "empty message: expected one JSON event"
     try:
@@ -597,6 +633,12 @@ def _event_id_of(value: bytes | None) -> str | None:
         return None
     found = document.get("event_id") if isinstance(document, dict) else None
     return found if isinstance(found, str) else None
+
+
+def _merge_time(message: RawMessage, fallback: datetime) -> datetime:
+    if message.merge_ms is None:
+        return fallback
+    return datetime.fromtimestamp(message.merge_ms / 1000, tz=UTC)
 
 
 def _message_time(message: RawMessage, fallback: datetime) -> datetime:

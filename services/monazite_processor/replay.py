@@ -148,7 +148,7 @@ async def _fold_batch(
         RawMessage(a.topic, a.partition, a.offset, None, None, orjson.dumps(a.payload))
         for a in archived
     ]
-    batch = await folder.prepare(messages, from_archive=True)
+    batch = await folder.prepare(messages, in_order=True)
     if len(batch.archived) != len(archived):
         raise RuntimeError(
             f"batch {archived[0].batch_seq}: {len(archived) - len(batch.archived)} archived"

@@ -21,10 +21,16 @@ STAGES = ("mining", "separation", "metals", "magnets")
 
 
 def event_stream(
-    *, events: int, entities: int = 60, seed: int = 7, tag: str = "fault"
+    *,
+    events: int,
+    entities: int = 60,
+    seed: int = 7,
+    tag: str = "fault",
+    commodities: tuple[str, ...] = ("rare_earths",),
 ) -> list[InputEvent]:
     """Registrations first, then outputs across markets and stakes that build control chains
-    (ids carry `tag` so several streams can share one database)."""
+    (ids carry `tag` so several streams can share one database). With several `commodities`,
+    every company reports output in any of them, so control chains cross commodities."""
     rng = random.Random(seed)
     start = datetime(2024, 1, 1, tzinfo=UTC)
     names = [f"{tag}_co_{i:03d}" for i in range(entities)]
@@ -68,7 +74,7 @@ def event_stream(
                     occurred_at=when,
                     source=SOURCE,
                     entity_id=rng.choice(names),
-                    commodity="rare_earths",
+                    commodity=rng.choice(commodities) if len(commodities) > 1 else commodities[0],
                     element_group=f"{tag}_group_{rng.randrange(3)}",
                     stage=rng.choice(STAGES),
                     tonnes=Decimal(rng.randrange(1, 5000)),

@@ -180,6 +180,14 @@ class BatchWrite:
     unparked: list[str] = field(default_factory=list)
     checkpoint: Checkpoint | None = None
     next_offsets: dict[TopicPartitionKey, int] = field(default_factory=dict)
+    #: Taken-in messages this batch folded: they leave the intake queue with it.
+    dequeued: list[tuple[str, str, int, int]] = field(default_factory=list)
+    #: The fold lease this batch is committed under; None: no lease (a lone folder, a replay).
+    lease_token: int | None = None
+
+
+class LeaseLost(RuntimeError):
+    """Another worker took the fold lease: this worker's batch was not committed."""
 
 
 class ProcessorStore:
@@ -276,6 +284,27 @@ async def _write_batch(
     consumer: str,
     epoch: str,
 ) -> None:
+    if batch.lease_token is not None:
+        # First, so a worker that lost the lease writes nothing, and holds the lease row until
+        # commit so a successor cannot take it half-way.
+        renewed = await connection.execute(
+            "UPDATE fold_lease SET renewed_at = now() WHERE consumer = $1 AND token = $2",
+            consumer,
+            batch.lease_token,
+        )
+        if not renewed.endswith(" 1"):
+            raise LeaseLost(
+                f"the fold lease of {consumer!r} is no longer token {batch.lease_token}"
+            )
+    if batch.dequeued:
+        await connection.execute(
+            'DELETE FROM intake_queue WHERE (broker_epoch, topic, partition, "offset") IN'
+            " (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]))",
+            [k[0] for k in batch.dequeued],
+            [k[1] for k in batch.dequeued],
+            [k[2] for k in batch.dequeued],
+            [k[3] for k in batch.dequeued],
+        )
     if batch.archived:
         await connection.executemany(
             "INSERT INTO event_archive (event_id, type, schema_version, occurred_at, recorded_at,"
@@ -391,22 +420,7 @@ async def _write_batch(
             ],
         )
     if batch.dead_letters:
-        await connection.executemany(
-            'INSERT INTO dead_letters (reason, topic, partition, "offset", event_id, payload,'
-            " dead_lettered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            [
-                (
-                    d.reason,
-                    d.topic,
-                    d.partition,
-                    d.offset,
-                    d.event_id,
-                    d.payload,
-                    d.dead_lettered_at,
-                )
-                for d in batch.dead_letters
-            ],
-        )
+        await insert_dead_letters(connection, batch.dead_letters)
     if batch.deals:
         await connection.executemany(
             "INSERT INTO deal_assessments (deal_event_id, deal_type, acquirer_id, subject_id,"
@@ -476,11 +490,7 @@ async def _write_batch(
             "DELETE FROM parked_events WHERE event_id = ANY($1::text[])", batch.unparked
         )
     if batch.outbox:
-        await connection.copy_records_to_table(
-            "outbox",
-            records=[(m.topic, m.key, m.value) for m in batch.outbox],
-            columns=["topic", "key", "value"],
-        )
+        await insert_outbox(connection, batch.outbox)
     if batch.feed:
         await connection.execute("SELECT pg_advisory_xact_lock($1)", FEED_LOCK_KEY)
         await connection.copy_records_to_table(
@@ -515,3 +525,28 @@ async def _write_batch(
             " EXCLUDED.next_offset)",
             [(consumer, epoch, t, p, o) for (t, p), o in batch.next_offsets.items()],
         )
+
+
+async def insert_dead_letters(
+    connection: asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any],
+    rows: list[DeadLetterRow],
+) -> None:
+    await connection.executemany(
+        'INSERT INTO dead_letters (reason, topic, partition, "offset", event_id, payload,'
+        " dead_lettered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            (d.reason, d.topic, d.partition, d.offset, d.event_id, d.payload, d.dead_lettered_at)
+            for d in rows
+        ],
+    )
+
+
+async def insert_outbox(
+    connection: asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any],
+    messages: list[OutboxMessage],
+) -> None:
+    await connection.copy_records_to_table(
+        "outbox",
+        records=[(m.topic, m.key, m.value) for m in messages],
+        columns=["topic", "key", "value"],
+    )
