@@ -354,11 +354,22 @@ def test_the_processor_health_check_is_the_same_in_compose_and_kubernetes() -> N
 # Processor and gateway ---------------------------------------------------------------------------
 
 
-def test_the_processor_runs_as_one_worker_that_is_replaced_not_rolled() -> None:
+def test_the_processor_runs_two_workers_rolled_without_losing_one() -> None:
     deployment = resource(*WORKLOADS["processor"])
-    assert deployment["spec"]["replicas"] == 1
-    assert deployment["spec"]["strategy"]["type"] == "Recreate"
-    assert compose()["services"]["processor"]["deploy"]["replicas"] == 1
+    assert deployment["spec"]["replicas"] == 2
+    strategy = deployment["spec"]["strategy"]
+    assert strategy["type"] == "RollingUpdate"
+    assert strategy["rollingUpdate"]["maxUnavailable"] == 0
+    assert compose()["services"]["processor"]["deploy"]["replicas"] == 2
+
+
+def test_a_standby_takes_the_fold_over_well_within_the_consumer_group_session() -> None:
+    """A dead folder's lease expires no later than its consumer-group session: the fold does
+    not wait longer for a takeover than Kafka waits to reassign the partitions."""
+    for settings in (compose_environment(), configmap_data()):
+        assert float(settings["MONAZITE_FOLD_LEASE_S"]) <= float(
+            settings["MONAZITE_SESSION_TIMEOUT_S"]
+        )
 
 
 def test_the_kubernetes_gateway_probes_ask_routes_the_gateway_serves_on_its_port() -> None:
