@@ -40,9 +40,29 @@ lint: install
 typecheck: install
 	$(BIN)/mypy libs services tests tools
 
-## Benchmarks, each printed as a ratio against a baseline measured in the same run.
+## Benchmarks, each printed as a ratio against a baseline measured in the same run: all of them
+## with a summary (bench), or one (bench-<name>). Options: BENCH_ARGS='--events 5000' and the like.
+.PHONY: bench-processor bench-freshness bench-gateway bench-scenario bench-stream bench-memory
 bench: install
-	$(BIN)/python -m tests.bench.run_all
+	$(BIN)/python -m tests.bench.run_all $(BENCH_ARGS)
+
+bench-processor: install
+	$(BIN)/python -m tests.bench.processor_throughput $(BENCH_ARGS)
+
+bench-freshness: install
+	$(BIN)/python -m tests.bench.freshness $(BENCH_ARGS)
+
+bench-gateway: install
+	$(BIN)/python -m tests.bench.gateway_requests $(BENCH_ARGS)
+
+bench-scenario: install
+	$(BIN)/python -m tests.bench.scenario_latency $(BENCH_ARGS)
+
+bench-stream: install
+	$(BIN)/python -m tests.bench.stream_fanout $(BENCH_ARGS)
+
+bench-memory: install
+	$(BIN)/python -m tests.bench.memory_growth $(BENCH_ARGS)
 
 ## Precision and recall of the news extractor: the main labelled corpus, then every held-out set
 ## (a folder $(NEWS_DATA)/heldout*/ with its $(NEWS_DATA)/<folder>_expected.jsonl).

@@ -3,15 +3,19 @@
 Run as `python -m tests.bench.bare_fastapi --port P --size S` by `tests.bench.gateway_requests`.
 It answers the same path as the gateway with a pre-encoded JSON document of exactly S bytes,
 served by uvicorn with the gateway's settings (one process, no log config, no access log).
+Like the gateway, it tags every answer with an ETag digested from the body (BLAKE2b, 12 bytes;
+once, as the body never changes) and `Cache-Control: no-cache`, and answers 304 with no body
+when If-None-Match names that tag.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 
 import orjson
 import uvicorn
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 
 
 def document(size: int) -> bytes:
@@ -24,11 +28,16 @@ def document(size: int) -> bytes:
 
 def create_app(size: int) -> FastAPI:
     body = document(size)
+    tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    headers = {"etag": tag, "cache-control": "no-cache"}
     app = FastAPI(title="bare baseline")
 
     @app.get("/v1/indices/{market_id}")
-    async def market(market_id: str) -> Response:
-        return Response(content=body, media_type="application/json")
+    async def market(market_id: str, request: Request) -> Response:
+        wanted = request.headers.get("if-none-match")
+        if wanted is not None and tag in {t.strip().removeprefix("W/") for t in wanted.split(",")}:
+            return Response(status_code=304, headers=headers)
+        return Response(content=body, media_type="application/json", headers=headers)
 
     @app.get("/healthz")
     async def healthz() -> Response:

@@ -7,6 +7,7 @@ baseline on the same broker in the same run and reports the ratio.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import platform
 import signal
@@ -15,9 +16,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from types import FrameType
 from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from monazite_infra.settings import Settings
 from monazite_infra.stack import DataLayer, start_data_layer
@@ -25,26 +29,62 @@ from monazite_infra.stack import DataLayer, start_data_layer
 
 @dataclass(frozen=True)
 class Ratio:
-    """One benchmark result: the product's figure against its baseline, higher is better."""
+    """One benchmark result: the product's figure against its baseline.
+
+    A rate is better higher (`lower_is_better=False`); a latency is better lower, and then says
+    so wherever it is printed. `target` is the ratio the project aims for, if any.
+    """
 
     name: str
     value: float
     baseline: float
     unit: str
+    lower_is_better: bool = False
+    target: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.value / self.baseline if self.baseline else float("nan")
 
+    @property
+    def direction(self) -> str:
+        return "lower is better" if self.lower_is_better else "higher is better"
+
+    @property
+    def meets_target(self) -> bool | None:
+        if self.target is None or math.isnan(self.ratio):
+            return None
+        return self.ratio <= self.target if self.lower_is_better else self.ratio >= self.target
+
+    def verdict(self) -> str:
+        """The direction, and the target with whether this run met it."""
+        if self.target is None:
+            return self.direction
+        sign = "≤" if self.lower_is_better else "≥"
+        met = {True: "met", False: "MISSED", None: "not measured"}[self.meets_target]
+        return f"{self.direction}; target {sign} {self.target:g}×: {met}"
+
     def summary(self) -> str:
+        digits = 0 if max(abs(self.value), abs(self.baseline)) >= 100 else 1
         return (
-            f"{self.name}: {self.ratio:.2f}× "
-            f"({self.value:,.0f} vs {self.baseline:,.0f} {self.unit})"
+            f"{self.name}: {self.ratio:.2f}× ({self.verdict()})"
+            f" ({self.value:,.{digits}f} vs {self.baseline:,.{digits}f} {self.unit})"
         )
 
 
 def say(line: str = "") -> None:
     print(line, flush=True)
+
+
+#: The libraries whose versions move the figures most, printed with every benchmark's conditions.
+LIBRARIES = ("faust-streaming", "aiokafka", "fastapi", "uvicorn", "asyncpg")
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def conditions(when: str = "before run", **extra: object) -> str:
@@ -54,6 +94,7 @@ def conditions(when: str = "before run", **extra: object) -> str:
         f"cpus={os.cpu_count()}",
         f"load average {when}=[{load}]",
         f"python={platform.python_version()}",
+        *(f"{name}={_version(name)}" for name in LIBRARIES),
         *(f"{key}={value}" for key, value in extra.items()),
     ]
     return "conditions: " + " | ".join(parts)
@@ -123,3 +164,22 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
         return float("nan")
     index = min(len(sorted_values) - 1, max(0, round(fraction * (len(sorted_values) - 1))))
     return sorted_values[index]
+
+
+async def create_topic(settings: Settings, name: str, partitions: int) -> None:
+    """Create a topic the benchmark's own clients use, with its partition count given.
+
+    Never left to auto-creation: the embedded broker would give it another partition count than
+    the one Faust checks a table's changelog against.
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.require_bootstrap())
+    await admin.start()
+    try:
+        if name not in set(await admin.list_topics()):
+            await admin.create_topics([NewTopic(name, partitions, settings.replication_factor)])
+        [described] = await admin.describe_topics([name])
+        actual = len(described["partitions"])
+        if actual != partitions:
+            raise RuntimeError(f"topic {name} has {actual} partitions, wants {partitions}")
+    finally:
+        await admin.close()

@@ -2,12 +2,18 @@
 
     .venv/bin/python -m tests.bench.processor_throughput [--events 20000] [--max-drain 60]
 
+Targets: processor ÷ decode-only agent ≥ 1.0×; processor ÷ table agent ≥ 3×.
+
 Set-up: the entities the events name are registered and folded first (a processor run that is
 then stopped), since the fold rejects events naming unknown entities. Then N events of a realistic
 mix are produced to the input topics, and, one after the other:
-- baseline: a bare Faust agent (same Faust settings and batching as the processor) that only
+- baseline 1: a bare Faust agent (same Faust settings and batching as the processor) that only
   decodes each message with orjson, under its own group from the earliest offset, timed from its
   first batch to the last message;
+- baseline 2: the same agent also writing one key of a Faust table per event (`memory://` store,
+  as the processor's; its changelog topic created beforehand with the input topics' partition
+  count), timed until the last changelog write is acknowledged; the changelog's end offsets are
+  checked to hold one record per event;
 - product: `python -m monazite_processor` restarted on the set-up's group, timed from the first
   newly archived event (PostgreSQL `event_archive`, polled every 100 ms) until all N are archived
   or, to keep the run bounded, `--max-drain` seconds have passed (the rate is then over what was
@@ -34,7 +40,7 @@ from typing import get_args
 
 import asyncpg
 import orjson
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from monazite_core.countries import ISO_COUNTRY_CODES
 from monazite_core.events import (
@@ -56,11 +62,13 @@ from monazite_infra.settings import Settings
 from monazite_infra.topics import INPUT_TOPICS, input_topic_for
 from monazite_processor.folding import Folder, Topics
 from monazite_processor.replay import replay
+from tests.bench.bare_faust import changelog_topic
 from tests.bench.common import (
     Ratio,
     bench_data_layer,
     bench_home,
     conditions,
+    create_topic,
     run_main,
     say,
 )
@@ -69,6 +77,8 @@ from tests.support.services import ServiceProcess, service_env
 DEFAULT_EVENTS = 20_000
 CHECKPOINT_EVERY = 5_000
 DEFAULT_MAX_DRAIN_S = 60.0
+DECODE_TARGET = 1.0  # processor ÷ decode-only agent
+TABLE_TARGET = 3.0  # processor ÷ table agent
 TIMEOUT_S = 120.0  # the bare agent, overall
 START_TIMEOUT_S = 60.0
 STALL_TIMEOUT_S = 30.0
@@ -200,10 +210,27 @@ class Run:
     ready_s: float  # spawn to first batch seen
     elapsed_s: float  # first batch seen to the last event (or to the drain cap)
     done: int = 0  # events handled when the clock stopped (below the target when capped)
+    table_keys: int = 0  # keys the table agent's table holds at the end
 
 
-def run_bare_agent(settings: Settings, events: int, log_dir: Path) -> Run:
-    result_path = log_dir / "bare-faust-result.json"
+#: The table the second baseline writes one key of per event.
+TABLE = "latest"
+
+
+def run_bare_agent(settings: Settings, events: int, log_dir: Path, *, table: bool = False) -> Run:
+    """A bare Faust agent under a group of its own, from the earliest offset, until it has seen
+    `events` messages; with `table`, writing one table key per event (its changelog topic created
+    first, and its end offsets checked after: one record per event)."""
+    name = "bare-faust-table" if table else "bare-faust"
+    result_path = log_dir / f"{name}-result.json"
+    group = f"monazite-bench-{name}-{uuid.uuid4().hex[:8]}"
+    partitions = {spec.partition_count(settings) for spec in INPUT_TOPICS}
+    if len(partitions) != 1:
+        raise RuntimeError(f"input topics differ in partition count {partitions}: no Faust table")
+    [partition_count] = partitions
+    changelog = changelog_topic(group, TABLE)
+    if table:
+        asyncio.run(create_topic(settings, changelog, partition_count))
     command = [
         sys.executable,
         "-m",
@@ -211,7 +238,7 @@ def run_bare_agent(settings: Settings, events: int, log_dir: Path) -> Run:
         "--bootstrap",
         settings.require_bootstrap(),
         "--group",
-        f"monazite-bench-bare-{uuid.uuid4().hex[:8]}",
+        group,
         "--topics",
         ",".join(spec.name(settings) for spec in INPUT_TOPICS),
         "--events",
@@ -226,8 +253,13 @@ def run_bare_agent(settings: Settings, events: int, log_dir: Path) -> Run:
         str(settings.broker_session_timeout_s),
         "--heartbeat-interval",
         str(settings.broker_heartbeat_interval_s),
+        "--partitions",
+        str(partition_count),
     ]
-    log_path = log_dir / "bare-faust.log"
+    if table:
+        command += ["--table", TABLE]
+    log_path = log_dir / f"{name}.log"
+    result_path.unlink(missing_ok=True)  # a result left by an earlier run is not this one's
     spawned = time.time()
     with log_path.open("ab") as log:
         process = subprocess.Popen(
@@ -243,12 +275,43 @@ def run_bare_agent(settings: Settings, events: int, log_dir: Path) -> Run:
         result = orjson.loads(result_path.read_bytes())
     finally:
         stop_process(process)
+    if table:
+        records = asyncio.run(_count_records(settings, changelog, partition_count, events))
+        if records < events or not int(result["table_keys"]):
+            raise RuntimeError(
+                f"the table agent wrote {records} changelog records and holds"
+                f" {result['table_keys']} keys for {events} events"
+            )
     elapsed = float(result["elapsed_s"])
     return Run(
         rate=(int(result["seen"]) - int(result["first_batch"])) / elapsed,
         ready_s=float(result["first_wall"]) - spawned,
         elapsed_s=elapsed,
+        table_keys=int(result["table_keys"]),
     )
+
+
+async def _count_records(settings: Settings, topic: str, partitions: int, wanted: int) -> int:
+    """The records on `topic`, read from its start until `wanted` are counted or none arrives
+    for a few seconds (read, not taken from its end offsets: the embedded broker can report an
+    end offset short of the last batch it holds)."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.require_bootstrap(), enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        assigned = [TopicPartition(topic, p) for p in range(partitions)]
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        counted = 0
+        while counted < wanted:
+            batch = await consumer.getmany(timeout_ms=3000)
+            if not batch:
+                break
+            counted += sum(len(records) for records in batch.values())
+        return counted
+    finally:
+        await consumer.stop()
 
 
 def _log_excerpt(service: ServiceProcess, lines: int = 40) -> str:
@@ -262,7 +325,7 @@ def _crashed(service: ServiceProcess) -> bool:
     return "Crashed reason=" in service.log_tail(200)
 
 
-async def _watch_archive(
+async def watch_archive(
     url: str,
     target: int,
     spawned: float,
@@ -309,6 +372,16 @@ async def _watch_archive(
         await connection.close()
 
 
+def start_processor(settings: Settings, group: str, log_dir: Path) -> ServiceProcess:
+    """`python -m monazite_processor` on consumer group `group`, logging under `log_dir`."""
+    env = service_env(
+        settings, MONAZITE_PROCESSOR_GROUP=group, MONAZITE_CHECKPOINT_EVERY=str(CHECKPOINT_EVERY)
+    )
+    service = ServiceProcess("monazite_processor", env, log_dir / "processor.log")
+    service.start()
+    return service
+
+
 def run_processor(
     settings: Settings,
     group: str,
@@ -319,15 +392,11 @@ def run_processor(
     max_drain_s: float = float("inf"),
 ) -> Run:
     """Run the real processor until `target` events are archived, then stop it (SIGTERM)."""
-    env = service_env(
-        settings, MONAZITE_PROCESSOR_GROUP=group, MONAZITE_CHECKPOINT_EVERY=str(CHECKPOINT_EVERY)
-    )
-    service = ServiceProcess("monazite_processor", env, log_dir / "processor.log")
     spawned = time.time()
-    service.start()
+    service = start_processor(settings, group, log_dir)
     try:
         return asyncio.run(
-            _watch_archive(
+            watch_archive(
                 settings.require_database_url(),
                 target,
                 spawned,
@@ -363,13 +432,27 @@ def run(
             f"{time.monotonic() - started:.1f} s: {workload.kinds()}"
         )
         bare = run_bare_agent(settings, setup + events, log_dir)
+        table = run_bare_agent(settings, setup + events, log_dir, table=True)
         real = run_processor(
             settings, group, setup + events, log_dir, already=setup, max_drain_s=max_drain_s
         )
         own = settings.model_copy(update={"processor_group": group})
         replayed = asyncio.run(replay(own))
         restore = asyncio.run(_restore_times(own))
-    ratio = Ratio("processor throughput / bare Faust agent", real.rate, bare.rate, "events/s")
+    ratio = Ratio(
+        "processor throughput / bare Faust agent (decode only)",
+        real.rate,
+        bare.rate,
+        "events/s",
+        target=DECODE_TARGET,
+    )
+    table_ratio = Ratio(
+        "processor throughput / bare Faust agent (one table write per event)",
+        real.rate,
+        table.rate,
+        "events/s",
+        target=TABLE_TARGET,
+    )
     replay_ratio = Ratio(
         "replay from the archive / live processor",
         replayed.events_per_second,
@@ -379,11 +462,18 @@ def run(
     say(
         f"processor throughput: {real.rate:,.0f} events/s | "
         f"bare Faust agent (decode only): {bare.rate:,.0f} events/s | ratio {ratio.ratio:.2f}×"
+        f" ({ratio.verdict()})"
     )
     say(
-        f"time to first batch: processor {real.ready_s:.1f} s, bare agent {bare.ready_s:.1f} s; "
-        f"drain after first batch: processor {real.elapsed_s:.1f} s, "
-        f"bare agent {bare.elapsed_s:.2f} s"
+        f"processor throughput: {real.rate:,.0f} events/s | bare Faust agent writing one key of"
+        f" a memory:// table per event ({table.table_keys:,} keys, changelog acknowledged):"
+        f" {table.rate:,.0f} events/s | ratio {table_ratio.ratio:.2f}× ({table_ratio.verdict()})"
+    )
+    say(
+        f"time to first batch: processor {real.ready_s:.1f} s, decode-only agent"
+        f" {bare.ready_s:.1f} s, table agent {table.ready_s:.1f} s; drain after first batch:"
+        f" processor {real.elapsed_s:.1f} s, decode-only agent {bare.elapsed_s:.2f} s,"
+        f" table agent {table.elapsed_s:.2f} s"
     )
     if real.done < events:
         say(
@@ -407,7 +497,7 @@ def run(
         + f" ({len(INPUT_TOPICS)} input topics) | batch={settings.processor_batch_max}"
         + f"/{settings.processor_batch_within_s}s | broker, PostgreSQL and consumer share the cores"
     )
-    return [ratio, replay_ratio]
+    return [ratio, table_ratio, replay_ratio]
 
 
 @dataclass(frozen=True)

@@ -271,8 +271,10 @@ class Delivery:
 
     @property
     def per_cpu_s(self) -> float:
-        """Frames delivered per CPU second of the server side (server and PostgreSQL)."""
-        return self.frames / (self.server_cpu_s + self.database_cpu_s)
+        """Frames delivered per CPU second of the server side (server and PostgreSQL); not a
+        number when a run is too short for the CPU clock to tick."""
+        cpu_s = self.server_cpu_s + self.database_cpu_s
+        return self.frames / cpu_s if cpu_s > 0 else float("nan")
 
 
 async def measure(
