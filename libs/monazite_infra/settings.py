@@ -50,9 +50,12 @@ class Settings(BaseSettings):
     # topics' content, whatever the number of workers. A partition with nothing left to read is
     # taken to be past `now - margin`, so the margin must cover a message's way from producer to
     # broker (and the producers' clock skew); it is the floor of the pipeline's latency.
-    fold_window_ms: int = Field(default=50, ge=1, alias="MONAZITE_FOLD_WINDOW_MS")
+    fold_window_ms: int = Field(default=200, ge=1, alias="MONAZITE_FOLD_WINDOW_MS")
     fold_margin_ms: int = Field(default=50, ge=0, alias="MONAZITE_FOLD_MARGIN_MS")
     fold_poll_s: float = Field(default=0.02, gt=0, alias="MONAZITE_FOLD_POLL_S")
+    # How long a fetch may wait for data at the broker. Faust fixes 1.5 s; a broker that holds a
+    # fetch for its whole wait (the embedded one does) makes that the intake's latency.
+    fetch_max_wait_ms: int = Field(default=100, ge=1, alias="MONAZITE_FETCH_MAX_WAIT_MS")
     # A fold lease not renewed for this long is taken over by another worker.
     fold_lease_s: float = Field(default=8.0, gt=0, alias="MONAZITE_FOLD_LEASE_S")
 

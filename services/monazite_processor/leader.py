@@ -62,6 +62,8 @@ class FoldLeader:
         self.folder: Folder | None = None
         self.token: int | None = None
         self._keepalive: asyncio.Future[None] | None = None
+        #: Each partition's position as last seen, and when it was first seen there.
+        self._seen: dict[TopicPartitionKey, tuple[int, int]] = {}
         self.wake = asyncio.Event()
         self.takeovers = 0
 
@@ -99,15 +101,27 @@ class FoldLeader:
         checked_at_ms = self.clock_ms()
         end_offsets = await self.end_offsets()
         positions = await self.intake.positions(self.broker_epoch)
+        for partition, position in positions.items():
+            seen = self._seen.get(partition)
+            if seen is None or seen[0] != position.next_offset:
+                self._seen[partition] = (position.next_offset, checked_at_ms)
         frontier = release_frontier(
-            end_offsets, positions, checked_at_ms=checked_at_ms, margin_ms=self.margin_ms
+            end_offsets,
+            positions,
+            checked_at_ms=checked_at_ms,
+            margin_ms=self.margin_ms,
+            moved_at_ms={p: at for p, (_, at) in self._seen.items()},
         )
         earliest = await self.intake.earliest_queued_ms()
-        if earliest is not None and window_end(earliest, self.window_ms) <= frontier:
+        if earliest is not None:
+            # A batch is what the earliest message's window holds, in merge order, cut at
+            # `batch_max`: it is ready when the window is complete, or when `batch_max` messages
+            # of it are (nothing can still arrive before a message below the frontier).
             closes_at = window_end(earliest, self.window_ms)
-            queued = await self.intake.queued_before(closes_at, limit=self.batch_max)
-            await self._fold(queued, _at(closes_at))
-            return True
+            queued = await self.intake.queued_before(min(closes_at, frontier), limit=self.batch_max)
+            if queued and (closes_at <= frontier or len(queued) == self.batch_max):
+                await self._fold(queued, _at(closes_at))
+                return True
         # Nothing to fold before the frontier: parked events may still have waited too long. Any
         # registration they wait for with an earlier merge time has been folded already.
         parked_until = frontier if earliest is None else min(frontier, earliest)

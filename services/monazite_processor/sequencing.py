@@ -9,8 +9,10 @@ which messages happened to be taken in. So:
   partition, whatever the producers' clocks did);
 - the fold takes messages in (merge time, topic, partition, offset) order, one *window* of merge
   time per batch (cut into pieces of at most `batch_max` in that order), and only once no message
-  can still arrive into the window: every input partition has taken in a message past its end, or
-  has nothing more to read and the window ended more than a margin before that was seen.
+  can still arrive into the batch: every input partition has taken in a message past it, or has
+  nothing more to read and the batch's messages are older than a margin before that was seen.
+  A window holding more than `batch_max` messages gives its first piece as soon as that piece is
+  complete, so a backlog folds in full batches without waiting for window ends.
 
 The margin is an assumption about the world: a message reaches the broker within `margin` of its
 timestamp. A message later than that is still folded exactly once, in the next batch; only the
@@ -39,17 +41,23 @@ def release_frontier(
     *,
     checked_at_ms: int,
     margin_ms: int,
+    moved_at_ms: Mapping[TopicPartitionKey, int] | None = None,
 ) -> int:
     """The merge time below which no message can still be taken in.
 
-    `end_offsets`: every input partition's end offset, asked of the broker at `checked_at_ms`
-    (before `positions` were read). A partition read to its end can only bring messages produced
-    after the check; one with messages left can only bring messages at or after its stream time.
+    Every partition can only bring messages at or after its stream time. One that looks read to
+    its end (`end_offsets`, asked of the broker at `checked_at_ms`, before `positions` were read)
+    can only bring messages produced after the check, so it is past `checked_at_ms - margin_ms`
+    — provided its position has not moved for a margin (`moved_at_ms`: when this worker last saw
+    it move): a broker may report an end offset inside its last record batch (the embedded one
+    does), and a partition still being taken in is then not at its end.
     """
+    moved = moved_at_ms or {}
     frontier = checked_at_ms - margin_ms
     for partition, end_offset in end_offsets.items():
         position = positions.get(partition, PartitionPosition(0, 0))
-        if position.next_offset < end_offset:
+        quiet = moved.get(partition, 0) <= checked_at_ms - margin_ms
+        if position.next_offset < end_offset or not quiet:
             frontier = min(frontier, position.stream_ms)
     return frontier
 

@@ -111,6 +111,7 @@ def _leader(
     holder: str,
     now_ms: list[int],
     lease_s: float = 5.0,
+    batch_max: int = 1000,
 ) -> FoldLeader:
     async def on_batch(batch: BatchWrite, *_: Any) -> None:
         batches.append([a.event_id for a in batch.archived])
@@ -124,16 +125,23 @@ def _leader(
         on_batch=on_batch,
         window_ms=100,
         margin_ms=50,
-        batch_max=1000,
+        batch_max=batch_max,
         lease_s=lease_s,
         poll_s=0.01,
         clock_ms=lambda: now_ms[0],
     )
 
 
-async def _fold_all(leader: FoldLeader) -> None:
-    while await leader.step():
+async def _fold_all(leader: FoldLeader, now_ms: list[int]) -> None:
+    """Step until nothing is left to fold, letting a second pass on the clock for partitions
+    that just moved to count as read to their end."""
+    while await leader.step() or await _later(leader, now_ms):
         pass
+
+
+async def _later(leader: FoldLeader, now_ms: list[int]) -> bool:
+    now_ms[0] += 1_000
+    return await leader.step()
 
 
 async def test_two_workers_handed_the_same_messages_take_each_in_once(
@@ -190,12 +198,12 @@ async def test_the_fold_releases_whole_windows_in_merge_order_once_every_partiti
     await _take_in(intake, [_message(1, 0, 1_050)])
     broker.ends = {(TOPIC, 0): 3, (TOPIC, 1): 2}
 
-    await _fold_all(leader)
+    await _fold_all(leader, now_ms)
     assert batches == []  # partition 1, at 1 050, may still bring a message before 1 100
 
     await _take_in(intake, [_message(1, 1, 1_150)])
     broker.ends = {(TOPIC, 0): 3, (TOPIC, 1): 2}
-    await _fold_all(leader)
+    await _fold_all(leader, now_ms)
     assert batches == [["p0o0", "p1o0"], ["p0o1", "p1o1"], ["p0o2"]]  # one window a batch
     assert await intake.queued_count() == 0
     await leader.resign()
@@ -219,7 +227,7 @@ async def test_a_standby_takes_over_where_the_folding_worker_stopped(
     assert worker_a.leading
     assert not worker_b.leading
     await worker_a.resign()
-    await _fold_all(worker_b)
+    await _fold_all(worker_b, now_ms)
     assert seen_a == [["p0o0"]]
     assert seen_b == [["p0o1"], ["p0o2"], ["p0o3"]]
     archived = await pool.fetch("SELECT event_id, batch_seq FROM event_archive ORDER BY seq")
@@ -230,3 +238,26 @@ async def test_a_standby_takes_over_where_the_folding_worker_stopped(
         ("p0o3", 4),
     ]
     await worker_b.resign()
+
+
+async def test_a_full_batch_of_a_window_folds_before_the_window_is_complete(
+    pool: asyncpg.Pool[Any],
+) -> None:
+    """A backlog folds in full batches: the first `batch_max` messages of a window are final
+    once the frontier is past them, whatever the window still gets."""
+    intake = IntakeStore(pool, consumer=CONSUMER)
+    broker = Broker()
+    batches: list[list[str]] = []
+    now_ms = [10_000]
+    leader = _leader(pool, broker, batches, holder="worker-a", now_ms=now_ms, batch_max=2)
+    await _take_in(intake, [_message(0, o, 1_000 + 10 * o) for o in range(3)])
+    await _take_in(intake, [_message(1, 0, 1_025)])
+    broker.ends = {(TOPIC, 0): 3, (TOPIC, 1): 5}  # partition 1 is behind, at 1 025
+
+    await _fold_all(leader, now_ms)
+    assert batches == [["p0o0", "p0o1"]]  # 1 000 and 1 010 < 1 025: final; 1 020 too, but cut
+
+    await _take_in(intake, [_message(1, o, 1_200) for o in range(1, 5)])
+    await _fold_all(leader, now_ms)
+    assert batches[1:] == [["p0o2", "p1o0"], ["p1o1", "p1o2"], ["p1o3", "p1o4"]]
+    await leader.resign()

@@ -97,6 +97,25 @@ def test_the_frontier_of_partitions_read_to_their_end_trails_the_check_by_the_ma
     assert release_frontier(ends, positions, checked_at_ms=10_000, margin_ms=500) == 9_500
 
 
+def test_a_partition_read_to_its_end_but_still_moving_holds_the_frontier_at_its_stream_time() -> (
+    None
+):
+    """A broker may report an end offset inside the last record batch: until a partition's
+    position has stood still for a margin, only its stream time bounds what it can bring."""
+    positions = {("t", 0): PartitionPosition(12, 7_000)}
+    ends = {("t", 0): 12}
+    moving = {("t", 0): 9_800}
+    still = {("t", 0): 9_400}
+    assert (
+        release_frontier(ends, positions, checked_at_ms=10_000, margin_ms=500, moved_at_ms=moving)
+        == 7_000
+    )
+    assert (
+        release_frontier(ends, positions, checked_at_ms=10_000, margin_ms=500, moved_at_ms=still)
+        == 9_500
+    )
+
+
 def test_a_partition_nobody_has_read_yet_holds_the_frontier_at_zero() -> None:
     assert release_frontier({("t", 0): 3}, {}, checked_at_ms=10_000, margin_ms=0) == 0
 
