@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import json
 import re
 import shlex
 import shutil
@@ -334,9 +335,12 @@ def test_every_kubernetes_command_runs_something_in_the_image() -> None:
     assert {"monazite_processor", "monazite_gateway", "python -c"} <= ran
 
 
-def test_the_dockerfile_default_command_is_a_console_script_of_the_project() -> None:
-    [cmd] = [line for line in DOCKERFILE.read_text().splitlines() if line.startswith("CMD ")]
-    assert assert_runnable(yaml.safe_load(cmd.removeprefix("CMD "))) == "monazite"
+def test_every_dockerfile_target_command_runs_a_module_or_script_of_the_project() -> None:
+    commands = {target: cmd for target, cmd in dockerfile_targets().items() if cmd}
+    assert set(commands) == {"processor", "gateway", "tools"}
+    for command in commands.values():
+        assert_runnable(command)
+    assert assert_runnable(commands["tools"]) == "monazite"
 
 
 def test_kubernetes_init_runs_the_same_command_as_compose_init() -> None:
@@ -467,3 +471,32 @@ def test_the_strimzi_topics_are_the_catalogue_with_the_configured_partitions_and
     }
     assert len(declared) == len(topics), "a topic is declared twice"
     assert declared == expected
+
+
+def dockerfile_targets() -> dict[str, list[str]]:
+    """Each build stage's name and the CMD it sets (empty when it sets none)."""
+    targets: dict[str, list[str]] = {}
+    stage = ""
+    for line in DOCKERFILE.read_text().splitlines():
+        words = line.split()
+        if words[:1] == ["FROM"] and "AS" in words:
+            stage = words[words.index("AS") + 1]
+            targets[stage] = []
+        elif words[:1] == ["CMD"] and stage:
+            targets[stage] = json.loads(line.removeprefix("CMD").strip())
+    return targets
+
+
+def test_each_compose_service_built_here_names_a_dockerfile_target_whose_command_is_its_own() -> (
+    None
+):
+    targets = dockerfile_targets()
+    built = {name: service for name, service in compose()["services"].items() if "build" in service}
+    assert {"processor", "gateway"} <= set(built)
+    for name, service in built.items():
+        target = service["build"]["target"]
+        assert target in targets, f"{name} builds target {target!r}, not in the Dockerfile"
+        if name in ("processor", "gateway"):
+            # The image runs its service even without compose's command (Kubernetes, docker run).
+            assert targets[target] == service["command"], name
+    assert list(targets)[-1] == "tools"  # a plain `docker build` gives the command line
