@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import logging
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, cast
@@ -74,6 +75,8 @@ def create_app(args: argparse.Namespace) -> faust.App:
         broker_commit_interval=1.0,
         producer_acks=-1,
         store="memory://",
+        # Faust keeps a data directory even with memory stores: out of the working directory.
+        datadir=tempfile.mkdtemp(prefix="monazite-bench-faust-"),
     )
     inputs = app.topic(*args.topics.split(","), value_serializer="raw", key_serializer="raw")
     table: TableT[bytes, bytes] | None = None
