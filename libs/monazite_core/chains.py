@@ -164,7 +164,21 @@ class _Split:
         return max(self.world, sum((c.tonnes for c in self.companies), _ZERO))
 
 
-def _split(state: MarketState, series: Series) -> _Split:
+#: Splits already made while building one view (its stages and its integration read the same
+#: series): series → split.
+_Splits = dict[Series, "_Split"]
+
+
+def _split(state: MarketState, series: Series, made: _Splits | None = None) -> _Split:
+    if made is not None and series in made:
+        return made[series]
+    split = _split_anew(state, series)
+    if made is not None:
+        made[series] = split
+    return split
+
+
+def _split_anew(state: MarketState, series: Series) -> _Split:
     statistics: dict[str, Decimal] = defaultdict(Decimal)
     located: dict[str, Decimal] = defaultdict(Decimal)
     unlocated = _ZERO
@@ -224,10 +238,11 @@ def _world_series(
     stage: Stage,
     period: int | None,
     measure: Measure | None,
+    made: _Splits | None = None,
 ) -> _Split | None:
     measures = (measure,) if measure is not None else WORLD_MEASURES
     splits = [
-        _split(state, s)
+        _split(state, s, made)
         for s in candidates
         if s.stage == stage
         and s.measure in measures
@@ -264,7 +279,8 @@ def chain_view(
     """Everything about one commodity's chain: stages with bloc shares, integration per company
     and per country of control, and (when `on` is given) the dependency of `for_` on `on`."""
     candidates = _commodity_series(state, commodity)
-    worlds = _stage_worlds(state, candidates, period, measure)
+    made: _Splits = {}
+    worlds = _stage_worlds(state, candidates, period, measure, made)
     stages = tuple(
         ChainStage(
             stage=split.series.stage,
@@ -282,7 +298,9 @@ def chain_view(
         )
         for split in worlds
     )
-    companies, countries = vertical_integration(state, commodity, period=period, measure=measure)
+    companies, countries = vertical_integration(
+        state, commodity, period=period, measure=measure, made=made
+    )
     dependency_view = (
         _dependency(state, commodity, worlds, _bloc(blocs, on), _bloc(blocs, for_))
         if on is not None
@@ -334,12 +352,16 @@ def _bloc(blocs: Mapping[str, Bloc], name: str) -> Bloc:
 
 
 def _stage_worlds(
-    state: MarketState, candidates: Sequence[Series], period: int | None, measure: Measure | None
+    state: MarketState,
+    candidates: Sequence[Series],
+    period: int | None,
+    measure: Measure | None,
+    made: _Splits | None = None,
 ) -> list[_Split]:
     return [
         split
         for stage in CHAIN_STAGES
-        if (split := _world_series(state, candidates, stage, period, measure)) is not None
+        if (split := _world_series(state, candidates, stage, period, measure, made)) is not None
     ]
 
 
@@ -375,6 +397,7 @@ def vertical_integration(
     *,
     period: int | None = None,
     measure: Measure | None = None,
+    made: _Splits | None = None,
 ) -> tuple[tuple[ControllerIntegration, ...], tuple[ControllerIntegration, ...]]:
     """Per ultimate controller, then per country of control: stages held, share at each, score.
 
@@ -391,7 +414,7 @@ def vertical_integration(
             or (period is not None and series.period != period)
         ):
             continue
-        split = _split(state, series)
+        split = _split(state, series, made)
         totals[series] = split.company_basis_total
         for company in split.companies:
             by_company[company.controller][series] += company.tonnes
