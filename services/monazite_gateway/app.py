@@ -13,6 +13,7 @@ from monazite_gateway.etags import ETagMiddleware
 from monazite_gateway.market_state import MarketStateCache
 from monazite_gateway.observability import install_observability
 from monazite_gateway.problems import install_problem_handlers
+from monazite_gateway.read_cache import ReadCache, ReadCacheCollector, ReadCacheMiddleware
 from monazite_gateway.responses import OrjsonResponse
 from monazite_gateway.routes import (
     chains,
@@ -42,6 +43,9 @@ from monazite_infra.settings import Settings
 
 
 def create_app(settings: Settings) -> FastAPI:
+    # Made with the app, not in the lifespan: the middleware holds it from the start.
+    read_cache = ReadCache()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(settings.require_database_url(), min_size=1, max_size=10)
@@ -54,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
             FeedReader(pool),
             database_url=settings.require_database_url(),
             poll_s=settings.stream_poll_s,
+            on_commit=read_cache.invalidate,
         )
         await hub.start()
         app.state.stream_hub = hub
@@ -75,8 +80,13 @@ def create_app(settings: Settings) -> FastAPI:
         default_response_class=OrjsonResponse,
     )
     app.state.settings = settings
+    app.state.read_cache = read_cache
     app.add_middleware(ETagMiddleware)
-    install_observability(app)  # outermost: sees every request whole
+    # In front of the routes, inside observability: an answer from memory is still timed,
+    # counted, logged and given its request id.
+    app.add_middleware(ReadCacheMiddleware, cache=read_cache)
+    gateway_metrics = install_observability(app)  # outermost: sees every request whole
+    gateway_metrics.registry.register(ReadCacheCollector(read_cache))
     install_problem_handlers(app)
     # Open always: probes, published contracts, metrics and the page itself.
     for open_router in (health, contracts, metrics, dashboard):

@@ -19,6 +19,8 @@ from monazite_gateway.problems import Problem
 from monazite_infra.postgres.api_keys import ApiKey, ApiKeyStore, digest
 
 KEY_CACHE_SECONDS = 5.0
+#: The query parameter a browser's EventSource sends its read key in.
+ACCESS_TOKEN_PARAM = "access_token"
 
 
 @dataclass
@@ -46,7 +48,7 @@ def _secret(request: Request, *, query_allowed: bool) -> str:
     secret = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
     secret = secret or request.headers.get("x-api-key", "").strip()
     if not secret and query_allowed:
-        secret = request.query_params.get("access_token", "").strip()
+        secret = request.query_params.get(ACCESS_TOKEN_PARAM, "").strip()
     return secret
 
 
@@ -78,6 +80,19 @@ async def read_access(request: Request) -> None:
     """Nothing when reads are open; otherwise a key with the read scope."""
     if request.app.state.settings.read_access == "key":
         await _key_with_scope(request, "read", query_allowed=True)
+
+
+async def may_read(request: Request) -> bool:
+    """Whether `read_access` lets the request through, without raising: a request that does not
+    show a read key is left to the routes, which refuse it naming the reason."""
+    if request.app.state.settings.read_access != "key":
+        return True
+    secret = _secret(request, query_allowed=True)
+    if not secret:
+        return False
+    cache: KeyCache = request.app.state.key_cache
+    key = await cache.authenticate(request.app.state.api_keys, secret)
+    return key is not None and "read" in key.scopes
 
 
 WriteKey = Annotated[ApiKey, Depends(write_key)]

@@ -52,7 +52,7 @@ class ETagMiddleware:
             # A route that knows its answer keeps longer (contracts change only on deploy) says so.
             if not any(k.lower() == b"cache-control" for k, _ in headers):
                 headers.append((b"cache-control", CACHE_CONTROL))
-            if wanted is not None and tag in _tags(wanted):
+            if wanted is not None and matches(tag, wanted):
                 headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
                 await send({"type": "http.response.start", "status": 304, "headers": headers})
                 await send({"type": "http.response.body", "body": b""})
@@ -77,5 +77,6 @@ def _streaming(start: Message) -> bool:
     )
 
 
-def _tags(header: bytes) -> set[bytes]:
-    return {part.strip().removeprefix(b"W/") for part in header.split(b",")}
+def matches(tag: bytes, if_none_match: bytes) -> bool:
+    """Whether an If-None-Match header names `tag` (weak comparison, as for a GET)."""
+    return tag in {part.strip().removeprefix(b"W/") for part in if_none_match.split(b",")}

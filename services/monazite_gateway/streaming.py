@@ -15,7 +15,7 @@ import bisect
 import contextlib
 import logging
 import time
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 
 from monazite_infra.postgres.feed import FeedNotifications, FeedRow, FeedSource
@@ -63,9 +63,14 @@ class StreamHub:
         database_url: str | None,
         poll_s: float,
         buffer_size: int = 20_000,
+        on_commit: Callable[[], None] | None = None,
     ) -> None:
-        """`database_url`: where to LISTEN for new rows; None polls only."""
+        """`database_url`: where to LISTEN for new rows; None polls only. `on_commit`: called as
+        soon as the processor is known to have committed, before subscribers hear of it: on a
+        notification (or a new LISTEN connection) before anything is read, and on new rows found
+        by a poll (a notification may be lost)."""
         self._reader = reader
+        self._on_commit = on_commit
         self._notifications = (
             FeedNotifications(database_url, self._on_notify) if database_url else None
         )
@@ -107,6 +112,8 @@ class StreamHub:
                 await task
 
     def _on_notify(self) -> None:
+        if self._on_commit is not None:
+            self._on_commit()
         self._wake.set()
 
     def _announce(self) -> None:
@@ -114,7 +121,9 @@ class StreamHub:
         changed.set()
 
     async def _follow(self) -> None:
-        while True:
+        # Checked as well as cancelled: on Python 3.11 `wait_for` swallows a cancellation that
+        # arrives as the wake-up does (a notification during shutdown).
+        while not self._closed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_s)
             self._wake.clear()
@@ -128,6 +137,8 @@ class StreamHub:
             rows = await self._reader.after(self._head, limit=_FETCH)
             if not rows:
                 return
+            if self._on_commit is not None:
+                self._on_commit()
             for row in rows:
                 item = StreamItem.of(row)
                 self._items.append(item)

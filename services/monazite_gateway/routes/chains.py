@@ -24,6 +24,7 @@ from monazite_gateway.auth import WriteKey
 from monazite_gateway.deps import MarketStateDep, ReadStoreDep, SettingsDep
 from monazite_gateway.market_state import MarketStateCache, state_as_of
 from monazite_gateway.problems import Problem, require_utc_offsets
+from monazite_gateway.read_cache import cached_read
 from monazite_gateway.responses import OrjsonResponse
 from monazite_infra.postgres.chain_store import ChainStore
 from monazite_infra.postgres.read_store import ReadStore
@@ -101,6 +102,9 @@ async def delete_bloc(
     "/chains/{commodity}",
     summary="A commodity's chain: bloc shares per stage, integration per controller, dependency",
 )
+# Only the live view is kept: anything else folds the archive and may read blocs stored through
+# another gateway.
+@cached_read(only_with=())
 async def get_chain(
     store: ReadStoreDep,
     market_state: MarketStateDep,
@@ -144,6 +148,7 @@ async def get_chain(
     "/chains/{commodity}/dependency",
     summary="How far bloc `for` gets along the chain without bloc `on`: the bounding stage",
 )
+@cached_read(only_with=())
 async def get_dependency(
     store: ReadStoreDep,
     market_state: MarketStateDep,

@@ -19,6 +19,7 @@ from monazite_gateway.pagination import (
     page,
 )
 from monazite_gateway.problems import Problem
+from monazite_gateway.read_cache import cached_read
 from monazite_gateway.responses import OrjsonResponse
 from monazite_gateway.routes.indices import MarketQuery, SlugQuery
 from monazite_infra.postgres.read_store import MarketFilter, TimeRange
@@ -38,6 +39,7 @@ PolicyType = Literal[
 
 
 @router.get("/deals", summary="Deal assessments, newest first")
+@cached_read()
 async def list_deals(
     request: Request,
     store: ReadStoreDep,
@@ -74,6 +76,7 @@ async def list_deals(
 
 
 @router.get("/deals/{event_id:path}", summary="The assessment of one ownership-changing event")
+@cached_read()
 async def get_deal(store: ReadStoreDep, event_id: IdentifierPath) -> OrjsonResponse:
     assessment = await store.deal(event_id)
     if assessment is None:
@@ -88,6 +91,7 @@ async def get_deal(store: ReadStoreDep, event_id: IdentifierPath) -> OrjsonRespo
 
 
 @router.get("/alerts", summary="Alerts, newest first")
+@cached_read()
 async def list_alerts(
     request: Request,
     store: ReadStoreDep,

@@ -18,6 +18,7 @@ from monazite_gateway.pagination import (
     page,
 )
 from monazite_gateway.problems import Problem
+from monazite_gateway.read_cache import cached_read
 from monazite_gateway.responses import OrjsonResponse
 from monazite_gateway.routes.indices import MarketIdPath, PeriodQuery
 from monazite_infra.postgres.read_store import TimeRange
@@ -29,6 +30,7 @@ router = APIRouter(prefix="/v1", tags=["indices"])
     "/indices/{market_id}/history",
     summary="Every change of a market's figures, oldest first, with the events that caused it",
 )
+@cached_read()
 async def index_history(
     request: Request,
     store: ReadStoreDep,
@@ -74,6 +76,7 @@ async def index_history(
     "/indices/{market_id}/explain",
     summary="The change of one index between two valid times, decomposed by the events behind it",
 )
+@cached_read()
 async def explain(
     store: ReadStoreDep,
     market_id: MarketIdPath,

@@ -13,6 +13,7 @@ from monazite_gateway.deps import ReadStoreDep
 from monazite_gateway.market_state import state_as_of
 from monazite_gateway.pagination import CursorQuery, Limit, decode_cursor, page
 from monazite_gateway.problems import Problem, require_utc_offsets
+from monazite_gateway.read_cache import cached_read
 from monazite_gateway.responses import OrjsonResponse
 from monazite_infra.postgres.read_store import IndexFilter, MarketFilter, ReadStore
 
@@ -28,6 +29,7 @@ MarketIdPath = Annotated[str, Path(pattern=MARKET_ID_PATTERN, max_length=200)]
 @router.get(
     "/markets", summary="Every market with an index, and the years, measures and bases it has"
 )
+@cached_read()
 async def list_markets(
     request: Request,
     store: ReadStoreDep,
@@ -47,6 +49,7 @@ async def list_markets(
 
 
 @router.get("/indices", summary="All current index values, filterable, one page at a time")
+@cached_read()
 async def list_indices(
     request: Request,
     store: ReadStoreDep,
@@ -86,6 +89,8 @@ async def list_indices(
     summary="Figures of one market on every basis: current, or valid at `as_of` as known at"
     " `known_at`",
 )
+# A time in the past is folded from the archive, which changes by more than the feed says.
+@cached_read(never_with=("as_of", "known_at"))
 async def get_market_indices(
     store: ReadStoreDep,
     market_id: MarketIdPath,
