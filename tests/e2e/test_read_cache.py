@@ -88,10 +88,14 @@ async def test_a_committed_change_is_in_the_next_get_while_pollers_keep_the_old_
         )
         try:
             await asyncio.wait_for(connected.wait(), 30)
-            await asyncio.to_thread(publish_events, settings, tmp_path, [second])
+            # Not awaited before the change arrives: the command lingers after the commit.
+            publishing = asyncio.create_task(
+                asyncio.to_thread(publish_events, settings, tmp_path, [second])
+            )
             change = await asyncio.wait_for(following, 60)
             # The stream said it is committed: the next GET must show it, cache or no cache.
             new = await client.get(path)
+            await publishing
         finally:
             stop.set()
             following.cancel()
