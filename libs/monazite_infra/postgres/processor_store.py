@@ -498,7 +498,9 @@ async def _write_batch(
             records=[(f.kind, f.markets, f.basis, f.document) for f in batch.feed],
             columns=["kind", "markets", "basis", "document"],
         )
-        # Delivered on commit only, so a woken reader finds the rows.
+    if batch.feed or batch.archived or batch.entities or batch.stakes:
+        # Delivered on commit only, so a woken reader finds the rows; gateways also drop their
+        # cached answers on it, so it goes out whenever the read models moved.
         await connection.execute("SELECT pg_notify($1, '')", FEED_CHANNEL)
     if batch.checkpoint is not None:
         c = batch.checkpoint
