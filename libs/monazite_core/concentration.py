@@ -83,6 +83,9 @@ def _top_sum(shares: list[tuple[str, Decimal, Decimal]], n: int) -> Decimal:
     return sum((share for _, _, share in shares[:n]), Decimal(0))
 
 
+_FOUR_DECIMALS = Decimal("0.0001")
+
+
 def _round(value: Decimal) -> float:
     """Figures are published to four decimals: stable across runs, far below any threshold."""
-    return float(value.quantize(Decimal("0.0001")))
+    return float(value.quantize(_FOUR_DECIMALS))

@@ -86,18 +86,28 @@ class Event(BaseModel):
         return self
 
     def content_hash(self) -> str:
-        """A digest of what the event says, ignoring when Monazite learned it.
+        """A digest of what the event says, ignoring when Monazite learned it (hexadecimal).
 
         Two deliveries of one event differ at most in `recorded_at`; the same id with another
         digest is a conflict, not a duplicate.
         """
+        return self.content_digest().hex()
+
+    def content_digest(self) -> bytes:
+        """`content_hash` as its 32 bytes: half the memory of the text, for a state that keeps
+        one per accepted event."""
         document = _canonical(self.model_dump(exclude={"recorded_at"}))
         canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return hashlib.sha256(canonical.encode()).digest()
 
     def ordering_key(self) -> tuple[datetime, str]:
         """The order in which facts about one key supersede each other: valid time, then id."""
         return (self.occurred_at, self.event_id)
+
+
+#: Types whose values are already canonical: most fields of an event, passed over without a call
+#: (every event's content is hashed on every fold, so this is the fold's busiest path).
+_AS_THEY_ARE: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 
 
 def _canonical(value: Any) -> Any:
@@ -109,9 +119,9 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
+        return {k: v if type(v) in _AS_THEY_ARE else _canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
+        return [v if type(v) in _AS_THEY_ARE else _canonical(v) for v in value]
     return value
 
 

@@ -18,11 +18,13 @@ Company-based bases count what statistics report beyond the companies as unattri
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal, NamedTuple, assert_never
 
@@ -58,6 +60,9 @@ from monazite_core.ownership import OwnershipGraph
 from monazite_core.policy import MarketRef, PolicyBook, available_to_rest_of_world, covers
 
 HUNDRED = Decimal(100)
+_NO_OFFSET = timedelta(0)
+_ID_SEPARATOR = "\n"  # never in an event id (`Identifier`)
+_DIGEST_BYTES = 32  # sha256
 
 
 class Series(NamedTuple):
@@ -83,15 +88,16 @@ class IndexKey(NamedTuple):
     basis: Basis
 
 
-class _OutputKey(NamedTuple):
-    supplier_kind: Literal["entity", "country", "facility"]
-    supplier_id: str
-    series: Series
+SupplierKind = Literal["country", "entity", "facility"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Supply:
-    """One supplier's figure in one series, as the latest report says."""
+    """One supplier's figure in one series, as the latest report says.
+
+    A state holds one per supplier and series (hundreds of thousands in a large state): slots,
+    and strings shared with every other supply naming the same entity, country or facility.
+    """
 
     event_id: str
     entity_id: str | None
@@ -129,6 +135,86 @@ class Rejected:
 Decision = Accepted | Duplicate | Rejected
 
 
+@dataclass(slots=True)
+class _SeriesSupplies:
+    series: Series  #: the one Series object the state's indices share for this series
+    by_kind: dict[SupplierKind, dict[str, Supply]]
+
+    # Pickled by columns: hundreds of thousands of supplies would otherwise be some five objects
+    # each in the pickler's memo (a checkpoint's peak memory), and are a handful per series so.
+
+    def __getstate__(self) -> tuple[Series, list[tuple[SupplierKind, _PackedSupplies]]]:
+        return self.series, [(kind, _pack(by_id)) for kind, by_id in self.by_kind.items()]
+
+    def __setstate__(
+        self, state: tuple[Series, list[tuple[SupplierKind, _PackedSupplies]]]
+    ) -> None:
+        self.series, packed = state
+        self.by_kind = {kind: _unpack(columns) for kind, columns in packed}
+
+
+#: One kind of supplier's supplies in one series, by columns (see `_pack`).
+_PackedSupplies = tuple[
+    str | list[str],
+    str | list[str],
+    list[str | None],
+    list[str | None],
+    list[str | None],
+    list[str | None],
+    str,
+    list[int] | list[datetime],
+]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _pack(by_id: dict[str, Supply]) -> _PackedSupplies:
+    """Supplier ids, event ids and tonnes as one text each (newline-separated; tonnes as their
+    exact decimal text), UTC times as microseconds, the shared strings as lists."""
+    supplies = list(by_id.values())
+    return (
+        _joined(list(by_id)),
+        _joined([s.event_id for s in supplies]),
+        [s.entity_id for s in supplies],
+        [s.country for s in supplies],
+        [s.facility_id for s in supplies],
+        [s.location_country for s in supplies],
+        _ID_SEPARATOR.join(str(s.tonnes) for s in supplies),
+        [(s.occurred_at - _EPOCH) // _MICROSECOND for s in supplies]
+        if all(s.occurred_at.tzinfo is UTC for s in supplies)
+        else [s.occurred_at for s in supplies],
+    )
+
+
+def _unpack(columns: _PackedSupplies) -> dict[str, Supply]:
+    suppliers, event_ids, entities, countries, facilities, locations, tonnes, times = columns
+    occurred = [t if isinstance(t, datetime) else _EPOCH + t * _MICROSECOND for t in times]
+    return {
+        sys.intern(supplier): Supply(*fields)
+        for supplier, *fields in zip(
+            _split(suppliers),
+            _split(event_ids),
+            [_shared(e) for e in entities],
+            [_shared(c) for c in countries],
+            [_shared(f) for f in facilities],
+            [_shared(loc) for loc in locations],
+            [Decimal(t) for t in tonnes.split(_ID_SEPARATOR)] if tonnes else [],
+            occurred,
+            strict=True,
+        )
+    }
+
+
+def _joined(ids: list[str]) -> str | list[str]:
+    """The ids as one text, unless one holds the separator (then as they are)."""
+    text = _ID_SEPARATOR.join(ids)
+    return text if text.count(_ID_SEPARATOR) == len(ids) - 1 else ids
+
+
+def _split(ids: str | list[str]) -> list[str]:
+    return ids.split(_ID_SEPARATOR) if isinstance(ids, str) else ids
+
+
 @dataclass
 class MarketState:
     """Everything the indices are computed from. Owned and mutated by exactly one fold loop."""
@@ -136,13 +222,14 @@ class MarketState:
     entities: dict[str, EntityRegistered] = field(default_factory=dict)
     ownership: OwnershipGraph = field(default_factory=OwnershipGraph)
     policies: PolicyBook = field(default_factory=PolicyBook)
-    accepted: dict[str, str] = field(default_factory=dict)
+    #: Accepted event id → its content digest (`Event.content_digest`).
+    accepted: dict[str, bytes] = field(default_factory=dict)
     #: Retracted event id → the retraction. Such events stay accepted (for dedupe) but count
     #: for nothing; the state is refolded without them (`refold`).
     retracted: dict[str, EventRetracted] = field(default_factory=dict)
     valid_time: datetime | None = None
-    _outputs: dict[_OutputKey, Supply] = field(default_factory=dict)
-    _series_outputs: dict[Series, set[_OutputKey]] = field(default_factory=lambda: defaultdict(set))
+    #: Series → kind of supplier → supplier id → its latest supply.
+    _supplies: dict[Series, _SeriesSupplies] = field(default_factory=dict)
     _entity_series: dict[str, set[Series]] = field(default_factory=lambda: defaultdict(set))
     _facility_series: dict[str, set[Series]] = field(default_factory=lambda: defaultdict(set))
     #: Figures already computed for the state as it is, by series and `ownership_only`; `decide`
@@ -153,10 +240,18 @@ class MarketState:
     )
 
     def series(self) -> list[Series]:
-        return sorted(s for s, keys in self._series_outputs.items() if keys)
+        return sorted(self._supplies)
 
     def supplies_in(self, series: Series) -> list[Supply]:
-        return [self._outputs[k] for k in sorted(self._series_outputs.get(series, ()))]
+        """Ordered by kind of supplier, then supplier id."""
+        found = self._supplies.get(series)
+        if found is None:
+            return []
+        return [
+            by_id[supplier]
+            for _, by_id in sorted(found.by_kind.items())
+            for supplier in sorted(by_id)
+        ]
 
     def entity_name(self, entity_id: str) -> str:
         entity = self.entities.get(entity_id)
@@ -177,14 +272,53 @@ class MarketState:
         entity = self.entities.get(entity_id)
         return entity.country if entity else None
 
+    # A checkpoint pickles the state. A million accepted events are two million small objects
+    # to the pickler (each held in its memo until the end: more memory than the state itself);
+    # packed, `accepted` is two. The figures cache is left out: figures are recomputed on
+    # demand, and a restore recomputes every one anyway.
 
-def decide(state: MarketState, event: InputEvent) -> Decision:
+    def __getstate__(self) -> dict[str, object]:
+        fields = dict(self.__dict__)
+        fields["_figures"] = {}
+        accepted: dict[str, bytes] = fields.pop("accepted")
+        ids = _ID_SEPARATOR.join(accepted)
+        digests = b"".join(accepted.values())
+        packable = ids.count(_ID_SEPARATOR) == max(0, len(accepted) - 1) and len(
+            digests
+        ) == _DIGEST_BYTES * len(accepted)
+        fields["accepted"] = (ids, digests) if packable else accepted
+        return fields
+
+    def __setstate__(self, fields: dict[str, object]) -> None:
+        accepted = fields.pop("accepted")
+        if isinstance(accepted, tuple):
+            ids, digests = accepted
+            accepted = {
+                event_id: digests[i * _DIGEST_BYTES : (i + 1) * _DIGEST_BYTES]
+                for i, event_id in enumerate(ids.split(_ID_SEPARATOR) if ids else ())
+            }
+        self.__dict__.update(fields, accepted=accepted)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> MarketState:
+        """A copy of everything, the figures cache too (a scenario's copy reuses its figures)."""
+        copied = MarketState.__new__(MarketState)
+        memo[id(self)] = copied
+        copied.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return copied
+
+
+def decide(state: MarketState, event: InputEvent, *, describe: bool = True) -> Decision:
     """Fold one event into the state, or say why it is a duplicate or is rejected.
 
-    A rejected event leaves the state exactly as it was. An accepted ownership event also
-    carries the figures of every series it could move as they were before it (for assessment).
+    A rejected event leaves the state exactly as it was. An accepted event names the series it
+    touched; an accepted ownership event also carries the figures of every series it could move
+    as they were before it (for assessment).
+
+    `describe=False` only folds (a refold, which publishes and assesses nothing): the decision
+    then names no series and carries no figures, which spares walking the ownership graph and
+    the series on every deal and policy; the figures cache is dropped whole instead.
     """
-    digest = event.content_hash()
+    digest = event.content_digest()
     known = state.accepted.get(event.event_id)
     if known is not None:
         if known == digest:
@@ -210,17 +344,22 @@ def decide(state: MarketState, event: InputEvent) -> Decision:
         # remaining events again: the caller does that with `refold`.
         state.accepted[event.event_id] = digest
         state.retracted[event.retracted_event_id] = event
-        return Accepted(event, frozenset(), {}, digest)
+        return Accepted(event, frozenset(), {}, digest.hex())
     before: dict[Series, Mapping[Basis, Figures]] = {}
-    if isinstance(event, StakeChanged | MergerCompleted | AssetTransferred | JointVentureFormed):
+    if describe and isinstance(
+        event, StakeChanged | MergerCompleted | AssetTransferred | JointVentureFormed
+    ):
         before = {s: figures(state, s, ownership_only=True) for s in _ownership_reach(state, event)}
     state.accepted[event.event_id] = digest
-    touched = _fold(state, event)
-    touched |= _advance_valid_time(state, event.occurred_at)
+    touched = _fold(state, event, describe)
+    touched |= _advance_valid_time(state, event.occurred_at, describe)
+    if not describe:
+        touched = set()
+        state._figures.clear()
     for series in touched:
         state._figures.pop((series, False), None)
         state._figures.pop((series, True), None)
-    return Accepted(event, frozenset(touched), before, digest)
+    return Accepted(event, frozenset(touched), before, digest.hex())
 
 
 # ---- validation against the state ---------------------------------------------------------
@@ -329,14 +468,15 @@ def _registered_holdings(state: MarketState, target: str) -> list[tuple[str, Dec
 # ---- the fold ---------------------------------------------------------------------------
 
 
-def _fold(state: MarketState, event: InputEvent) -> set[Series]:
+def _fold(state: MarketState, event: InputEvent, describe: bool) -> set[Series]:
+    """Record the event in the registers; returns the series it touched when `describe`."""
     match event:
         case EntityRegistered():
             current = state.entities.get(event.entity_id)
             if current is not None and current.ordering_key() > event.ordering_key():
                 return set()
             state.entities[event.entity_id] = event
-            return _series_owned_through(state, event.entity_id)
+            return _series_owned_through(state, event.entity_id) if describe else set()
         case OutputReported():
             series = Series(
                 event.commodity, event.element_group, event.stage, event.period, event.measure
@@ -357,6 +497,8 @@ def _fold(state: MarketState, event: InputEvent) -> set[Series]:
         case QuotaSet():
             if event.quota_kind == "export":
                 state.policies.record(event)
+                if not describe:
+                    return set()
                 return {
                     s
                     for s in state.series()
@@ -381,6 +523,9 @@ def _fold(state: MarketState, event: InputEvent) -> set[Series]:
                 ),
             )
         case StakeChanged() | MergerCompleted() | AssetTransferred() | JointVentureFormed():
+            if not describe:
+                _record_ownership(state, event)
+                return set()
             reach_before = _ownership_reach(state, event)
             changed = _record_ownership(state, event)
             return (reach_before | _ownership_reach(state, event)) if changed else set()
@@ -397,29 +542,63 @@ def _fold(state: MarketState, event: InputEvent) -> set[Series]:
             control_before = state.policies.control_of(event)
             if not state.policies.record(event):
                 return set()
+            if not describe:
+                return set()
             controls = [c for c in (control_before, state.policies.control_of(event)) if c]
-            return {s for s in state.series() for c in controls if covers(c, s.market)}
+            return _series_covered_by(state, controls)
         case _:
             assert_never(event)
 
 
 def _record_supply(state: MarketState, series: Series, supply: Supply) -> set[Series]:
+    kind: SupplierKind
     if supply.facility_id is not None:
-        key = _OutputKey("facility", supply.facility_id, series)
+        kind, supplier = "facility", supply.facility_id
     elif supply.entity_id is not None:
-        key = _OutputKey("entity", supply.entity_id, series)
+        kind, supplier = "entity", supply.entity_id
     else:
-        key = _OutputKey("country", supply.country or OTHER_COUNTRIES, series)
-    current = state._outputs.get(key)
+        kind, supplier = "country", supply.country or OTHER_COUNTRIES
+    held = state._supplies.get(series)
+    by_id = held.by_kind.get(kind) if held is not None else None
+    current = by_id.get(supplier) if by_id is not None else None
     if current is not None and current.ordering_key() > supply.ordering_key():
         return set()
-    state._outputs[key] = supply
-    state._series_outputs[series].add(key)
+    if held is None:
+        series = series._replace(
+            commodity=sys.intern(series.commodity), element_group=sys.intern(series.element_group)
+        )
+        held = state._supplies[series] = _SeriesSupplies(series, {})
+    series = held.series  # one Series object per series, however many supplies name it
+    if by_id is None:
+        by_id = held.by_kind[kind] = {}
+    supply = _compact(supply)
+    by_id[sys.intern(supplier)] = supply
     if supply.entity_id is not None:
         state._entity_series[supply.entity_id].add(series)
     if supply.facility_id is not None:
         state._facility_series[supply.facility_id].add(series)
     return {series}
+
+
+def _compact(supply: Supply) -> Supply:
+    """The supply with its strings shared with every other naming the same thing, and a UTC
+    time without a time-zone object of its own (as the same instant and the same text)."""
+    occurred = supply.occurred_at
+    if occurred.tzinfo is not UTC and occurred.utcoffset() == _NO_OFFSET:
+        occurred = occurred.replace(tzinfo=UTC)
+    return Supply(
+        supply.event_id,
+        _shared(supply.entity_id),
+        _shared(supply.country),
+        _shared(supply.facility_id),
+        _shared(supply.location_country),
+        supply.tonnes,
+        occurred,
+    )
+
+
+def _shared(text: str | None) -> str | None:
+    return None if text is None else sys.intern(text)
 
 
 def _record_ownership(
@@ -464,30 +643,44 @@ def _series_owned_through(state: MarketState, entity_id: str) -> set[Series]:
     return touched
 
 
-def _advance_valid_time(state: MarketState, occurred_at: datetime) -> set[Series]:
-    """Move the state's valid time forward; series whose policies change in between are touched."""
+def _advance_valid_time(state: MarketState, occurred_at: datetime, describe: bool) -> set[Series]:
+    """Move the state's valid time forward; series whose policies change in between are touched
+    (named when `describe`)."""
     previous = state.valid_time
     if previous is not None and occurred_at <= previous:
         return set()
     state.valid_time = occurred_at
-    if previous is None:
+    if previous is None or not describe:
         return set()
-    crossed = {
-        d for d in state.policies.boundaries() if previous.date() < d <= occurred_at.date()
-    } | {
+    since, until = previous.date(), occurred_at.date()
+    if since == until:
+        return set()  # policies come into and go out of force by the day
+    crossed = any(
         # the day after an inclusive end date is when the control stops applying
-        d
+        since < d <= until or since < _next_day(d) <= until
         for d in state.policies.boundaries()
-        if previous.date() < _next_day(d) <= occurred_at.date()
-    }
+    )
     if not crossed:
         return set()
-    return {
-        s
-        for s in state.series()
-        for control in state.policies.controls.values()
-        if covers(control, s.market)
-    }
+    return _series_covered_by(state, list(state.policies.controls.values()))
+
+
+def _series_covered_by(state: MarketState, controls: list[ExportControlImposed]) -> set[Series]:
+    """Every series with supplies in a market that one of `controls` covers (each market is
+    checked once, however many years and measures it has)."""
+    if not controls:
+        return set()
+    covered: dict[tuple[str, str, str], bool] = {}
+    found: set[Series] = set()
+    for series in state._supplies:
+        market = (series.commodity, series.element_group, series.stage)
+        hit = covered.get(market)
+        if hit is None:
+            ref = MarketRef(*market)
+            hit = covered[market] = any(covers(c, ref) for c in controls)
+        if hit:
+            found.add(series)
+    return found
 
 
 def _next_day(day: date) -> date:
@@ -554,7 +747,7 @@ def _figures_of(
         other = located.pop(OTHER_COUNTRIES, Decimal(0))
         by_country, by_country_other = dict(located), unlocated + other
     # As for the company bases: even when all report 0 t, so a published basis never vanishes.
-    if state._series_outputs.get(series) and not ownership_only:
+    if series in state._supplies and not ownership_only:
         result["country_location"] = concentration(by_country, unattributed=by_country_other)
         if (on := state.valid_date()) is not None:
             available = available_to_rest_of_world(
@@ -650,17 +843,40 @@ def refold(events: Iterable[InputEvent]) -> MarketState:
     applied: retracted events stay accepted, so that a redelivery is still a duplicate, but
     count for nothing."""
     ordered = list(events)
-    retractions = {e.retracted_event_id: e for e in ordered if isinstance(e, EventRetracted)}
-    state = MarketState()
+    refolding = Refold(e for e in ordered if isinstance(e, EventRetracted))
     for event in ordered:
-        if event.event_id in retractions:
-            state.accepted[event.event_id] = event.content_hash()
-            continue
-        decide(state, event)
-    state.retracted.update(
-        {target: r for target, r in retractions.items() if r.event_id in state.accepted}
-    )
-    return state
+        refolding.add(event)
+    return refolding.finish()
+
+
+class Refold:
+    """`refold`, fed one event at a time: for an archive read in chunks and never held whole
+    (a million events take gigabytes as models, their state a fraction of it).
+
+    `retractions` must be every retraction among the events to come (they are few: read them
+    first), since an event is left out of the fold when it arrives, not afterwards.
+    """
+
+    def __init__(self, retractions: Iterable[EventRetracted] = ()) -> None:
+        self.state = MarketState()
+        self._retractions = {r.retracted_event_id: r for r in retractions}
+
+    def add(self, event: InputEvent) -> None:
+        if event.event_id in self._retractions:
+            self.state.accepted[event.event_id] = event.content_digest()
+            return
+        decide(self.state, event, describe=False)
+
+    def finish(self) -> MarketState:
+        """The state, with every retraction that was itself accepted applied."""
+        self.state.retracted.update(
+            {
+                target: r
+                for target, r in self._retractions.items()
+                if r.event_id in self.state.accepted
+            }
+        )
+        return self.state
 
 
 def as_of(

@@ -43,7 +43,7 @@ _EQUITY_EPSILON = 1e-13
 _EQUITY_MAX_STEPS = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Holding:
     """One holder's position in one target, as the latest event about it says."""
 
@@ -157,14 +157,50 @@ class OwnershipGraph:
         )
         if newer_disclosed:
             self._disclosed[key] = holding
-            self._cached_view = None
         current = self._registers.get(key)
         if current is not None and current.ordering_key() > holding.ordering_key():
+            if newer_disclosed:
+                self._refresh_pair(key)
             return newer_disclosed and current.pct_after is None
         self._registers[key] = holding
         self._registered_holders[holding.target_id].add(holding.holder_id)
-        self._cached_view = None
+        self._refresh_pair(key)
         return True
+
+    def _refresh_pair(self, key: tuple[str, str]) -> None:
+        """Bring the effective graph up to date after the registers of one pair changed.
+
+        Rebuilding the whole graph after every stake makes a fold quadratic in the number of
+        holdings, so the one pair is updated in place, with the caches it can move: the direct
+        controller of the target and the equity of everything the target holds, itself included.
+        Pairs that a merger makes one with others are left to a full rebuild.
+        """
+        view = self._cached_view
+        if view is None:
+            return
+        holder_id, target_id = key
+        if (
+            holder_id in self._mergers
+            or target_id in self._mergers
+            or holder_id in view.absorbed_into
+            or target_id in view.absorbed_into
+        ):
+            self._cached_view = None
+            return
+        latest = self.latest(holder_id, target_id)
+        fresh = None if latest is None or latest.ended else _combine(holder_id, target_id, [latest])
+        if fresh == view.holders.get(target_id, {}).get(holder_id):
+            return
+        if fresh is None:
+            _discard(view.holders, target_id, holder_id)
+            _discard(view.holdings, holder_id, target_id)
+        else:
+            view.holders.setdefault(target_id, {})[holder_id] = fresh
+            view.holdings.setdefault(holder_id, {})[target_id] = fresh
+        view.controllers.pop(target_id, None)
+        if view.equity:
+            for below in self.controlled_below(target_id):
+                view.equity.pop(below, None)
 
     # ---- identity after mergers and transfers --------------------------------------------
 
@@ -353,6 +389,14 @@ class OwnershipGraph:
         return set(self._view().facilities_of.get(self.canonical(entity_id), ()))
 
 
+def _discard(nested: dict[str, dict[str, Holding]], outer: str, inner: str) -> None:
+    found = nested.get(outer)
+    if found is not None:
+        found.pop(inner, None)
+        if not found:
+            del nested[outer]
+
+
 def _exact(fraction: float) -> Decimal:
     return Decimal(repr(round(fraction, 12))).normalize()
 
@@ -361,6 +405,8 @@ def _combine(holder: str, target: str, parts: list[Holding]) -> Holding:
     """One holding from several registered ones that mergers made the same pair."""
     if len(parts) == 1:
         only = parts[0]
+        if (only.holder_id, only.target_id) == (holder, target):
+            return only  # no merger in between: the registered holding is the effective one
         return Holding(
             holder, target, only.pct_after, only.controlling, only.event_id, only.occurred_at
         )
