@@ -49,12 +49,12 @@ from monazite_core.market import (
     Duplicate,
     IndexKey,
     MarketState,
+    Refold,
     Rejected,
     Series,
     decide,
     figures,
     index_changes,
-    refold,
 )
 from monazite_infra.codec import decode, encode
 from monazite_infra.postgres.processor_store import (
@@ -180,22 +180,20 @@ class Folder:
             self.state, self.current, self.batch_seq = snapshot
             self.events_since_checkpoint = 0
             log.info("restored checkpoint of batch %d", self.batch_seq)
-        tail = [
-            parse_input_event(archived.payload)
-            async for chunk in self.store.archived(after_batch=self.batch_seq)
-            for archived in chunk
-        ]
-        if snapshot is None:
-            self.state = refold(tail)  # the tail is the whole archive
-        elif any(isinstance(e, EventRetracted) for e in tail):
+        after = self.batch_seq
+        # Read in chunks and never held whole: a million archived events are gigabytes as
+        # models, their state a fraction of that.
+        if snapshot is None or await self._retractions(after_batch=after):
             # A retraction undoes an event: only a fold of everything without it is right.
-            self.state = refold(await self._archived_events())
+            self.state, restored = await self._refold_archive([], count_after=after)
         else:
-            for event in tail:
-                decision = decide(self.state, event)
-                if isinstance(decision, Rejected):  # the archive only holds accepted events
-                    raise RuntimeError(f"archive inconsistent: {decision.reason}")
-        restored = len(tail)
+            restored = 0
+            async for chunk in self.store.archived(after_batch=after):
+                for archived in chunk:
+                    decision = decide(self.state, parse_input_event(archived.payload))
+                    if isinstance(decision, Rejected):  # the archive only holds accepted events
+                        raise RuntimeError(f"archive inconsistent: {decision.reason}")
+                    restored += 1
         self.events_since_checkpoint += restored
         self.batch_seq = max(self.batch_seq, await self.store.latest_batch_seq())
         self.current = {
@@ -516,20 +514,40 @@ class Folder:
             await self._refold(batch, work)
         return batch
 
-    async def _archived_events(self) -> list[InputEvent]:
-        return [
-            parse_input_event(archived.payload)
-            async for chunk in self.store.archived()
-            for archived in chunk
+    async def _retractions(self, *, after_batch: int = 0) -> list[EventRetracted]:
+        found = []
+        async for chunk in self.store.archived(after_batch=after_batch, of_type="event_retracted"):
+            for archived in chunk:
+                event = parse_input_event(archived.payload)
+                assert isinstance(event, EventRetracted)
+                found.append(event)
+        return found
+
+    async def _refold_archive(
+        self, more: Sequence[InputEvent], *, count_after: int = 0
+    ) -> tuple[MarketState, int]:
+        """The state of every archived event, then `more`, with every retraction applied; and
+        how many archived events came after batch `count_after`."""
+        retractions = [
+            *await self._retractions(),
+            *(e for e in more if isinstance(e, EventRetracted)),
         ]
+        refolding = Refold(retractions)
+        counted = 0
+        async for chunk in self.store.archived():
+            for archived in chunk:
+                refolding.add(parse_input_event(archived.payload))
+                counted += archived.batch_seq > count_after
+        for event in more:
+            refolding.add(event)
+        return refolding.finish(), counted
 
     async def _refold(self, batch: BatchWrite, work: _BatchWork) -> None:
         """Replace the state by a fold of every accepted event less the retracted ones, and
         publish every figure that moved (caused by the retractions, and by whatever else the
         batch touched)."""
-        committed = await self._archived_events()
         this_batch = [parse_input_event(a.payload) for a in batch.archived]
-        self.state = refold([*committed, *this_batch])
+        self.state, _ = await self._refold_archive(this_batch)
         series = set(self.state.series()) | {key.series for key in self.current}
         causes = {s: [*work.touched.get(s, []), *work.retractions] for s in series}
         self._publish_changes(batch, causes, work.now)

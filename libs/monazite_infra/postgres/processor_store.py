@@ -200,16 +200,17 @@ class ProcessorStore:
         return self._pool
 
     async def archived(
-        self, *, after_batch: int = 0, chunk: int = 5000
+        self, *, after_batch: int = 0, chunk: int = 5000, of_type: str | None = None
     ) -> AsyncIterator[list[ArchivedEvent]]:
-        """Archived events of the batches after `after_batch`, in archive order, in chunks (a
-        cursor keeps memory flat)."""
+        """Archived events of the batches after `after_batch` (of one type, if given), in
+        archive order, in chunks (a cursor keeps memory flat)."""
         async with self._pool.acquire() as connection, connection.transaction():
             cursor = connection.cursor(
                 "SELECT event_id, type, schema_version, occurred_at, recorded_at, content_hash,"
                 ' payload, topic, partition, "offset", batch_seq FROM event_archive'
-                " WHERE batch_seq > $1 ORDER BY seq",
+                " WHERE batch_seq > $1 AND ($2::text IS NULL OR type = $2) ORDER BY seq",
                 after_batch,
+                of_type,
             )
             rows: list[ArchivedEvent] = []
             async for record in cursor:
