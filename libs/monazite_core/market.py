@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal, NamedTuple, assert_never
 
+from monazite_core.accepted import AcceptedEvents
 from monazite_core.concentration import concentration
 from monazite_core.countries import OTHER_COUNTRIES
 from monazite_core.events import (
@@ -62,7 +63,6 @@ from monazite_core.policy import MarketRef, PolicyBook, available_to_rest_of_wor
 HUNDRED = Decimal(100)
 _NO_OFFSET = timedelta(0)
 _ID_SEPARATOR = "\n"  # never in an event id (`Identifier`)
-_DIGEST_BYTES = 32  # sha256
 
 
 class Series(NamedTuple):
@@ -222,16 +222,20 @@ class MarketState:
     entities: dict[str, EntityRegistered] = field(default_factory=dict)
     ownership: OwnershipGraph = field(default_factory=OwnershipGraph)
     policies: PolicyBook = field(default_factory=PolicyBook)
-    #: Accepted event id → its content digest (`Event.content_digest`).
-    accepted: dict[str, bytes] = field(default_factory=dict)
+    #: Accepted event id → its content digest (`Event.content_digest`), in the order accepted.
+    accepted: AcceptedEvents = field(default_factory=AcceptedEvents)
     #: Retracted event id → the retraction. Such events stay accepted (for dedupe) but count
     #: for nothing; the state is refolded without them (`refold`).
     retracted: dict[str, EventRetracted] = field(default_factory=dict)
     valid_time: datetime | None = None
     #: Series → kind of supplier → supplier id → its latest supply.
     _supplies: dict[Series, _SeriesSupplies] = field(default_factory=dict)
-    _entity_series: dict[str, set[Series]] = field(default_factory=lambda: defaultdict(set))
-    _facility_series: dict[str, set[Series]] = field(default_factory=lambda: defaultdict(set))
+    #: Entity (facility) id → the series it supplies, as the keys of a dict: a small dict takes
+    #: half the memory of a set, and there is one per entity.
+    _entity_series: dict[str, dict[Series, None]] = field(default_factory=lambda: defaultdict(dict))
+    _facility_series: dict[str, dict[Series, None]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
     #: Figures already computed for the state as it is, by series and `ownership_only`; `decide`
     #: drops the series each event touches. A batch's deals then reuse one another's figures
     #: (a deal's figures after are the next deal's figures before) instead of recomputing them.
@@ -272,32 +276,14 @@ class MarketState:
         entity = self.entities.get(entity_id)
         return entity.country if entity else None
 
-    # A checkpoint pickles the state. A million accepted events are two million small objects
-    # to the pickler (each held in its memo until the end: more memory than the state itself);
-    # packed, `accepted` is two. The figures cache is left out: figures are recomputed on
-    # demand, and a restore recomputes every one anyway.
+    # A checkpoint pickles the state: the figures cache is left out (figures are recomputed on
+    # demand, and a restore recomputes every one anyway).
 
     def __getstate__(self) -> dict[str, object]:
-        fields = dict(self.__dict__)
-        fields["_figures"] = {}
-        accepted: dict[str, bytes] = fields.pop("accepted")
-        ids = _ID_SEPARATOR.join(accepted)
-        digests = b"".join(accepted.values())
-        packable = ids.count(_ID_SEPARATOR) == max(0, len(accepted) - 1) and len(
-            digests
-        ) == _DIGEST_BYTES * len(accepted)
-        fields["accepted"] = (ids, digests) if packable else accepted
-        return fields
+        return {**self.__dict__, "_figures": {}}
 
     def __setstate__(self, fields: dict[str, object]) -> None:
-        accepted = fields.pop("accepted")
-        if isinstance(accepted, tuple):
-            ids, digests = accepted
-            accepted = {
-                event_id: digests[i * _DIGEST_BYTES : (i + 1) * _DIGEST_BYTES]
-                for i, event_id in enumerate(ids.split(_ID_SEPARATOR) if ids else ())
-            }
-        self.__dict__.update(fields, accepted=accepted)
+        self.__dict__.update(fields)
 
     def __deepcopy__(self, memo: dict[int, object]) -> MarketState:
         """A copy of everything, the figures cache too (a scenario's copy reuses its figures)."""
@@ -574,9 +560,9 @@ def _record_supply(state: MarketState, series: Series, supply: Supply) -> set[Se
     supply = _compact(supply)
     by_id[sys.intern(supplier)] = supply
     if supply.entity_id is not None:
-        state._entity_series[supply.entity_id].add(series)
+        state._entity_series[supply.entity_id][series] = None
     if supply.facility_id is not None:
-        state._facility_series[supply.facility_id].add(series)
+        state._facility_series[supply.facility_id][series] = None
     return {series}
 
 
@@ -629,7 +615,7 @@ def _ownership_reach(
                 state, event.survivor_id
             )
         case AssetTransferred():
-            return set(state._facility_series.get(event.facility_id, set()))
+            return set(state._facility_series.get(event.facility_id, ()))
         case JointVentureFormed():
             return _series_owned_through(state, event.venture_id)
 
@@ -637,9 +623,9 @@ def _ownership_reach(
 def _series_owned_through(state: MarketState, entity_id: str) -> set[Series]:
     touched: set[Series] = set()
     for entity in state.ownership.controlled_below(entity_id):
-        touched |= state._entity_series.get(entity, set())
+        touched.update(state._entity_series.get(entity, ()))
         for facility in state.ownership.facilities_touching(entity):
-            touched |= state._facility_series.get(facility, set())
+            touched.update(state._facility_series.get(facility, ()))
     return touched
 
 

@@ -23,6 +23,7 @@ reports it as `free_float_pct`.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -71,6 +72,8 @@ class _View:
     absorbed_into: dict[str, set[str]]
     facilities_of: dict[str, set[str]]
     controllers: dict[str, str | None] = field(default_factory=dict)
+    #: Entity id → its ultimate controller (the end of its control chain).
+    ultimate: dict[str, str] = field(default_factory=dict)
     equity: dict[str, tuple[dict[str, Decimal], Decimal]] = field(default_factory=dict)
 
 
@@ -83,7 +86,23 @@ class OwnershipGraph:
     _registered_holders: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _mergers: dict[str, MergerCompleted] = field(default_factory=dict)
     _facility_owners: dict[str, AssetTransferred] = field(default_factory=dict)
-    _cached_view: _View | None = None
+    #: Derived from the registers (not compared: two graphs with the same registers are equal).
+    _cached_view: _View | None = field(default=None, compare=False, repr=False)
+
+    # A checkpoint pickles the graph without its effective view (derived, rebuilt on first use,
+    # and with its caches as large as the registers); a deep copy (a scenario) keeps it.
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_cached_view": None}
+
+    def __setstate__(self, fields: dict[str, object]) -> None:
+        self.__dict__.update(fields)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> OwnershipGraph:
+        copied = OwnershipGraph.__new__(OwnershipGraph)
+        memo[id(self)] = copied
+        copied.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return copied
 
     # ---- registers -------------------------------------------------------------------------
 
@@ -198,9 +217,11 @@ class OwnershipGraph:
             view.holders.setdefault(target_id, {})[holder_id] = fresh
             view.holdings.setdefault(holder_id, {})[target_id] = fresh
         view.controllers.pop(target_id, None)
-        if view.equity:
+        if view.equity or view.ultimate:
+            # Every chain and every equity path through the target runs through its holdings.
             for below in self.controlled_below(target_id):
                 view.equity.pop(below, None)
+                view.ultimate.pop(below, None)
 
     # ---- identity after mergers and transfers --------------------------------------------
 
@@ -322,7 +343,11 @@ class OwnershipGraph:
         return chain
 
     def ultimate_controller(self, entity_id: str) -> str:
-        return self.control_chain(entity_id)[-1]
+        known = self._view().ultimate
+        found = known.get(entity_id)
+        if found is None:
+            found = known[entity_id] = self.control_chain(entity_id)[-1]
+        return found
 
     def equity_owners(self, entity_id: str) -> tuple[dict[str, Decimal], Decimal]:
         """Who owns the equity of an entity, as fractions summing to 1 with the remainder.

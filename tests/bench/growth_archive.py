@@ -84,26 +84,28 @@ async def write_archive(
     """Archive `events` in order, `batch_size` to a batch."""
     started = time.perf_counter()
     recorded = datetime.now(UTC)
+    recorded_text = recorded.isoformat().replace("+00:00", "Z")
     offsets: dict[tuple[str, int], int] = {}
     connection = await asyncpg.connect(url)
     written = 0
     try:
         rows: list[tuple[Any, ...]] = []
         for event in events:
-            stamped = event.model_copy(update={"recorded_at": recorded})
-            topic = input_topic_for(stamped.type).name(settings)
-            partition = zlib.crc32(partition_key(stamped).encode()) % settings.input_partitions
+            topic = input_topic_for(event.type).name(settings)
+            partition = zlib.crc32(partition_key(event).encode()) % settings.input_partitions
             offset = offsets.get((topic, partition), 0)
             offsets[(topic, partition)] = offset + 1
+            payload = event.model_dump(mode="json")
+            payload["recorded_at"] = recorded_text  # the content hash leaves it out
             rows.append(
                 (
-                    stamped.event_id,
-                    stamped.type,
-                    stamped.schema_version,
-                    stamped.occurred_at,
+                    event.event_id,
+                    event.type,
+                    event.schema_version,
+                    event.occurred_at,
                     recorded,
-                    stamped.content_hash(),
-                    orjson.dumps(stamped.model_dump(mode="json")).decode(),
+                    event.content_hash(),
+                    orjson.dumps(payload).decode(),
                     topic,
                     partition,
                     offset,
