@@ -79,7 +79,7 @@ log = logging.getLogger("monazite.processor")
 
 PUBLISHER = "monazite-processor"
 #: Bump when the shape of MarketState changes: older checkpoints are then ignored (replayed).
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 TRANSIENT_DB_ERRORS = (
     OSError,
     asyncpg.PostgresConnectionError,
