@@ -11,8 +11,8 @@ then:
   state by refolding the whole archive; once its heartbeat says it folds (`service_status` role
   `folding`), its peak resident set (VmHWM in /proc/<pid>/status) is read: the figure against
   the 500 MB budget;
-- a probe process (tests/bench/growth_probe.py) restores the same archive with the same classes,
-  streamed chunk by chunk instead of read whole, and times each step: fold, figures, chains,
+- a probe process (tests/bench/growth_probe.py) restores the same archive with the same code
+  (`Folder.restore`) and times each step: the restore, every figure and every chain again, a
   checkpoint (`Folder.checkpoint()`), then the live fold (`Folder.fold`) of more events: output
   reports, then stake changes, each for at most `--max-live` seconds.
 `--growth` adds probes of the same history at a hundredth and a tenth of the events (at a tenth
@@ -275,7 +275,7 @@ def report(rows: list[Row], headline: Row) -> list[Ratio]:
     for line in markdown_table(sorted(rows, key=lambda r: (r.size.entities, r.size.events))):
         say(line)
     say(
-        "(restore = fold + figures + chains, archive streamed; peak RSS of the probe process;"
+        "(restore: Folder.restore, ≈ fold + figures + chains; peak RSS of the probe process;"
         f" live: Folder.fold of output reports in batches of {OUTPUT_BATCH}, of stake changes in"
         f" batches of {DEAL_BATCH})"
     )
@@ -304,7 +304,7 @@ def report(rows: list[Row], headline: Row) -> list[Ratio]:
     streamed = headline.probe.restore_peak_kb / MB
     ratios.append(
         Ratio(
-            f"peak RSS of a streamed restore of {events} / budget",
+            f"peak RSS of the restore alone (probe) of {events} / budget",
             streamed,
             BUDGET_MB,
             "MB",
@@ -313,7 +313,7 @@ def report(rows: list[Row], headline: Row) -> list[Ratio]:
         )
     )
     say(
-        f"streamed restore (probe) of {events}: peak RSS {streamed:,.0f} MB"
+        f"restore alone (probe, no Faust) of {events}: peak RSS {streamed:,.0f} MB"
         f" ({streamed / BUDGET_MB:.2f}× the budget); with a checkpoint taken"
         f" {headline.probe.checkpoint_peak_kb / MB:,.0f} MB"
     )
