@@ -8,7 +8,7 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -35,7 +35,7 @@ from monazite_processor.batch_metrics import (
     correlation_id_from_headers,
     measure_lag,
 )
-from monazite_processor.folding import TRANSIENT_DB_ERRORS, Folder, RawMessage, Topics
+from monazite_processor.folding import Folder, RawMessage, Topics, retry_transient
 from monazite_processor.leader import FoldLeader
 from monazite_processor.outbox import OutboxRelay
 from monazite_processor.sequencing import plan_intake
@@ -162,7 +162,7 @@ class Runtime:
                 dead_letter_topic=dead_letter_topic,
             )
 
-        write = await _retry_transient(
+        write = await retry_transient(
             lambda: self.intake_store().take_in(
                 epoch, {(m.topic, m.partition) for m in messages}, plan
             )
@@ -247,17 +247,6 @@ class Runtime:
             ready=leader is not None and (self.assigned or leader.leading),
             detail=detail,
         )
-
-
-async def _retry_transient(operation: Callable[[], Awaitable[IntakeWrite]]) -> IntakeWrite:
-    delay = 0.2
-    while True:
-        try:
-            return await operation()
-        except TRANSIENT_DB_ERRORS as error:
-            log.warning("PostgreSQL unavailable (%s); retrying in %.1f s", error, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
 
 
 def _consumer_with_fetch_wait(fetch_max_wait_ms: int) -> type[faust_aiokafka.Consumer]:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import orjson
@@ -76,6 +76,7 @@ from monazite_infra.postgres.processor_store import (
 from monazite_infra.topics import ENTITIES
 
 log = logging.getLogger("monazite.processor")
+_T = TypeVar("_T")
 
 PUBLISHER = "monazite-processor"
 #: Bump when the shape of MarketState changes: older checkpoints are then ignored (replayed).
@@ -494,7 +495,7 @@ class Folder:
             batch = await self.prepare(messages, in_order=in_order, now=now)
             batch.dequeued.extend(dequeued)
             batch.lease_token = lease_token
-            await _retry_transient(lambda: self.store.commit(batch, broker_epoch=self.broker_epoch))
+            await retry_transient(lambda: self.store.commit(batch, broker_epoch=self.broker_epoch))
             return batch
 
     def parked_expire_by(self, now: datetime) -> bool:
@@ -619,12 +620,12 @@ def dead_letter(
     )
 
 
-async def _retry_transient(operation: Callable[[], Awaitable[None]]) -> None:
+async def retry_transient(operation: Callable[[], Awaitable[_T]]) -> _T:
+    """Run `operation` until PostgreSQL answers: a worker pauses while it is away, never skips."""
     delay = 0.2
     while True:
         try:
-            await operation()
-            return
+            return await operation()
         except TRANSIENT_DB_ERRORS as error:
             log.warning("PostgreSQL unavailable (%s); retrying in %.1f s", error, delay)
             await asyncio.sleep(delay)
