@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,10 +22,9 @@ from monazite_core.events import InputEvent
 from monazite_infra.devstack import EmbeddedPostgres
 from monazite_infra.kafka_admin import ensure_topics
 from monazite_infra.postgres.schema import migrate
-from monazite_infra.publisher import EventPublisher
 from monazite_infra.settings import Settings
 from tests.support.services import ServiceProcess, service_env
-from tests.support.streams import event_stream, uninterrupted_fold
+from tests.support.streams import event_stream, publish_in_bursts, uninterrupted_fold
 
 EVENTS = 3000
 
@@ -72,23 +70,6 @@ def isolated(settings: Settings, tmp_path: Path) -> Iterator[Isolated]:
 async def _prepare(settings: Settings) -> None:
     await migrate(settings.require_database_url())
     await ensure_topics(settings)
-
-
-def _publish_slowly(
-    settings: Settings, events: list[InputEvent], seconds: float
-) -> threading.Thread:
-    """Publish in small bursts over `seconds`, in a thread, so faults land mid-stream."""
-
-    async def run() -> None:
-        async with EventPublisher(settings) as publisher:
-            bursts = [events[i : i + 50] for i in range(0, len(events), 50)]
-            for burst in bursts:
-                await publisher.publish(burst)
-                await asyncio.sleep(seconds / len(bursts))
-
-    thread = threading.Thread(target=lambda: asyncio.run(run()), daemon=True)
-    thread.start()
-    return thread
 
 
 async def _observed(database_url: str) -> tuple[int, int, dict[tuple[Any, ...], float]]:
@@ -139,7 +120,7 @@ def test_processor_killed_at_random_points_ends_equal_to_an_uninterrupted_fold(
     events = event_stream(events=EVENTS, tag=f"kill{uuid.uuid4().hex[:4]}")
     rng = random.Random(int(os.environ.get("MONAZITE_FAULT_SEED", "11")))
     isolated.processor.start()
-    publishing = _publish_slowly(isolated.settings, events, seconds=20)
+    publishing = publish_in_bursts(isolated.settings, events, seconds=20)
     kills = 0
     for _ in range(3):
         time.sleep(rng.uniform(3.0, 7.0))
@@ -159,7 +140,7 @@ def test_postgresql_stopped_and_restarted_under_load_pauses_the_processor_and_lo
 ) -> None:
     events = event_stream(events=EVENTS, tag=f"pg{uuid.uuid4().hex[:4]}")
     isolated.processor.start()
-    publishing = _publish_slowly(isolated.settings, events, seconds=15)
+    publishing = publish_in_bursts(isolated.settings, events, seconds=15)
     time.sleep(5.0)
     isolated.postgres.stop()
     time.sleep(4.0)  # the processor keeps consuming, fails to commit, retries, never acks

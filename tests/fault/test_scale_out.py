@@ -6,7 +6,6 @@ current figures, deal assessments, alerts, entities, stakes and chains."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,14 +17,12 @@ import asyncpg
 import orjson
 import pytest
 
-from monazite_core.events import InputEvent
 from monazite_infra.devstack import EmbeddedPostgres
 from monazite_infra.kafka_admin import ensure_topics
 from monazite_infra.postgres.schema import migrate
-from monazite_infra.publisher import EventPublisher
 from monazite_infra.settings import Settings
 from tests.support.services import ServiceProcess, service_env
-from tests.support.streams import event_stream, uninterrupted_fold
+from tests.support.streams import event_stream, publish_in_bursts, uninterrupted_fold
 
 EVENTS = 2500
 PUBLISH_SECONDS = 20.0
@@ -104,19 +101,6 @@ def groups(settings: Settings, tmp_path: Path) -> Iterator[tuple[Group, Group]]:
             group.postgres.stop()
 
 
-def _publish_over(settings: Settings, events: list[InputEvent], seconds: float) -> threading.Thread:
-    async def run() -> None:
-        async with EventPublisher(settings) as publisher:
-            bursts = [events[i : i + 40] for i in range(0, len(events), 40)]
-            for burst in bursts:
-                await publisher.publish(burst)
-                await asyncio.sleep(seconds / len(bursts))
-
-    thread = threading.Thread(target=lambda: asyncio.run(run()), daemon=True)
-    thread.start()
-    return thread
-
-
 async def _fetch(database_url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
     connection = await asyncpg.connect(database_url)
     try:
@@ -163,7 +147,7 @@ def test_three_workers_through_a_join_and_a_leave_fold_exactly_what_one_worker_f
     alone.worker(0).start()
     trio.worker(0).start()
     trio.worker(1).start()
-    publishing = _publish_over(alone.settings, events, PUBLISH_SECONDS)
+    publishing = publish_in_bursts(alone.settings, events, PUBLISH_SECONDS, burst=40)
 
     time.sleep(PUBLISH_SECONDS / 3)
     trio.worker(2).start()  # joins: the group rebalances mid-stream

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +16,8 @@ from monazite_core.events import (
     StakeChanged,
 )
 from monazite_core.market import MarketState, decide, figures
+from monazite_infra.publisher import EventPublisher
+from monazite_infra.settings import Settings
 
 SOURCE = Source(publisher="monazite-fault-tests")
 COUNTRIES = ("CN", "US", "AU", "MY", "MM", "VN", "CA", "DE", "JP", "BR")
@@ -98,3 +102,21 @@ def uninterrupted_fold(events: list[InputEvent]) -> tuple[int, IndexHHI]:
         for s in state.series()
         for basis, f in figures(state, s).items()
     }
+
+
+def publish_in_bursts(
+    settings: Settings, events: list[InputEvent], seconds: float, *, burst: int = 50
+) -> threading.Thread:
+    """Publish in bursts of `burst` spread over `seconds`, in a thread, so faults and
+    rebalances land mid-stream."""
+
+    async def run() -> None:
+        async with EventPublisher(settings) as publisher:
+            bursts = [events[i : i + burst] for i in range(0, len(events), burst)]
+            for chunk in bursts:
+                await publisher.publish(chunk)
+                await asyncio.sleep(seconds / len(bursts))
+
+    thread = threading.Thread(target=lambda: asyncio.run(run()), daemon=True)
+    thread.start()
+    return thread
