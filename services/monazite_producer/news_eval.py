@@ -71,11 +71,17 @@ def main() -> None:
         f"\nreview queue: {scores.review_found} of {scores.review_expected} facts expected below"
         " the threshold were found there"
     )
+    print(
+        f"partial credit: {scores.fields_right} of {scores.fields_labelled} labelled fields right"
+        f" ({scores.field_accuracy:.2f}), counting each fact's nearest candidate of its type"
+    )
     if options.verbose or scores.missed or scores.unexpected:
         for missed in scores.missed:
             print(f"missed: {missed}")
         for unexpected in scores.unexpected:
             print(f"unexpected: {unexpected}")
+        for near in scores.near_misses:
+            print(f"near miss: {near.describe()}")
 
 
 if __name__ == "__main__":

@@ -179,6 +179,7 @@ class KnownControl:
     elements: tuple[str, ...]
     #: The day the control was announced, when it differs from the day it applies from.
     announced: date | None = None
+    commodity: str = "rare_earths"
 
 
 @dataclass
@@ -228,6 +229,7 @@ class EntityDirectory:
                         event.effective_from,
                         event.elements,
                         announced=event.occurred_at.date(),
+                        commodity=event.commodity,
                     )
                 )
         for spelling, entity_id in COMMON_NAMES.items():

@@ -6,6 +6,11 @@ candidate's event field (`null`: the field must be absent; decimals compare by v
 symbols as sets, lists of objects item by item in entity order). Each fact and each candidate
 counts once. Facts labelled `"publish": false` are expected below the threshold, in the review
 queue, and are scored separately.
+
+Strict matching counts a near miss (the right fact with one field wrong) twice: as a missed fact
+and as an unexpected candidate. Partial credit shows how near: for every missed fact, the
+predicted candidate of its type and article with the most labelled fields right, and which
+fields it got wrong.
 """
 
 from __future__ import annotations
@@ -62,6 +67,15 @@ class Evaluation:
     review_expected: int = 0
     missed: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
+    near_misses: list[NearMiss] = field(default_factory=list)
+    #: Labelled fields of published facts that the best candidate of the fact's type and
+    #: article got right, and how many fields were labelled.
+    fields_right: int = 0
+    fields_labelled: int = 0
+
+    @property
+    def field_accuracy(self) -> float:
+        return self.fields_right / self.fields_labelled if self.fields_labelled else 1.0
 
     def table(self) -> str:
         """The scores as a Markdown table, one row per event kind and one overall."""
@@ -73,6 +87,19 @@ class Evaluation:
             rows.append(_row(kind, score))
         rows.append(_row("**overall**", self.overall))
         return "\n".join(rows)
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A missed fact and the candidate of its type that came closest."""
+
+    fact: str
+    candidate: str
+    wrong: tuple[tuple[str, Any, Any], ...]  # (field, extracted, labelled)
+
+    def describe(self) -> str:
+        wrong = "; ".join(f"{name}: got {got!r}, want {want!r}" for name, got, want in self.wrong)
+        return f"{self.fact} nearest {self.candidate}: {wrong}"
 
 
 #: Shown for a ratio with nothing to divide by: precision when nothing was predicted, recall
@@ -112,9 +139,17 @@ def evaluate(
             matched_facts.add(fact.fact)
             score.true_positives += 1
     for fact in published_facts:
-        if fact.fact not in matched_facts:
-            result.by_kind.setdefault(fact.type, KindScore()).false_negatives += 1
-            result.missed.append(f"{fact.fact} ({fact.type})")
+        nearest = _nearest(predicted, fact)
+        result.fields_labelled += len(fact.fields)
+        if fact.fact in matched_facts:
+            result.fields_right += len(fact.fields)
+            continue
+        result.by_kind.setdefault(fact.type, KindScore()).false_negatives += 1
+        result.missed.append(f"{fact.fact} ({fact.type})")
+        if nearest is not None:
+            candidate, wrong = nearest
+            result.fields_right += len(fact.fields) - len(wrong)
+            result.near_misses.append(NearMiss(fact.fact, candidate.event.event_id, wrong))
     review_facts = [f for f in facts if not f.publish]
     result.review_expected = len(review_facts)
     result.review_found = sum(1 for f in review_facts if any(matches(c, f) for c in below))
@@ -133,12 +168,30 @@ def _describe(candidate: Candidate) -> str:
 
 
 def matches(candidate: Candidate, fact: ExpectedFact) -> bool:
-    if candidate.event.type != fact.type:
-        return False
-    if not fact.articles & {s.evidence.article for s in candidate.sightings}:
-        return False
+    return _same_report(candidate, fact) and not _wrong_fields(candidate, fact)
+
+
+def _same_report(candidate: Candidate, fact: ExpectedFact) -> bool:
+    return candidate.event.type == fact.type and bool(
+        fact.articles & {s.evidence.article for s in candidate.sightings}
+    )
+
+
+def _wrong_fields(candidate: Candidate, fact: ExpectedFact) -> tuple[tuple[str, Any, Any], ...]:
     document = candidate.event.model_dump(mode="json", exclude_none=True)
-    return all(_equal(document.get(name), wanted) for name, wanted in fact.fields.items())
+    return tuple(
+        (name, document.get(name), wanted)
+        for name, wanted in fact.fields.items()
+        if not _equal(document.get(name), wanted)
+    )
+
+
+def _nearest(
+    candidates: list[Candidate], fact: ExpectedFact
+) -> tuple[Candidate, tuple[tuple[str, Any, Any], ...]] | None:
+    """The candidate of the fact's type and article with the fewest labelled fields wrong."""
+    scored = [(c, _wrong_fields(c, fact)) for c in candidates if _same_report(c, fact)]
+    return min(scored, key=lambda pair: len(pair[1]), default=None)
 
 
 def _equal(actual: Any, wanted: Any) -> bool:

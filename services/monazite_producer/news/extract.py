@@ -61,9 +61,27 @@ _ABBREVIATIONS = re.compile(
 _DATELINE = re.compile(r"^[A-Z][A-Z .'/-]+,\s+[^-—–]{3,30}?\s[-—–]+\s")
 _DENIAL = re.compile(
     r"\b(?:denied|denies|deny|dismissed|rejected (?:the |a )?(?:report|claim)s?|not in talks"
-    r"|no plans? to|has not|had not|did not|never|false|untrue)\b",
+    r"|no plans? to|never|false|untrue)\b",
     re.I,
 )
+#: A negated verb denies the news, unless it only says what was not disclosed.
+_NEGATED = re.compile(
+    r"\b(?:has|had|did|have) not\b(?!\s+(?:already\s+|yet\s+)?(?:disclos|give|given|say|said"
+    r"|reveal|specif|comment|respond|own|hold|held|name|named|provide|been\s+disclosed)\w*)",
+    re.I,
+)
+#: "… that the company did not already own": a clause describing something, not the news.
+_RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|whom)\b[^,;]{0,40}$", re.I)
+
+
+def _denies(text: str) -> bool:
+    if _DENIAL.search(text):
+        return True
+    return any(
+        not _RELATIVE_CLAUSE.search(text[: negated.start()]) for negated in _NEGATED.finditer(text)
+    )
+
+
 _HEDGE = re.compile(
     r"\b(?:reportedly|rumou?r\w*|speculat\w*|people familiar|sources said|according to sources"
     r"|is said to|are said to|considering|weighing|in talks|exploring|could|might|plans? to"
@@ -223,7 +241,7 @@ def extract_article(
             next_dates=after.dates if after else [],
         )
         antecedents.read(sentence.mentions)
-        if _DENIAL.search(sentence.text):
+        if _denies(sentence.text):
             continue
         hedged = _hedge(sentence.text)
         for rule in RULES:
@@ -505,6 +523,10 @@ def _complete_stakes(candidates: list[Candidate]) -> list[Candidate]:
 
 #: A later sentence speaking of the venture without naming it.
 _THE_VENTURE = re.compile(r"\bthe (?:joint )?venture\b|\bthe JV\b", re.I)
+#: Money the partners put into the venture, said after the sentence forming it.
+_INVESTED_IN_IT = re.compile(
+    r"\b(?:invest\w*|put\w*|contribut\w*|inject\w*|commit\w*|capitali[sz]ed|funded)\b", re.I
+)
 #: How far after the sentence forming a venture its owners' shares may be given.
 VENTURE_REACH = 6
 
@@ -530,29 +552,39 @@ def _complete_ventures(
         name = document.get("name")
         ids = {p["entity_id"] for p in partners}
         shares: dict[str, str] = {}
+        updates: dict[str, Any] = {}
         for later in sentences[position + 1 : position + 1 + VENTURE_REACH]:
             if not (name and name in later.text) and not _THE_VENTURE.search(later.text):
                 continue
+            if name is None and (later_name := _venture_name(later.text)) is not None:
+                name = later_name[0]
+                updates["name"] = name
+            if "consideration" not in document and "consideration" not in updates:
+                money = _consideration(later)
+                if money is not None and _INVESTED_IN_IT.search(later.text):
+                    updates["consideration"] = _consideration_field(money)
             owners = [m for m in later.mentions if m.entity_id in ids]
             found: dict[str, Decimal] = {}
             for pct in later.percentages:
                 owner = _owner_of(later, pct, owners)
                 if owner is not None and owner.entity_id not in found:
                     found[owner.entity_id] = pct.value
-            if set(found) == ids and sum(found.values()) <= 100:
+            if set(found) == ids and sum(found.values()) <= 100 and not shares:
                 shares = {k: str(v) for k, v in found.items()}
-                break
-        if not shares:
+        if shares:
+            updates["partners"] = [{**p, "pct": shares[p["entity_id"]]} for p in partners]
+            majority = [k for k, v in shares.items() if Decimal(v) > 50]
+            if majority:
+                updates["controlling_partner_id"] = majority[0]
+        if not updates:
             completed.append(candidate)
             continue
-        updates: dict[str, Any] = {
-            "partners": [{**p, "pct": shares[p["entity_id"]]} for p in partners]
-        }
-        majority = [k for k, v in shares.items() if Decimal(v) > 50]
-        if majority:
-            updates["controlling_partner_id"] = majority[0]
         completed.append(
-            _with_fields(candidate, updates, "the partners' shares from a later sentence")
+            _with_fields(
+                candidate,
+                updates,
+                f"{', '.join(sorted(updates))} of the venture from the sentences after it",
+            )
         )
     return completed
 
@@ -690,7 +722,7 @@ def _distinct(mentions: Sequence[Mention]) -> list[Mention]:
 # --- stakes ---------------------------------------------------------------------------------------
 
 _STAKE_VERB = re.compile(
-    r"\b(?:acquir\w*|buy(?:s|ing)?|bought|purchas\w*|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
+    r"\b(?:acquir\w*|acquisitions?|buy(?:s|ing)?|bought|purchas\w*|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
     r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
     r"|hold(?:s|ing)? a stake)\b",
@@ -900,6 +932,25 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
 # --- mergers --------------------------------------------------------------------------------------
 
 
+#: Words that put the survivor after them: "the absorption of A into B", "A merged into B",
+#: "A was absorbed by B", "A will be folded into B".
+_SURVIVOR_FOLLOWS = re.compile(
+    r"\b(?:into|absorbed by|taken over by|acquired by|merged with and into)\b", re.I
+)
+#: "B absorbed A", "B has absorbed A": the survivor before the verb (not "was absorbed").
+_ABSORBS = re.compile(
+    r"(?<!\bwas )(?<!\bbeen )(?<!\bbe )\babsorb(?:s|ed|ing)?\b(?! by| into)", re.I
+)
+#: "B is the surviving company", "the surviving entity, B": the text names the survivor.
+_SURVIVING = re.compile(
+    r"\bsurviv(?:ing|or)\b[^.;]{0,25}|\bremains? (?:as )?the (?:listed )?(?:entity|company)", re.I
+)
+#: "A has been deregistered", "A ceased to exist": the text names the absorbed side.
+_CEASES = re.compile(
+    r"\b(?:deregistered|dissolved|delisted|ceased? to exist|ceases? to exist|wound up)\b", re.I
+)
+
+
 def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     if not re.search(r"\b(?:merg\w*|absor\w*|amalgamat\w*)\b", text, re.I):
@@ -907,24 +958,7 @@ def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     mentions = _distinct(sentence.mentions)
     if len(mentions) < 2:
         return []
-    into = re.search(r"\b(?:into|by)\b", text, re.I)
-    if re.search(r"\babsor\w*", text, re.I) and not re.search(
-        r"absorbed by|absorbed into", text, re.I
-    ):
-        survivor, absorbed = mentions[0], mentions[1]
-    elif into is not None and sentence.after(into.end()) and sentence.before(into.start()):
-        survivor = sentence.after(into.end())[0]
-        absorbed = (
-            next(
-                m
-                for m in reversed(sentence.before(into.start()))
-                if m.entity_id != survivor.entity_id
-            )
-            if any(m.entity_id != survivor.entity_id for m in sentence.before(into.start()))
-            else mentions[0]
-        )
-    else:
-        survivor, absorbed = mentions[0], mentions[1]
+    survivor, absorbed = _merger_roles(sentence, mentions, reading.directory)
     if survivor.entity_id == absorbed.entity_id:
         return []
     draft = Draft(
@@ -942,6 +976,43 @@ def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     draft.money = _consideration(sentence)
     draft.fields["consideration"] = _consideration_field(draft.money)
     return [draft]
+
+
+def _merger_roles(
+    sentence: Sentence, mentions: list[Mention], directory: EntityDirectory
+) -> tuple[Mention, Mention]:
+    """(survivor, absorbed): from the words around the verb, else from a sentence nearby that
+    names the surviving company or the one that ceased to exist, else in the order named."""
+    text = sentence.text
+    follows = _SURVIVOR_FOLLOWS.search(text)
+    if follows is not None and sentence.after(follows.end()) and sentence.before(follows.start()):
+        survivor = sentence.after(follows.end())[0]
+        before = [m for m in sentence.before(follows.start()) if m.entity_id != survivor.entity_id]
+        return survivor, before[-1] if before else mentions[0]
+    absorbs = _ABSORBS.search(text)
+    if absorbs is not None and sentence.before(absorbs.start()) and sentence.after(absorbs.end()):
+        return sentence.before(absorbs.start())[-1], sentence.after(absorbs.end())[0]
+    first, second = mentions[0], mentions[1]
+    for nearby in (text, sentence.next_text, sentence.previous_text):
+        surviving = _SURVIVING.search(nearby)
+        if surviving is not None:
+            named = _named_ids(nearby[max(0, surviving.start() - 60) : surviving.end()], directory)
+            if second.entity_id in named and first.entity_id not in named:
+                return second, first
+            if first.entity_id in named:
+                return first, second
+        ceases = _CEASES.search(nearby)
+        if ceases is not None:
+            named = _named_ids(nearby[max(0, ceases.start() - 80) : ceases.start()], directory)
+            if first.entity_id in named and second.entity_id not in named:
+                return second, first
+            if second.entity_id in named:
+                return first, second
+    return first, second
+
+
+def _named_ids(text: str, directory: EntityDirectory) -> set[str]:
+    return {m.entity_id for m in directory.mentions(text)}
 
 
 # --- joint ventures -------------------------------------------------------------------------------
@@ -962,7 +1033,7 @@ _VENTURE_NAMES: tuple[re.Pattern[str], ...] = (
         rf"(?P<name>{_NAME_WORDS})\s*,\s+(?:an?|the|their|its)\s+{_DESCRIBING_WORDS}"
         r"joint[- ]venture\b(?!\s+partners?\b)"
     ),
-    re.compile(rf"\bjoint[- ]venture\s*,\s+(?P<name>{_NAME_WORDS})\s*,"),
+    re.compile(rf"\b(?:joint[- ]|[Tt]he (?:new )?)venture\s*,\s+(?P<name>{_NAME_WORDS})\s*,"),
     re.compile(
         rf"\bjoint[- ]venture\s+(?:company\s+)?(?P<name>{_NAME_WORDS})"
         r"(?=\s*[,;.]|\s+(?:to|in|which|that|will|would)\b)"
@@ -1089,7 +1160,14 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     return [draft]
 
 
+#: "51% by X", "49 per cent held by Y": the owner follows the share.
+_SHARE_BY = re.compile(r"^\s*(?:is\s+|are\s+)?(?:owned\s+|held\s+)?by\b", re.I)
+
+
 def _owner_of(sentence: Sentence, pct: Quantity, partners: list[Mention]) -> Mention | None:
+    if _SHARE_BY.match(sentence.text[pct.end :]):
+        following = [p for p in partners if p.start >= pct.end and p.start - pct.end <= 25]
+        return following[0] if following else None
     preceding = [p for p in partners if p.end <= pct.start and pct.start - p.end <= 30]
     if preceding:
         return preceding[-1]
@@ -1111,7 +1189,9 @@ _INSTRUMENTS: tuple[tuple[str, str], ...] = (
 
 #: Equity bought from its holders changes who owns a company; it funds no one ("the purchase of
 #: additional equity in X from Y").
-_EQUITY_BOUGHT = r"\b(?:purchas\w*|acqui\w*|bought|buy\w*)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?equity\b"
+_EQUITY_BOUGHT = (
+    r"\b(?:purchas\w*|acqui\w*|bought|buy\w*)\s+(?:of\s+)?(?:[\w%.-]+\s+){0,6}?equity\b"
+)
 
 
 def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
@@ -1121,7 +1201,11 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     )
     if instrument is None or not sentence.money:
         return []
-    if re.search(r"\bjoint venture\b|\bprice floor\b|\bquota\b", text, re.I):
+    if re.search(
+        r"\bjoint venture\b|\b(?:price floor|floor price|minimum price)\b|\bquota\b", text, re.I
+    ):
+        return []
+    if all(_is_price(sentence, money) for money in sentence.money):
         return []
     if (
         instrument == "equity"
@@ -1130,6 +1214,8 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     ):
         return []
     mentions = _distinct(sentence.mentions)
+    if len(mentions) == 1 and (government := _unnamed_government(sentence, reading)) is not None:
+        mentions = _distinct([government, *mentions])
     if len(mentions) < 2:
         return []
     source_of = re.search(r"\bfrom\b", text)
@@ -1158,6 +1244,45 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     return [draft]
 
 
+#: "A$95 per kilogram", "US$110/kg": a price, not a sum of money given or lent.
+_PER_UNIT = re.compile(
+    r"^\s*(?:per|a|an|/)\s*(?:kilo(?:gram)?s?|kg|tonnes?|tons?|t|pounds?|lbs?)\b", re.I
+)
+
+
+def _is_price(sentence: Sentence, money: Money) -> bool:
+    return _PER_UNIT.match(sentence.text[money.end :]) is not None
+
+
+#: "the government", "the federal government": a state the sentence leaves unnamed.
+_THE_GOVERNMENT = re.compile(
+    r"\b[Tt]he (?:federal |national |central |state )?(?:government|administration)\b"
+)
+
+
+def _unnamed_government(sentence: Sentence, reading: Reading) -> Mention | None:
+    """The government of the country the sentence or the text just before it is about, for a
+    sentence that says only "the government", when that government is registered."""
+    said = _THE_GOVERNMENT.search(sentence.text)
+    if said is None:
+        return None
+    for context in (
+        sentence.text,
+        sentence.previous_text,
+        reading.article.title or "",
+        reading.article.text[:200],
+    ):
+        country = _jurisdiction(context)
+        if country is None:
+            continue
+        government = f"{country.lower()}_government"
+        known = reading.directory.entities.get(government)
+        if known is None or known.kind != "state":
+            return None
+        return Mention(government, said.group(), said.start(), said.end())
+    return None
+
+
 def _is_funder(mention: Mention, reading: Reading) -> bool:
     known = reading.directory.entities.get(mention.entity_id)
     return known is not None and known.kind in ("state", "fund")
@@ -1173,6 +1298,10 @@ _CONTROL_WORDS = re.compile(
     r"|\bbar(?:s|red|ring)? (?:the )?export\w*|\bforb(?:id|ids|ade|idding) (?:the )?export\w*"
     r"|\b(?:prohibited|banned|barred|forbidden|restricted) from export\w*"
     r"|\bno longer be exported"
+    r"|\brequir\w* (?:all )?(?:exporters|exporting (?:companies|firms)|shippers|traders)\b[^.;]{0,40}?"
+    r"\b(?:licen[cs]es?|permits?|approval)\b"
+    r"|\bexporters (?:will |would )?(?:must|need to|have to|are required to|will need to|will have to)"
+    r" (?:hold|obtain|apply for|get|seek) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
     r"|\bexports? of [^.;]{1,80}? (?:are|is|were|was|will be|have been|has been) (?:now )?"
     r"(?:banned|prohibited|barred|forbidden|restricted)\b",
     re.I,
@@ -1387,7 +1516,6 @@ def _control_change(
         return []
     lowered = sentence.lower
     mentioned = {symbol for name, symbol in ELEMENTS.items() if re.search(rf"\b{name}\b", lowered)}
-    months = [d for d in find_dates(sentence.text) if d.precision in ("month", "day")]
     describing, _others = _control_dates(sentence)
     described_days = {d.value for d in describing if d.precision == "day"}
     chosen = next(
@@ -1408,24 +1536,77 @@ def _control_change(
     if chosen is None:
         chosen = max(known, key=lambda c: c.effective_from)
         note = f"the control is not named: the latest recorded one ({chosen.control_id}) assumed"
-    draft = Draft({"type": kind, "control_id": chosen.control_id})
+    # Controls on other commodities are named by their commodity: "the licences for gallium and
+    # germanium" changes both.
+    by_commodity = [c for c in known if c.commodity in _commodities_named(lowered)]
+    changed = by_commodity or [chosen]
+    if by_commodity:
+        note = None
     effective = _change_effective(sentence, reading)
     if effective is None:
         return []
     # Dated by the change, not by the day the control it changes was made.
     immediate = _IMMEDIATE.search(sentence.text) is not None
-    draft.occurred = (
-        effective if immediate else _occurred(replace(sentence, dates=_others), reading)
-    )
-    draft.fields["effective_from"] = effective.isoformat()
-    if kind == "export_control_suspended":
-        until = re.search(r"\buntil\b", sentence.text, re.I)
-        ends = [d for d in months if until and d.start > until.end()]
+    occurred = effective if immediate else _occurred(replace(sentence, dates=_others), reading)
+    until = _suspended_until(sentence) if kind == "export_control_suspended" else None
+    drafts = []
+    for control in changed:
+        draft = Draft({"type": kind, "control_id": control.control_id})
+        draft.occurred = occurred
+        draft.fields["effective_from"] = effective.isoformat()
+        if until is not None:
+            draft.fields["effective_until"] = until.isoformat()
+        if note:
+            draft.cap(REVIEW_CAP, note)
+        drafts.append(draft)
+    return drafts
+
+
+#: Commodities other than rare earths that export controls name, by the word for them.
+_OTHER_COMMODITIES: dict[str, str] = {
+    "gallium": "gallium",
+    "germanium": "germanium",
+    "graphite": "graphite",
+    "antimony": "antimony",
+    "tungsten": "tungsten",
+    "indium": "indium",
+    "bismuth": "bismuth",
+    "tellurium": "tellurium",
+    "molybdenum": "molybdenum",
+    "lithium": "lithium",
+}
+
+
+def _commodities_named(lowered: str) -> set[str]:
+    return {
+        commodity
+        for word, commodity in _OTHER_COMMODITIES.items()
+        if re.search(rf"\b{word}\b", lowered)
+    }
+
+
+#: "until 30 June 2026", "runs to the end of June", "for a year, to 10 November 2026".
+_UNTIL = re.compile(r"\b(?:until|till|through|to the end of|runs to|lasts to|expir\w* on)\b", re.I)
+
+
+def _suspended_until(sentence: Sentence) -> date | None:
+    """The last day of a suspension: a date after "until" in the sentence, else in the next one
+    when that goes on about the measure ("The suspension runs until 30 June 2026.")."""
+    for text, dates in (
+        (sentence.text, sentence.dates),
+        *(
+            ((sentence.next_text, sentence.next_dates),)
+            if _MEASURE_FOLLOW_UP.match(sentence.next_text)
+            else ()
+        ),
+    ):
+        until = _UNTIL.search(text)
+        ends = [
+            d for d in dates if until and d.start > until.end() and d.precision in ("day", "month")
+        ]
         if ends:
-            draft.fields["effective_until"] = ends[0].value.isoformat()
-    if note:
-        draft.cap(REVIEW_CAP, note)
-    return [draft]
+            return ends[0].value
+    return None
 
 
 # --- quotas ---------------------------------------------------------------------------------------
@@ -1438,16 +1619,37 @@ _ALLOCATED_TO_IT = re.compile(
 )
 
 
+#: How articles speak of a quota: "mining quota", "allowances", "allocated 40,000 tonnes",
+#: "allowed 270,000 tonnes to be mined", "a production cap".
+_QUOTA_WORDS = re.compile(
+    r"\bquotas?\b|\ballowances?\b|\ballocat\w*|\ballot\w*"
+    r"|\b(?:allowed|permitted|authori[sz]ed)\b[^.;]{0,60}?\bto be (?:mined|produced|extracted"
+    r"|smelted|separated|refined|processed)\b"
+    r"|\b(?:production|mining|output|smelting|separation) (?:caps?|ceilings?|limits?)\b",
+    re.I,
+)
+#: "tonnes of rare-earth oxide": the unit of a quota, which says nothing of its stage.
+_OXIDE_UNIT = re.compile(
+    r"\b(?:tonnes|tons|t)\s+of\s+(?:rare[- ]earth\s+)?oxides?(?:\s+equivalent)?(?:\s+\(REO\))?",
+    re.I,
+)
+
+
 def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
-    if not re.search(r"\bquotas?\b", text, re.I) or not sentence.tonnes:
+    if not _QUOTA_WORDS.search(text) or not sentence.tonnes:
         return []
     jurisdiction = _jurisdiction(text) or _jurisdiction(reading.article.title or "")
     if jurisdiction is None:
         return []
     period = _year(sentence, reading)
+    period_note = None
+    if period is None:
+        period, period_note = _article_year(reading)
     if period is None:
         return []
+    # Stages are read with the quota's unit blanked out, keeping every offset.
+    text = _OXIDE_UNIT.sub(lambda unit: "t" + " " * (len(unit.group()) - 1), text)
     export = re.search(r"\bexport quota", text, re.I) is not None
     companies = [
         m
@@ -1500,8 +1702,22 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             )
         if tonnes.approximate:
             draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
+        if period_note:
+            draft.notes.append(period_note)
         drafts.append(draft)
     return drafts
+
+
+def _article_year(reading: Reading) -> tuple[int | None, str | None]:
+    """The year an article is about, for a sentence that gives none: the year in its title,
+    else the year it was published."""
+    title_years = re.findall(r"\b20\d\d\b", reading.article.title or "")
+    if title_years:
+        return int(title_years[0]), f"the sentence gives no year: {title_years[0]}, the title's"
+    if reading.article_date is not None:
+        year = reading.article_date.year
+        return year, f"the sentence gives no year: {year}, the article's"
+    return None, None
 
 
 def _stage_positions(text: str) -> list[tuple[int, str]]:
@@ -1609,7 +1825,7 @@ _PLANNED = re.compile(
 
 def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
-    if not sentence.tonnes or re.search(r"\bquotas?\b", text, re.I):
+    if not sentence.tonnes or _QUOTA_WORDS.search(text):
         return []
     capacity = _CAPACITY.search(text)
     # Sales are not output: "sold 32,703 tonnes" says nothing of what was produced.

@@ -34,12 +34,15 @@ _SCALES: dict[str, Decimal] = {
 _PREFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
     ("US$", "USD"),
     ("USD", "USD"),
-    ("A$", "AUD"),
     ("AU$", "AUD"),
+    ("A$", "AUD"),
     ("AUD", "AUD"),
-    ("C$", "CAD"),
     ("CA$", "CAD"),
+    ("C$", "CAD"),
     ("CAD", "CAD"),
+    ("HK$", "HKD"),
+    ("HKD", "HKD"),
+    ("NZ$", "NZD"),
     ("CNY", "CNY"),
     ("RMB", "CNY"),
     ("¥", "CNY"),
@@ -47,13 +50,20 @@ _PREFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
     ("EUR", "EUR"),
     ("£", "GBP"),
     ("GBP", "GBP"),
+    ("JPY", "JPY"),
+    ("VND", "VND"),
+    ("MYR", "MYR"),
+    ("KRW", "KRW"),
+    ("INR", "INR"),
     ("$", "USD"),
 )
-#: Currency words after the number.
+#: Currency words after the number, longest first.
 _SUFFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
     ("australian dollars", "AUD"),
     ("canadian dollars", "CAD"),
+    ("hong kong dollars", "HKD"),
     ("us dollars", "USD"),
+    ("u.s. dollars", "USD"),
     ("dollars", "USD"),
     ("yuan", "CNY"),
     ("renminbi", "CNY"),
@@ -61,16 +71,26 @@ _SUFFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
     ("euro", "EUR"),
     ("pounds sterling", "GBP"),
     ("pounds", "GBP"),
+    ("yen", "JPY"),
+    ("dong", "VND"),
+    ("ringgit", "MYR"),
+    ("rupees", "INR"),
 )
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_WORDS = r"thousand|million|billion|trillion|bn|mln|mn|m|b|k"
 _MONEY = re.compile(
-    r"(?P<prefix>US\$|AU\$|CA\$|A\$|C\$|\$|¥|€|£|\b(?:USD|AUD|CAD|CNY|RMB|EUR|GBP))?\s?"
+    r"(?P<prefix>"
+    + "|".join(
+        re.escape(spelling) if not spelling.isalpha() else rf"\b{spelling}"
+        for spelling, _code in _PREFIX_CURRENCIES
+    )
+    + r")?\s?"
     rf"(?P<number>{_NUMBER})"
     rf"(?:\s?(?P<scale>{_SCALE_WORDS})\b)?"
-    r"(?:\s(?P<suffix>australian dollars|canadian dollars|us dollars|dollars|yuan|renminbi"
-    r"|euros|euro|pounds sterling|pounds)\b)?",
+    r"(?:\s(?P<suffix>"
+    + "|".join(re.escape(spelling) for spelling, _code in _SUFFIX_CURRENCIES)
+    + r")\b)?",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(rf"(?P<number>{_NUMBER})\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
