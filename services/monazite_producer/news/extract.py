@@ -118,7 +118,11 @@ _STAGE_WORDS: tuple[tuple[str, str], ...] = (
         r"\boxides?\b|\bcompounds?\b|\bseparat\w*|\brefin\w*|\bsmelting\b|\bprocessing\b",
         "separation",
     ),
-    (r"\bmining\b|\bmined\b|\bmine\b|\bore\b|\bconcentrate\b", "mining"),
+    (
+        r"\bmining\b|\bmined\b|\bmine\b|\bore\b|\bconcentrate\b|\bdig\b|\bdug\b"
+        r"|(?<!solvent )\bextract(?:ed|ion)\b",
+        "mining",
+    ),
 )
 _JURISDICTIONS: tuple[tuple[str, str], ...] = (
     (r"\bchina\b|\bchinese\b|\bbeijing\b|\bmofcom\b|commerce ministry", "CN"),
@@ -522,7 +526,9 @@ def _complete_stakes(candidates: list[Candidate]) -> list[Candidate]:
 
 
 #: A later sentence speaking of the venture without naming it.
-_THE_VENTURE = re.compile(r"\bthe (?:joint )?venture\b|\bthe JV\b", re.I)
+_THE_VENTURE = re.compile(
+    r"\bthe (?:joint |new )?venture\b|\bthe JV\b|^The partners\b|\b(?:in|into) it\b", re.I
+)
 #: Money the partners put into the venture, said after the sentence forming it.
 _INVESTED_IN_IT = re.compile(
     r"\b(?:invest\w*|put\w*|contribut\w*|inject\w*|commit\w*|capitali[sz]ed|funded)\b", re.I
@@ -1342,11 +1348,25 @@ _IMPOSED = re.compile(
 )
 
 
+#: A control named without the word "export", in an article about exports: "the licence
+#: requirement", "the licensing regime", "the curbs".
+_CONTROL_WITHOUT_EXPORT = re.compile(
+    r"\b(?:licen[cs]\w*|controls|restrictions|curbs|measures)\b", re.I
+)
+
+
 def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     control = _CONTROL_WORDS.search(text)
     if control is None:
-        return []
+        # A change to a control may name it loosely when the article is about exports.
+        loose = _CONTROL_WITHOUT_EXPORT.search(text)
+        about_exports = re.search(
+            r"\bexport", f"{reading.article.title}\n{sentence.previous_text}\n{text}", re.I
+        )
+        if loose is None or not _CHANGE_VERB.search(text) or about_exports is None:
+            return []
+        control = loose
     lowered = sentence.lower
     jurisdiction = _policy_jurisdiction(text, control.start()) or _jurisdiction(
         reading.article.title or ""
@@ -1508,6 +1528,25 @@ _NAMED_BY_MONTH = (
 )
 
 
+#: "the requirement it imposed on seven rare earths in April": the month the control was made.
+_MADE_IN_MONTH = (
+    r"\b(?:imposed|introduced|announced|issued|published|adopted|unveiled|placed)\b[^.;]{0,60}?"
+    r"\bin (january|february|march|april|may|june|july|august|september|october|november"
+    r"|december)\b"
+)
+#: "the seven rare earths", "five more heavy rare earths": a control known by how many it covers.
+_COUNTED_ELEMENTS = (
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:more\s+|other\s+)?"
+    r"(?:medium(?:[- ]and[- ]|\s+)heavy\s+|heavy\s+|light\s+)?rare[- ]earth(?:s| elements)\b"
+)
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    )
+} | {str(number): number for number in range(1, 18)}
+
+
 def _control_change(
     sentence: Sentence, reading: Reading, jurisdiction: str, kind: str
 ) -> list[Draft]:
@@ -1528,8 +1567,12 @@ def _control_change(
         if mentioned and mentioned & set(control.elements):
             chosen = control
             break
-        month_names = re.findall(_NAMED_BY_MONTH, lowered)
+        month_names = re.findall(_NAMED_BY_MONTH, lowered) + re.findall(_MADE_IN_MONTH, lowered)
         if month_names and month_names[0] == control.effective_from.strftime("%B").lower():
+            chosen = control
+            break
+        counted = re.search(_COUNTED_ELEMENTS, lowered)
+        if counted and _NUMBER_WORDS.get(counted.group(1)) == len(control.elements):
             chosen = control
             break
     note = None

@@ -1,0 +1,229 @@
+"""The extractor reads who did what from the words around the verb and from the sentences
+nearby: merger roles, a venture's details given after it is formed, an unnamed government, a
+control named by its commodity, a year given only by the title. Each in wordings of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from monazite_producer.news.entities import EntityDirectory
+from monazite_producer.news.quantities import find_money
+from tests.support.news import ARTICLE_DATE, extract, only, published
+
+# --- mergers: which side survives ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The absorption of Ganzhou Rare Earth Group into China Rare Earth Group was completed"
+        " on Monday.",
+        "Ganzhou Rare Earth Group has been merged into China Rare Earth Group, the two said.",
+        "China Rare Earth Group has absorbed Ganzhou Rare Earth Group, completing the merger.",
+        "Ganzhou Rare Earth Group was absorbed by China Rare Earth Group on Monday.",
+        "Ganzhou Rare Earth Group and China Rare Earth Group completed their merger on Monday."
+        " China Rare Earth Group is the surviving entity.",
+        "Ganzhou Rare Earth Group completed its merger with China Rare Earth Group on Monday."
+        " Ganzhou Rare Earth Group has since been dissolved.",
+    ],
+)
+def test_the_survivor_of_a_merger_is_read_from_the_wording(
+    directory: EntityDirectory, body: str
+) -> None:
+    document = only(extract(directory, body), "merger_completed")
+    assert (document["survivor_id"], document["absorbed_id"]) == ("creg", "ganzhou_re")
+
+
+# --- ventures: details in the sentences after the one forming it -----------------------------
+
+
+def test_a_ventures_name_shares_and_money_may_follow_the_sentence_forming_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas and Iluka have set up a joint venture to refine heavy rare earths, the companies"
+        " said on Friday. The venture, Western Heavy Oxides, will be held 60% by Iluka and 40% by"
+        " Lynas. The partners will invest A$90 million in it over two years."
+    )
+    document = only(extract(directory, body), "joint_venture_formed")
+    assert document["name"] == "Western Heavy Oxides"
+    assert sorted((p["entity_id"], p["pct"]) for p in document["partners"]) == [
+        ("iluka", "60"),
+        ("lynas", "40"),
+    ]
+    assert document["controlling_partner_id"] == "iluka"
+    assert document["consideration"] == {"amount": "90000000", "currency": "AUD"}
+
+
+def test_a_share_followed_by_by_belongs_to_the_partner_after_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo Performance and Lynas formed a joint venture on Friday, owned 35% by Neo Performance"
+        " and 65% by Lynas."
+    )
+    document = only(extract(directory, body), "joint_venture_formed")
+    assert sorted((p["entity_id"], p["pct"]) for p in document["partners"]) == [
+        ("lynas", "65"),
+        ("neo", "35"),
+    ]
+
+
+# --- funding: the government unnamed, prices that are not money given ------------------------
+
+
+def test_the_government_unnamed_is_the_registered_government_of_the_country_in_context(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Australia will back a heavy rare-earth refinery, the resources minister said on"
+        " Friday. The government has agreed to lend Iluka A$400 million for the project."
+    )
+    document = only(extract(directory, body), "funding_awarded")
+    assert (document["funder_id"], document["recipient_id"]) == ("au_government", "iluka")
+    assert document["instrument"] == "loan"
+    assert document["amount"] == {"amount": "400000000", "currency": "AUD"}
+
+
+def test_a_guaranteed_price_per_kilogram_is_not_funding(directory: EntityDirectory) -> None:
+    body = (
+        "The US Department of Defense will guarantee MP Materials US$110 per kg for its NdPr"
+        " oxide for ten years, the company said on Friday."
+    )
+    assert published(extract(directory, body), "funding_awarded") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("paid 95 billion dong for the plant", "95000000000", "VND"),
+        ("a loan of 12 billion yen", "12000000000", "JPY"),
+        ("worth 300 million ringgit", "300000000", "MYR"),
+        ("for HK$1.5 billion", "1500000000", "HKD"),
+        ("NZ$20m", "20000000", "NZD"),
+    ],
+)
+def test_money_in_more_currencies(text: str, amount: str, currency: str) -> None:
+    [money] = find_money(text)
+    assert (str(money.amount), money.currency) == (amount, currency)
+
+
+def test_a_conversion_in_brackets_is_not_the_sum_paid(directory: EntityDirectory) -> None:
+    body = (
+        "Shenghe Resources bought the rest of Vietnam Rare Earth Company on Friday for 95"
+        " billion dong (roughly US$3.7 million)."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert document["consideration"] == {"amount": "95000000000", "currency": "VND"}
+
+
+# --- negations that deny nothing, and acquisitions as nouns ----------------------------------
+
+
+def test_a_negation_describing_the_shares_bought_is_not_a_denial(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo Performance on Friday completed its acquisition of the shares in Niron Magnetics that"
+        " it did not own yet, for US$30 million, making Niron Magnetics a wholly owned subsidiary."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"]) == ("neo", "niron")
+    assert document["pct_after"] == "100"
+
+
+def test_a_plain_negation_still_denies(directory: EntityDirectory) -> None:
+    body = "Neo Performance has not bought a stake in Niron Magnetics, a spokesman said on Friday."
+    assert extract(directory, body) == []
+
+
+# --- export controls: other commodities, licence requirements, suspensions -------------------
+
+
+def test_a_lifting_that_names_two_commodities_lifts_each_recorded_control(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China will scrap its export licensing for germanium and gallium from 1 January 2026,"
+        " the commerce ministry said on Friday."
+    )
+    lifted = published(extract(directory, body), "export_control_lifted")
+    assert sorted(d["control_id"] for d in lifted) == [
+        "cn-mofcom-2023-gallium",
+        "cn-mofcom-2023-germanium",
+    ]
+    assert {d["effective_from"] for d in lifted} == {"2026-01-01"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Malaysia will require exporters to obtain a licence for dysprosium and terbium oxides"
+        " from 1 September 2025, the trade ministry said on Friday.",
+        "Under rules published on Friday, exporters must apply for a permit to ship dysprosium"
+        " and terbium oxides out of Malaysia from 1 September 2025.",
+    ],
+)
+def test_a_licence_requirement_on_exporters_is_an_export_control(
+    directory: EntityDirectory, body: str
+) -> None:
+    document = only(extract(directory, body), "export_control_imposed")
+    assert document["jurisdiction"] == "MY"
+    assert sorted(document["elements"]) == ["Dy", "Tb"]
+    assert document["restriction"] == "licence"
+    assert document["stages"] == ["separation"]
+    assert document["effective_from"] == "2025-09-01"
+
+
+def test_a_suspensions_end_may_be_given_in_the_next_sentence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China has suspended the licence requirement it imposed on seven rare earths in April,"
+        " with immediate effect. The suspension lasts until 31 March 2026."
+    )
+    document = only(
+        extract(directory, body, title="China pauses rare-earth export licensing"),
+        "export_control_suspended",
+    )
+    assert document["control_id"] == "cn-mofcom-2025-18"
+    assert document["effective_from"] == ARTICLE_DATE
+    assert document["effective_until"] == "2026-03-31"
+
+
+# --- quotas: other words for a quota, and the year from the title ----------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Beijing has permitted 150,000 tonnes of rare-earth oxide to be extracted in the first"
+        " half of 2025.",
+        "China set its 2025 rare-earth mining allowance at 150,000 tonnes of rare earth oxide.",
+        "China's first allocation of 2025 lets miners dig 150,000 tonnes of rare earths.",
+    ],
+)
+def test_a_quota_worded_as_an_allowance_is_a_quota_of_the_mining_stage(
+    directory: EntityDirectory, body: str
+) -> None:
+    [document] = [
+        d
+        for d in published(extract(directory, body), "quota_set")
+        if d["stage"] == "mining" and d["tonnes"] == "150000"
+    ]
+    assert (document["jurisdiction"], document["period"]) == ("CN", 2025)
+    assert published(extract(directory, body), "output_reported") == []
+
+
+def test_a_quota_sentence_without_a_year_takes_the_titles_year(
+    directory: EntityDirectory,
+) -> None:
+    body = "China Northern Rare Earth was allocated a mining quota of 100,000 tonnes."
+    document = only(
+        extract(directory, body, title="Beijing's 2026 quotas", day="2025-12-30"), "quota_set"
+    )
+    assert (document["entity_id"], document["period"], document["tonnes"]) == (
+        "cnre",
+        2026,
+        "100000",
+    )
