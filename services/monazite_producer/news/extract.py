@@ -731,11 +731,13 @@ _STAKE_VERB = re.compile(
     r"\b(?:acquir\w*|acquisitions?|buy(?:s|ing)?|bought|purchas\w*|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
     r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
-    r"|hold(?:s|ing)? a stake)\b",
+    r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold))\b",
     re.I,
 )
 _STAKE_WORD = re.compile(
-    r"\b(?:stake|holding|interest|shares|share capital|control|the rest of|remaining|outright"
+    r"(?:%|per ?cent) of (?-i:[A-Z])"
+    r"|\b(?:stake|holding|interest|shares|stock|share capital|control|the rest of|remaining|outright"
+    r"|shareholder"
     r"|takeover|equity|majority|the balance of)\b",
     re.I,
 )
@@ -1222,6 +1224,17 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     mentions = _distinct(sentence.mentions)
     if len(mentions) == 1 and (government := _unnamed_government(sentence, reading)) is not None:
         mentions = _distinct([government, *mentions])
+    referred = None
+    if (
+        len(mentions) == 1
+        and _is_funder(mentions[0], reading)
+        and (referent := sentence.referent) is not None
+        and referent.entity_id != mentions[0].entity_id
+        and _is_company(referent, reading.directory)
+    ):
+        # "The DoD is buying US$400 million of preferred stock": the article's company is the
+        # one funded.
+        mentions, referred = [mentions[0], referent], referent
     if len(mentions) < 2:
         return []
     source_of = re.search(r"\bfrom\b", text)
@@ -1245,6 +1258,12 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         }
     )
     draft.parties = [funder, recipient]
+    if referred is not None:
+        draft.cap(
+            REFERRED_CAP,
+            f"the sentence does not name the recipient: {referred.surface!r}, the company the"
+            " article is about, assumed",
+        )
     draft.money = _consideration(sentence)
     draft.fields["amount"] = _consideration_field(draft.money)
     return [draft]
@@ -1270,22 +1289,28 @@ def _unnamed_government(sentence: Sentence, reading: Reading) -> Mention | None:
     """The government of the country the sentence or the text just before it is about, for a
     sentence that says only "the government", when that government is registered."""
     said = _THE_GOVERNMENT.search(sentence.text)
-    if said is None:
+    country = _context_jurisdiction(sentence, reading)
+    if said is None or country is None:
         return None
+    government = f"{country.lower()}_government"
+    known = reading.directory.entities.get(government)
+    if known is None or known.kind != "state":
+        return None
+    return Mention(government, said.group(), said.start(), said.end())
+
+
+def _context_jurisdiction(sentence: Sentence, reading: Reading) -> str | None:
+    """The country the sentence is about, or else the text just before it, the title or the
+    article's opening."""
     for context in (
         sentence.text,
         sentence.previous_text,
         reading.article.title or "",
-        reading.article.text[:200],
+        reading.article.text[:300],
     ):
         country = _jurisdiction(context)
-        if country is None:
-            continue
-        government = f"{country.lower()}_government"
-        known = reading.directory.entities.get(government)
-        if known is None or known.kind != "state":
-            return None
-        return Mention(government, said.group(), said.start(), said.end())
+        if country is not None:
+            return country
     return None
 
 
@@ -1790,9 +1815,17 @@ def _stage_follows_tonnage(text: str, tonnages: list[Quantity]) -> bool:
 # --- price floors ---------------------------------------------------------------------------------
 
 
+#: A floor under a price: named, or a price per unit that a state guarantees.
+_PRICE_FLOOR = re.compile(
+    r"\b(?:price floor|floor price|minimum price|floor of|price guarantee)\b"
+    r"|\b(?:guarantee\w*|underwrit\w*|assur\w*)\b[^.;]{0,60}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b",
+    re.I,
+)
+
+
 def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
-    if not re.search(r"\b(?:price floor|floor price|minimum price)\b", text, re.I):
+    if not _PRICE_FLOOR.search(text):
         return []
     price = None
     per_kg = Decimal(1)
@@ -1818,7 +1851,7 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     jurisdiction = None
     if states:
         jurisdiction = reading.directory.entities[states[0].entity_id].country
-    jurisdiction = jurisdiction or _jurisdiction(text)
+    jurisdiction = jurisdiction or _context_jurisdiction(sentence, reading)
     draft = Draft(
         {
             "type": "price_floor_set",
