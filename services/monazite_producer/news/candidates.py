@@ -123,7 +123,12 @@ def dedupe_key(event: InputEvent) -> str:
         case FundingAwarded():
             parts = (event.funder_id, event.recipient_id, event.instrument)
         case ExportControlImposed():
-            parts = (event.jurisdiction, *sorted(event.elements), *sorted(event.element_groups))
+            parts = (
+                event.jurisdiction,
+                event.commodity,
+                *sorted(event.elements),
+                *sorted(event.element_groups),
+            )
         case ExportControlSuspended() | ExportControlLifted():
             parts = (event.control_id,)
         case QuotaSet():

@@ -158,6 +158,10 @@ class Sentence:
     previous_dates: list[DateMention] = field(default_factory=list)
     next_text: str = ""
     next_dates: list[DateMention] = field(default_factory=list)
+    #: The next few sentences with their dates, for a measure whose terms are spelt out over
+    #: several sentences ("Announcement No. 70, published on Friday, … The suspension applies
+    #: immediately and runs until …").
+    following: tuple[tuple[str, list[DateMention]], ...] = ()
 
     @property
     def lower(self) -> str:
@@ -243,6 +247,9 @@ def extract_article(
             previous_dates=before.dates if before else [],
             next_text=after.text if after else "",
             next_dates=after.dates if after else [],
+            following=tuple(
+                (s.text, s.dates) for s in sentences[index + 1 : index + 1 + FOLLOWING]
+            ),
         )
         antecedents.read(sentence.mentions)
         if _denies(sentence.text):
@@ -259,6 +266,10 @@ def extract_article(
     candidates = _complete_ventures(candidates, sentences)
     candidates = _complete_stakes(candidates)
     return merge_reports(candidates)
+
+
+#: How many sentences after a measure's may spell out its terms.
+FOLLOWING = 3
 
 
 def _read_sentences(article: Article, directory: EntityDirectory) -> list[Sentence]:
@@ -1331,8 +1342,11 @@ _CONTROL_WORDS = re.compile(
     r"|\bno longer be exported"
     r"|\brequir\w* (?:all )?(?:exporters|exporting (?:companies|firms)|shippers|traders)\b[^.;]{0,40}?"
     r"\b(?:licen[cs]es?|permits?|approval)\b"
-    r"|\bexporters (?:will |would )?(?:must|need to|have to|are required to|will need to|will have to)"
-    r" (?:hold|obtain|apply for|get|seek) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
+    r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:must|need to|needs to|have to|has to"
+    r"|are required to|is required to|will need to|will have to)"
+    r" (?:hold|obtain|apply for|get|seek|have) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
+    r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:need|needs|require|requires|will need"
+    r"|will require) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
     r"|\bexports? of [^.;]{1,80}? (?:are|is|were|was|will be|have been|has been) (?:now )?"
     r"(?:banned|prohibited|barred|forbidden|restricted)\b",
     re.I,
@@ -1380,6 +1394,15 @@ _CONTROL_WITHOUT_EXPORT = re.compile(
 )
 
 
+#: A control spoken of as standing, not as news: "is untouched", "exporters still need a
+#: permit", "remain in force".
+_STANDING = re.compile(
+    r"\b(?:still|untouched|unchanged|not affected|remains?|already|continues? to|had applied"
+    r"|has applied|have applied)\b",
+    re.I,
+)
+
+
 def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     control = _CONTROL_WORDS.search(text)
@@ -1405,6 +1428,8 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         lowered,
     ):
         return _control_change(sentence, reading, jurisdiction, "export_control_lifted")
+    if _STANDING.search(text):
+        return []
     # The goods covered: the control's own words and what follows them up to the clause that
     # dates or reports the measure, so that "ore shipped to refineries" later in the sentence
     # does not add a stage.
@@ -1431,7 +1456,7 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         elements = list(ELEMENTS.values())
         notes.append("rare earths with no element named: every rare-earth element")
     if not elements and not groups:
-        return []
+        return _other_commodity_controls(sentence, reading, jurisdiction, covered)
     stages = _stages(covered)
     if _RAW.search(covered) and "mining" not in stages:
         stages = sorted({*stages, "mining"}, key=_STAGE_ORDER.index)
@@ -1457,6 +1482,37 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     draft.fields["control_id"] = f"news-{jurisdiction.lower()}-{effective.isoformat()}"
     return [draft]
+
+
+def _other_commodity_controls(
+    sentence: Sentence, reading: Reading, jurisdiction: str, covered: str
+) -> list[Draft]:
+    """A control on commodities other than rare earths ("exporters of gallium and germanium
+    will need a licence"): one control per commodity, each over the whole commodity, as the
+    reference data records them."""
+    effective = _effective(sentence, reading)
+    if effective is None:
+        return []
+    stages = _stages(covered) or ["separation", "metals"]
+    drafts = []
+    for commodity in sorted(_commodities_named(sentence.lower)):
+        draft = Draft(
+            {
+                "type": "export_control_imposed",
+                "control_id": f"news-{jurisdiction.lower()}-{commodity}-{effective.isoformat()}",
+                "jurisdiction": jurisdiction,
+                "commodity": commodity,
+                "elements": [],
+                "element_groups": ["all"],
+                "stages": stages,
+                "restriction": "ban" if _BAN.search(sentence.text) else "licence",
+                "effective_from": effective.isoformat(),
+            }
+        )
+        if not _stages(covered):
+            draft.notes.append("the text names no stage: refined material and metal assumed")
+        drafts.append(draft)
+    return drafts
 
 
 _EFFECT_MARKER = re.compile(
@@ -1529,21 +1585,38 @@ def _change_effective(sentence: Sentence, reading: Reading) -> date | None:
     issuing ("issued the notice on Friday"), else the article's date."""
     _describing, others = _control_dates(sentence)
     own = replace(sentence, dates=others)
-    if not _IMMEDIATE.search(sentence.text):
+    immediate = _IMMEDIATE.search(sentence.text) or any(
+        _IMMEDIATE.search(text) and _ABOUT_THE_CHANGE.search(text)
+        for text, _dates in sentence.following
+    )
+    if not immediate:
         return _effective(own, reading)
     limit = reading.article_date
-    for mention in others:
-        if limit is None or mention.value <= limit:
-            return mention.value
-    if _ISSUED.search(sentence.previous_text):
+    if _IMMEDIATE.search(sentence.text):
+        for mention in others:
+            if limit is None or mention.value <= limit:
+                return mention.value
+    for text, dates in ((sentence.previous_text, sentence.previous_dates), *sentence.following):
+        issued = _ISSUED.search(text)
         days = [
             d
-            for d in sentence.previous_dates
-            if d.precision == "day" and (limit is None or d.value <= limit)
+            for d in dates
+            if issued is not None
+            and d.precision == "day"
+            and (limit is None or d.value <= limit)
+            and abs(d.start - issued.end()) <= 20
         ]
         if days:
-            return days[-1].value
+            return days[0].value
     return reading.article_date
+
+
+#: A sentence that goes on about a suspension or lifting just reported.
+_ABOUT_THE_CHANGE = re.compile(
+    r"\b(?:suspension|pause|lifting|removal|the (?:notice|announcement|decision|change|move)"
+    r"|it)\b",
+    re.I,
+)
 
 
 #: "the October measures": a control named by the month it was imposed in.
@@ -1556,7 +1629,7 @@ _NAMED_BY_MONTH = (
 #: "the requirement it imposed on seven rare earths in April": the month the control was made.
 _MADE_IN_MONTH = (
     r"\b(?:imposed|introduced|announced|issued|published|adopted|unveiled|placed)\b[^.;]{0,60}?"
-    r"\bin (january|february|march|april|may|june|july|august|september|october|november"
+    r"\bin (?:early |mid-?|late )?(january|february|march|april|may|june|july|august|september|october|november"
     r"|december)\b"
 )
 #: "the seven rare earths", "five more heavy rare earths": a control known by how many it covers.
@@ -1663,9 +1736,9 @@ def _suspended_until(sentence: Sentence) -> date | None:
     for text, dates in (
         (sentence.text, sentence.dates),
         *(
-            ((sentence.next_text, sentence.next_dates),)
-            if _MEASURE_FOLLOW_UP.match(sentence.next_text)
-            else ()
+            (text, dates)
+            for text, dates in sentence.following
+            if _MEASURE_FOLLOW_UP.match(text) or _ABOUT_THE_CHANGE.search(text)
         ),
     ):
         until = _UNTIL.search(text)

@@ -279,13 +279,33 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
             if match["month"].lower() == "may" and not match["day"]:
                 continue
             value = _safe_date(article_date.year, month, int(match["day"]))
-            if value is not None and value > article_date:
+            ahead = _points_ahead(text, match.start())
+            if value is not None and value > article_date and not ahead:
                 value = _safe_date(article_date.year - 1, month, int(match["day"]))
+            elif value is not None and value < article_date and ahead:
+                value = _safe_date(article_date.year + 1, month, int(match["day"]))
             add(value, match.start(), match.end(), "day")
         for match in _RELATIVE.finditer(text):
             add(relative_date(match["word"], article_date), match.start(), match.end(), "day")
     found.sort(key=lambda d: d.start)
     return found
+
+
+#: A day the text says something will happen from or until: "will need a licence from August 1",
+#: "runs until November 10". Such a day without a year is the next one, not the last.
+_AHEAD_MARKER = re.compile(
+    r"\b(?:from|effective|starting|beginning|as of|on or after|by)\s+(?:on\s+)?$"
+    r"|\b(?:until|till|through|to)\s+$",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|would|going to)\b", re.I)
+
+
+def _points_ahead(text: str, start: int) -> bool:
+    before = text[max(0, start - 25) : start]
+    if re.search(r"\b(?:until|till)\s+$", before, re.I):
+        return True
+    return _AHEAD_MARKER.search(before) is not None and _FUTURE.search(text) is not None
 
 
 def relative_date(word: str, article_date: date) -> date:
