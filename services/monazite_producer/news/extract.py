@@ -265,6 +265,7 @@ def extract_article(
                     candidates.append(candidate)
     candidates = _complete_ventures(candidates, sentences)
     candidates = _complete_stakes(candidates)
+    candidates = _output_parts(candidates, sentences)
     return merge_reports(candidates)
 
 
@@ -501,6 +502,63 @@ def _with_fields(candidate: Candidate, updates: dict[str, Any], note: str) -> Ca
         return candidate
     sightings = tuple(replace(s, source=event.source) for s in candidate.sightings)
     return replace(candidate, event=event, notes=(*candidate.notes, note), sightings=sightings)
+
+
+#: "Of that, 5,655t was NdPr": a part of the figure the sentence before gave.
+_PART_OF_FIGURE = re.compile(r"^(?:Of (?:that|this|which|these|those|the total)|Within that)\b")
+
+
+def _output_parts(candidates: list[Candidate], sentences: Sequence[Sentence]) -> list[Candidate]:
+    """An output figure of one element group given as part of the figure just before it: the
+    same company, stage, period and measure, with the part's group and tonnage."""
+    starts = {s.start: index for index, s in enumerate(sentences)}
+    parts = []
+    for candidate in candidates:
+        index = starts.get(candidate.evidence.start)
+        if candidate.event.type != "output_reported" or index is None:
+            continue
+        if index + 1 >= len(sentences):
+            continue
+        following = sentences[index + 1]
+        group = _element_group(following.text)
+        document = candidate.event.model_dump(mode="json", exclude_none=True)
+        if (
+            not _PART_OF_FIGURE.match(following.text)
+            or len(following.tonnes) != 1
+            or group is None
+            or group == document["element_group"]
+        ):
+            continue
+        document["element_group"] = group
+        document["tonnes"] = str(following.tonnes[0].value)
+        occurred = candidate.event.occurred_at.date()
+        document["event_id"] = _event_id("output_reported", document, occurred)
+        document["source"]["evidence"] = following.text[:2000]
+        try:
+            event = parse_input_event(document)
+        except pydantic.ValidationError:
+            continue
+        evidence = replace(
+            candidate.evidence,
+            sentence=following.text,
+            start=following.start,
+            end=following.start + len(following.text),
+        )
+        parts.append(
+            replace(
+                candidate,
+                event=event,
+                evidence=evidence,
+                notes=(
+                    *candidate.notes,
+                    "a part of the figure in the sentence before: its company, stage and period",
+                ),
+                sightings=tuple(
+                    replace(s, source=event.source, evidence=evidence) for s in candidate.sightings
+                ),
+            )
+        )
+    return candidates + parts
 
 
 def _complete_stakes(candidates: list[Candidate]) -> list[Candidate]:
@@ -1106,11 +1164,9 @@ def _formed_venture(sentence: Sentence, reading: Reading) -> tuple[str, tuple[in
 
 def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
-    formed = None
-    if not re.search(r"\bjoint[- ]venture\b|\bJV\b", text, re.I):
-        formed = _formed_venture(sentence, reading)
-        if formed is None:
-            return []
+    formed = _formed_venture(sentence, reading)
+    if formed is None and not re.search(r"\bjoint[- ]venture\b|\bJV\b", text, re.I):
+        return []
     named = formed or _venture_name(text)
     name, name_span = named if named else (None, (0, 0))
     mentions = _distinct(
@@ -1753,6 +1809,12 @@ def _suspended_until(sentence: Sentence) -> date | None:
 # --- quotas ---------------------------------------------------------------------------------------
 
 
+#: "X was allocated / given / handed 94,580 tonnes", "X received a quota of …", "X's quota".
+_QUOTA_TO = re.compile(
+    r"\b(?:allocated|allotted|granted|given|handed|awarded|assigned|received|receives|gets|got"
+    r"|obtained|its quotas?|(?<=')s quotas?)\b",
+    re.I,
+)
 #: "the company has been allocated a quota of …", "it received quotas of …".
 _ALLOCATED_TO_IT = re.compile(
     r"(?:\b(?:the|The) (?:company|group)|^It|\bit)\b[^.;]{0,60}?\b(?:allocated|granted|received"
@@ -1822,11 +1884,7 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             }
         )
         owner = [c for c in companies if c.end <= tonnes.start]
-        if owner and re.search(
-            r"\b(?:allocated|granted|received|its quota)\b",
-            text[owner[-1].start : tonnes.start],
-            re.I,
-        ):
+        if owner and _QUOTA_TO.search(text[owner[-1].start : tonnes.start]):
             draft.fields["entity_id"] = owner[-1].entity_id
             draft.parties = [owner[-1]]
         elif (
