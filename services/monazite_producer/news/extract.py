@@ -86,7 +86,8 @@ _HEDGE = re.compile(
     r"\b(?:reportedly|rumou?r\w*|speculat\w*|people familiar|sources said|according to sources"
     r"|is said to|are said to|considering|weighing|in talks|exploring|could|might|plans? to"
     r"|planning to|intends? to|aims? to|aiming|aims? for|hopes? to|seeks? to|proposed|expected to"
-    r"|would)\b"
+    r"|would|non-binding|term sheet|memorandum of understanding|letter of intent"
+    r"|heads of agreement)\b"
     # "may" in lower case only: "May" is a month.
     r"|(?-i:\bmay\b)",
     re.I,
@@ -264,7 +265,7 @@ def extract_article(
                     candidates.extend(_proposals(draft, candidate, sentence, source, sentences))
                     candidates.append(candidate)
     candidates = _complete_ventures(candidates, sentences)
-    candidates = _complete_stakes(candidates)
+    candidates = _complete_stakes(candidates, sentences)
     candidates = _output_parts(candidates, sentences)
     return merge_reports(candidates)
 
@@ -561,10 +562,22 @@ def _output_parts(candidates: list[Candidate], sentences: Sequence[Sentence]) ->
     return candidates + parts
 
 
-def _complete_stakes(candidates: list[Candidate]) -> list[Candidate]:
-    """A deal told over two sentences of one article ("The company bought equity in X for RMB
-    96 million. With the purchase, it took full control of X."): the better-founded report of
-    the stake takes the price or earlier holding that only the other one gives."""
+#: A sentence giving what a deal cost: "The price for the shares came to A$158 million."
+_PRICE_OF_DEAL = re.compile(
+    r"\b(?:price|paid|pays|paying|consideration|cost|costs|valued at|worth|came to|totall?ed)\b",
+    re.I,
+)
+#: How many sentences after a stake's may give its price or the holding before it.
+STAKE_REACH = 3
+
+
+def _complete_stakes(
+    candidates: list[Candidate], sentences: Sequence[Sentence] = ()
+) -> list[Candidate]:
+    """A deal told over several sentences of one article ("The company bought equity in X for
+    RMB 96 million. With the purchase, it took full control of X."): the better-founded report
+    of the stake takes the price, earlier holding or holding after that only another report
+    gives (not a hedged one: a term sheet's price is not the deal's), and else a price or an earlier holding said in the sentences just after it."""
     completed = list(candidates)
     for index, candidate in enumerate(completed):
         if candidate.event.type != "stake_changed":
@@ -577,14 +590,16 @@ def _complete_stakes(candidates: list[Candidate]) -> list[Candidate]:
             and c.dedupe_key == candidate.dedupe_key
             and c.evidence.article == candidate.evidence.article
             and c.confidence <= candidate.confidence
+            and not any(note.startswith("hedged") for note in c.notes)
         ]
         own = candidate.event.model_dump(mode="json", exclude_none=True)
         updates: dict[str, Any] = {}
         for other in others:
             theirs = other.event.model_dump(mode="json", exclude_none=True)
-            for key in ("consideration", "pct_before"):
+            for key in ("consideration", "pct_before", "pct_after"):
                 if key not in own and key not in updates and key in theirs:
                     updates[key] = theirs[key]
+        updates.update(_stake_terms_nearby(candidate, {**own, **updates}, sentences))
         if updates:
             completed[index] = _with_fields(
                 candidate,
@@ -592,6 +607,41 @@ def _complete_stakes(candidates: list[Candidate]) -> list[Candidate]:
                 f"{', '.join(sorted(updates))} from another sentence of the article on this deal",
             )
     return completed
+
+
+def _stake_terms_nearby(
+    candidate: Candidate, known: dict[str, Any], sentences: Sequence[Sentence]
+) -> dict[str, Any]:
+    """The price and the earlier holding of a stake, from the sentences after the one reporting
+    it that name no other organisation ("Shenghe already held 19.9 per cent.", "The price for
+    the shares came to A$158 million.")."""
+    starts = [s.start for s in sentences]
+    if candidate.evidence.start not in starts:
+        return {}
+    position = starts.index(candidate.evidence.start)
+    parties = {known["holder_id"], known["target_id"]}
+    terms: dict[str, Any] = {}
+    for later in sentences[position + 1 : position + 1 + STAKE_REACH]:
+        if any(m.entity_id not in parties for m in later.mentions) or _hedge(later.text):
+            continue
+        if "pct_before" not in known and "pct_before" not in terms:
+            for pct in later.percentages:
+                before = later.text[max(0, pct.start - 60) : pct.start]
+                if _EARLIER_HOLDING.search(before):
+                    terms["pct_before"] = str(pct.value)
+                    break
+        if (
+            "pct_after" not in known
+            and "pct_after" not in terms
+            and _WHOLE.search(later.text)
+            and not _SELL.search(later.text)
+        ):
+            terms["pct_after"] = "100"
+        if "consideration" not in known and "consideration" not in terms:
+            money = _consideration(later)
+            if money is not None and _PRICE_OF_DEAL.search(later.text[: money.start]):
+                terms["consideration"] = _consideration_field(money)
+    return terms
 
 
 #: A later sentence speaking of the venture without naming it.
@@ -797,7 +847,7 @@ def _distinct(mentions: Sequence[Mention]) -> list[Mention]:
 # --- stakes ---------------------------------------------------------------------------------------
 
 _STAKE_VERB = re.compile(
-    r"\b(?:acquir\w*|acquisitions?|buy(?:s|ing)?|bought|purchas\w*|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
+    r"\b(?:acquir\w*|acquisitions?|takeovers?|buy-?outs?|buy(?:s|ing)?|bought|purchas\w*|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
     r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
     r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold))\b",
@@ -816,7 +866,8 @@ _SELL = re.compile(
     re.I,
 )
 _WHOLE = re.compile(
-    r"\b(?:the rest of|the remaining|the balance of|remaining shares|all of the shares"
+    r"\b(?:the rest of|the remaining|the balance of|remaining shares|all of the shares|owns all of"
+    r"|wholly owns|sole (?:owner|shareholder)"
     r"|all the shares|outright|wholly[- ]owned|100 ?(?:%|per ?cent))",
     re.I,
 )
