@@ -152,6 +152,7 @@ COMMON_NAMES: Mapping[str, str] = {
     "Australian government": "au_government",
     "government of Australia": "au_government",
     "Canberra": "au_government",
+    "the Commonwealth": "au_government",
     "US government": "us_government",
     "Baotou Steel": "baogang",
     "Baogang": "baogang",
@@ -319,7 +320,7 @@ class EntityDirectory:
                 continue
             surface = " ".join(words)
             key = normalise(surface)
-            if not key or key in self.names:
+            if not key or key in self.names or _PROGRAMME.search(surface):
                 continue
             proposals.append(
                 Mention(
@@ -332,6 +333,13 @@ class EntityDirectory:
                 )
             )
         return proposals
+
+
+#: A scheme, fund line or law rather than an organisation: "the Critical Minerals Facility".
+_PROGRAMME = re.compile(
+    r"\b(?:Facility|Program|Programme|Scheme|Initiative|Act|Policy|Framework|Strategy|Plan"
+    r"|Project|Deposit|Mine|Refinery|Plant)$"
+)
 
 
 def _is_legal_suffix(token: str) -> bool:

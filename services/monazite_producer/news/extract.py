@@ -1349,6 +1349,7 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         and (referent := sentence.referent) is not None
         and referent.entity_id != mentions[0].entity_id
         and _is_company(referent, reading.directory)
+        and _FUNDS.search(text)
     ):
         # "The DoD is buying US$400 million of preferred stock": the article's company is the
         # one funded.
@@ -1430,6 +1431,15 @@ def _context_jurisdiction(sentence: Sentence, reading: Reading) -> str | None:
         if country is not None:
             return country
     return None
+
+
+#: A state doing the funding, not funding described as background ("backed by loans").
+_FUNDS = re.compile(
+    r"\b(?:lend|lends|lent|award(?:s|ed)?|grant(?:s|ed)|approv(?:es|ed)|provid(?:es|ed)|buys"
+    r"|buying|bought|invest(?:s|ed|ing)|commit(?:s|ted)|extend(?:s|ed)|agree(?:s|d)|sign(?:s|ed)"
+    r"|subscrib(?:es|ed|ing))\b",
+    re.I,
+)
 
 
 def _is_funder(mention: Mention, reading: Reading) -> bool:
@@ -2067,8 +2077,9 @@ _CAPACITY = re.compile(
 )
 #: A sentence whose subject is an earlier sentence's company or its plant.
 _REFERS_BACK = re.compile(
-    r"^(?:The|Its|This|That)\s+(?:company|group|firm|miner|producer|plant|facility|refinery"
-    r"|factory|mine|site|operation|smelter)\b|^It\b"
+    r"^(?:The|Its|This|That)\s+(?:(?:first|second|new|initial|current)\s+)?(?:company|group|firm"
+    r"|miner|producer|plant|facility|refinery|factory|mine|site|operation|smelter|phase|line"
+    r"|stage|unit)\b|^It\b"
 )
 
 
@@ -2099,7 +2110,7 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     periods = _periods(sentence, reading)
     notes = []
-    if not periods and capacity and not produced and reading.article_date is not None:
+    if not periods and capacity and reading.article_date is not None:
         # "has a capacity of 1,000 tonnes a year": a capacity said in the present is this year's.
         periods = [(sentence.tonnes[0], reading.article_date.year)]
         notes.append("the capacity is stated in the present: the article's year taken as period")
