@@ -622,24 +622,29 @@ def _stake_terms_nearby(
     parties = {known["holder_id"], known["target_id"]}
     terms: dict[str, Any] = {}
     for later in sentences[position + 1 : position + 1 + STAKE_REACH]:
-        if any(m.entity_id not in parties for m in later.mentions) or _hedge(later.text):
+        if any(m.entity_id not in parties for m in later.mentions):
             continue
         if "pct_before" not in known and "pct_before" not in terms:
             for pct in later.percentages:
                 before = later.text[max(0, pct.start - 60) : pct.start]
-                if _EARLIER_HOLDING.search(before):
+                if _EARLIER_HOLDING.search(before) and not _hedge(later.text[: pct.end]):
                     terms["pct_before"] = str(pct.value)
                     break
         if (
             "pct_after" not in known
             and "pct_after" not in terms
-            and _WHOLE.search(later.text)
+            and (whole := _WHOLE.search(later.text)) is not None
             and not _SELL.search(later.text)
+            and not _hedge(later.text[: whole.end()])
         ):
             terms["pct_after"] = "100"
         if "consideration" not in known and "consideration" not in terms:
             money = _consideration(later)
-            if money is not None and _PRICE_OF_DEAL.search(later.text[: money.start]):
+            if (
+                money is not None
+                and _PRICE_OF_DEAL.search(later.text[: money.start])
+                and not _hedge(later.text[: money.end])
+            ):
                 terms["consideration"] = _consideration_field(money)
     return terms
 
@@ -1635,13 +1640,15 @@ def _other_commodity_controls(
 _EFFECT_MARKER = re.compile(
     r"\b(?:from|effective|starting|as of|takes effect on|with effect from"
     r"|(?:took|takes|take|will take|has taken|have taken) effect|(?:came|comes|come|entered|enters"
-    r"|went|goes) into (?:force|effect)|applies from|apply from|in force from)\b",
+    r"|went|goes) into (?:force|effect)|applies from|apply from|in force from"
+    r"|ends|will end|expires|lapses|ceases)\b",
     re.I,
 )
 #: A sentence that goes on about the measure just reported: "The ban took effect yesterday."
 _MEASURE_FOLLOW_UP = re.compile(
     r"^(?:\d+\.\s+)?(?:(?:The|This|These|Those|Its)\s+(?:new\s+)?(?:ban|measures?|controls?"
     r"|restrictions?|rules?|decree|order|notice|suspension|pause|prohibition|curbs?|licen[cs]ing"
+    r"|requirements?"
     r"|regime|tariffs?|dut(?:y|ies)|levy|floor|price floor)\b|It\b)"
 )
 

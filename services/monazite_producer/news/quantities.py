@@ -224,6 +224,10 @@ _MONTH_DAY_YEAR = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I
 )
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+#: "at the start of 2026", "from the beginning of 2026": the first of January.
+_START_OF_YEAR = re.compile(
+    r"\b(?:the )?(?:start|beginning|turn) of (?P<year>(?:19|20)\d\d)\b", re.I
+)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 _MONTH_DAY = re.compile(rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})\b(?!,?\s+\d{{4}})", re.I)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -270,6 +274,8 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
     for match in _ISO_DATE.finditer(text):
         value = _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
         add(value, match.start(), match.end(), "day")
+    for match in _START_OF_YEAR.finditer(text):
+        add(date(int(match["year"]), 1, 1), match.start(), match.end(), "month")
     for match in _MONTH_YEAR.finditer(text):
         month = MONTHS[match["month"].lower()]
         add(date(int(match["year"]), month, 1), match.start(), match.end(), "month")
