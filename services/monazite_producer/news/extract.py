@@ -910,6 +910,8 @@ _DESCRIBED_OBJECT = re.compile(
 
 def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
+    if _HOLDING_MOVED.search(text):
+        return []  # read by holding_moved_rule, holding by holding
     lead = _RESULTING_CLAUSE.match(text)
     lead_end = lead.end() if lead else 0
     verb = _STAKE_VERB.search(text, lead_end)
@@ -1060,6 +1062,60 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
             draft.confidence -= 0.05
             draft.notes.append(f"the text gives the percentage as approximate ({pct.value}%)")
         return
+
+
+#: "X's equity interest in Y decreased from 20.33% to 15.33%": a holding that moved, told by
+#: its holder's possessive. One sentence may tell several ("…, and Z's interest in Y rose …").
+_HOLDING_MOVED = re.compile(
+    r"(?:'s|’s|\b[Ii]ts)\s+(?:equity\s+|voting\s+)?(?:interest|stake|holding|shareholding)\s+in\s+"
+    r"(?P<target>[^,;]{2,80}?)\s+(?P<verb>increased|decreased|rose|fell|grew|dropped|declined"
+    r"|was (?:cut|raised|reduced|lifted|increased|decreased)|went (?:up|down))\s+"
+    rf"from {_PCT} to {_PCT}",
+    re.I,
+)
+
+
+def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    drafts = []
+    text = sentence.text
+    for moved in _HOLDING_MOVED.finditer(text):
+        holder = _possessor(sentence, moved.start(), reading)
+        targets = [
+            m for m in sentence.mentions if moved.start("target") <= m.start < moved.end("target")
+        ]
+        if holder is None or not targets or holder.entity_id == targets[0].entity_id:
+            continue
+        target = targets[0]
+        draft = Draft(
+            {
+                "type": "stake_changed",
+                "holder_id": holder.entity_id,
+                "target_id": target.entity_id,
+                "pct_before": moved.group(3),
+                "pct_after": moved.group(4),
+            }
+        )
+        draft.parties = [holder, target]
+        drafts.append(draft)
+    return drafts
+
+
+def _possessor(sentence: Sentence, position: int, reading: Reading) -> Mention | None:
+    """Whose holding "X's interest" or "the Company's interest" is: the organisation named just
+    before the possessive, else the company "the Company" or "its" refers to."""
+    before = sentence.text[max(0, position - 40) : position]
+    # A name may be read with its possessive ("SASAC's"), ending after `position`.
+    named = [m for m in sentence.mentions if m.start < position and abs(position - m.end) <= 2]
+    if named:
+        return named[-1]
+    if re.search(r"\b(?:the|The) (?:Company|Group|Issuer)$", before):
+        # A defined term of a filing: the issuer, whoever was named just before.
+        return sentence.issuer or sentence.referent
+    if re.search(r"\b(?:the|The) (?:company|group|issuer)$", before) or (
+        sentence.text[position:].lower().startswith("its")
+    ):
+        return sentence.referent
+    return None
 
 
 # --- mergers --------------------------------------------------------------------------------------
@@ -2335,6 +2391,7 @@ def _tariff_effective(sentence: Sentence, rate: Quantity) -> date | None:
 
 RULES: tuple[Rule, ...] = (
     stake_rule,
+    holding_moved_rule,
     merger_rule,
     venture_rule,
     funding_rule,
