@@ -227,3 +227,140 @@ def test_a_quota_sentence_without_a_year_takes_the_titles_year(
         2026,
         "100000",
     )
+
+
+# --- stakes told over several sentences or clauses -------------------------------------------
+
+
+def test_a_takeovers_earlier_holding_whole_ownership_and_price_come_from_the_sentences_after(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo Performance has completed its takeover of Niron Magnetics, the company said on"
+        " Friday. Neo Performance previously owned 30 per cent of the magnet start-up. It now"
+        " wholly owns the business. The price of the shares came to US$85 million, it said."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"]) == ("neo", "niron")
+    assert (document["pct_before"], document["pct_after"]) == ("30", "100")
+    assert document["consideration"] == {"amount": "85000000", "currency": "USD"}
+
+
+def test_a_term_sheets_price_is_not_the_price_of_the_deal(directory: EntityDirectory) -> None:
+    body = (
+        "Neo Performance completed its takeover of Niron Magnetics on Friday. Last year Neo"
+        " Performance signed a non-binding term sheet to buy a third of Niron Magnetics for"
+        " US$20 million."
+    )
+    [document] = published(extract(directory, body), "stake_changed")
+    assert "consideration" not in document
+
+
+def test_each_holding_that_moved_in_one_sentence_is_its_own_stake(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "After the transfer, Minmetals' stake in China Rare Earth Group fell from 31% to 25%,"
+        " while SASAC's equity interest in China Rare Earth Group rose from 20% to 26%."
+    )
+    stakes = {
+        d["holder_id"]: (d["target_id"], d["pct_before"], d["pct_after"])
+        for d in published(extract(directory, body), "stake_changed")
+    }
+    assert stakes == {"minmetals": ("creg", "31", "25"), "sasac": ("creg", "20", "26")}
+
+
+# --- funding and floors whose parties the sentence leaves to the article ---------------------
+
+
+def test_a_state_buying_securities_funds_the_company_the_article_is_about(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "MP Materials said on Friday that it had agreed a financing package. The DoD is"
+        " subscribing for US$250 million of new convertible preferred shares."
+    )
+    document = only(
+        extract(directory, body, title="MP Materials agrees financing"), "funding_awarded"
+    )
+    assert (document["funder_id"], document["recipient_id"], document["instrument"]) == (
+        "us_dod",
+        "mp",
+        "equity",
+    )
+
+
+def test_a_price_a_state_guarantees_per_kilogram_is_a_price_floor(
+    directory: EntityDirectory,
+) -> None:
+    body = "Under the deal the Pentagon guarantees MP Materials US$110 per kg for NdPr oxide."
+    document = only(extract(directory, body), "price_floor_set")
+    assert document["beneficiary_id"] == "mp"
+    assert document["price_per_kg"] == {"amount": "110", "currency": "USD"}
+
+
+# --- controls on other commodities, and their dates ------------------------------------------
+
+
+def test_a_licence_exporters_of_two_other_commodities_will_need_is_one_control_each(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Exporters of antimony and graphite will need a licence from China's commerce ministry"
+        " from September 15, the ministry said on Friday."
+    )
+    controls = published(extract(directory, body, day="2025-06-03"), "export_control_imposed")
+    assert sorted(d["commodity"] for d in controls) == ["antimony", "graphite"]
+    assert {d["effective_from"] for d in controls} == {"2025-09-15"}
+    assert {d["jurisdiction"] for d in controls} == {"CN"}
+
+
+def test_a_lifting_dated_by_when_the_requirement_ends(directory: EntityDirectory) -> None:
+    body = (
+        "China will scrap the export licensing of graphite, the ministry said on Friday. The"
+        " requirement ends at the start of 2026."
+    )
+    document = only(extract(directory, body), "export_control_lifted")
+    assert document["control_id"] == "cn-mofcom-2023-graphite"
+    assert document["effective_from"] == "2026-01-01"
+
+
+def test_a_control_spoken_of_as_standing_is_not_news(directory: EntityDirectory) -> None:
+    body = (
+        "The licensing of dysprosium and terbium exports that China introduced in April is"
+        " untouched, and exporters still need a licence for both."
+    )
+    assert published(extract(directory, body), "export_control_imposed") == []
+
+
+# --- output: parts of a figure, and capacity of a plant's first phase ------------------------
+
+
+def test_a_part_of_an_output_figure_in_the_next_sentence_is_its_own_figure(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas produced 9,000 tonnes of rare-earth oxide at its separation plant in 2024. Of"
+        " that, 6,100t was NdPr."
+    )
+    figures = {
+        d["element_group"]: d["tonnes"]
+        for d in published(extract(directory, body), "output_reported")
+    }
+    assert figures == {"total_reo": "9000", "ndpr": "6100"}
+
+
+def test_the_capacity_of_a_plants_first_phase_is_the_company_named_before(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo Performance opened a magnet factory on Friday. The first phase has an annual"
+        " capacity of 2,000 tonnes of magnets, and output can later be raised to 5,000 tonnes."
+    )
+    [document] = published(extract(directory, body), "output_reported")
+    assert (document["entity_id"], document["stage"], document["tonnes"]) == (
+        "neo",
+        "magnets",
+        "2000",
+    )
+    assert (document["measure"], document["period"]) == ("capacity", 2025)

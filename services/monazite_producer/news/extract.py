@@ -577,7 +577,8 @@ def _complete_stakes(
     """A deal told over several sentences of one article ("The company bought equity in X for
     RMB 96 million. With the purchase, it took full control of X."): the better-founded report
     of the stake takes the price, earlier holding or holding after that only another report
-    gives (not a hedged one: a term sheet's price is not the deal's), and else a price or an earlier holding said in the sentences just after it."""
+    gives (not a hedged one: a term sheet's price is not the deal's), and else a price or an
+    earlier holding said in the sentences just after it."""
     completed = list(candidates)
     for index, candidate in enumerate(completed):
         if candidate.event.type != "stake_changed":
@@ -860,8 +861,8 @@ _STAKE_VERB = re.compile(
 )
 _STAKE_WORD = re.compile(
     r"(?:%|per ?cent) of (?-i:[A-Z])"
-    r"|\b(?:stake|holding|interest|shares|stock|share capital|control|the rest of|remaining|outright"
-    r"|shareholder"
+    r"|\b(?:stake|holding|interest|shares|stock|share capital|control|the rest of|remaining"
+    r"|outright|shareholder"
     r"|takeover|equity|majority|the balance of)\b",
     re.I,
 )
@@ -878,7 +879,7 @@ _WHOLE = re.compile(
 )
 _CONTROL = re.compile(
     r"\b(?:a majority|majority stake|majority holder|controlling (?:stake|shareholder|holder)"
-    r"|full control|control of|already controls|parent company|parent)\b",
+    r"|full control|control of|already controls|parent company|parent|takeover|buy-?out)\b",
     re.I,
 )
 _NOT_STAKE_PCT = re.compile(
@@ -1067,7 +1068,7 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
 #: "X's equity interest in Y decreased from 20.33% to 15.33%": a holding that moved, told by
 #: its holder's possessive. One sentence may tell several ("…, and Z's interest in Y rose …").
 _HOLDING_MOVED = re.compile(
-    r"(?:'s|’s|\b[Ii]ts)\s+(?:equity\s+|voting\s+)?(?:interest|stake|holding|shareholding)\s+in\s+"
+    r"(?:'s|’s|(?<=s)'|\b[Ii]ts)\s+(?:equity\s+|voting\s+)?(?:interest|stake|holding|shareholding)\s+in\s+"
     r"(?P<target>[^,;]{2,80}?)\s+(?P<verb>increased|decreased|rose|fell|grew|dropped|declined"
     r"|was (?:cut|raised|reduced|lifted|increased|decreased)|went (?:up|down))\s+"
     rf"from {_PCT} to {_PCT}",
@@ -1518,7 +1519,8 @@ _CONTROL_WORDS = re.compile(
     r"|\bbar(?:s|red|ring)? (?:the )?export\w*|\bforb(?:id|ids|ade|idding) (?:the )?export\w*"
     r"|\b(?:prohibited|banned|barred|forbidden|restricted) from export\w*"
     r"|\bno longer be exported"
-    r"|\brequir\w* (?:all )?(?:exporters|exporting (?:companies|firms)|shippers|traders)\b[^.;]{0,40}?"
+    r"|\brequir\w* (?:all )?(?:exporters|exporting (?:companies|firms)|shippers|traders)\b"
+    r"[^.;]{0,40}?"
     r"\b(?:licen[cs]es?|permits?|approval)\b"
     r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:must|need to|needs to|have to|has to"
     r"|are required to|is required to|will need to|will have to)"
@@ -1809,8 +1811,8 @@ _NAMED_BY_MONTH = (
 #: "the requirement it imposed on seven rare earths in April": the month the control was made.
 _MADE_IN_MONTH = (
     r"\b(?:imposed|introduced|announced|issued|published|adopted|unveiled|placed)\b[^.;]{0,60}?"
-    r"\bin (?:early |mid-?|late )?(january|february|march|april|may|june|july|august|september|october|november"
-    r"|december)\b"
+    r"\bin (?:early |mid-?|late )?(january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)\b"
 )
 #: "the seven rare earths", "five more heavy rare earths": a control known by how many it covers.
 _COUNTED_ELEMENTS = (
