@@ -364,3 +364,14 @@ def test_the_capacity_of_a_plants_first_phase_is_the_company_named_before(
         "2000",
     )
     assert (document["measure"], document["period"]) == ("capacity", 2025)
+
+
+def test_a_control_imposed_by_a_country_described_as_already_dominant_is_news(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China, which already dominates supply, imposed export licences on dysprosium and"
+        " terbium oxides from 1 September 2025, the ministry said on Friday."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert sorted(document["elements"]) == ["Dy", "Tb"]

@@ -1577,8 +1577,9 @@ _CONTROL_WITHOUT_EXPORT = re.compile(
 #: A control spoken of as standing, not as news: "is untouched", "exporters still need a
 #: permit", "remain in force".
 _STANDING = re.compile(
-    r"\b(?:still|untouched|unchanged|not affected|remains?|already|continues? to|had applied"
-    r"|has applied|have applied)\b",
+    # Not "already": "China, which already dominates supply, imposed licences" is news.
+    r"\b(?:still|untouched|unchanged|not affected|remains? in (?:force|place|effect)"
+    r"|continues? to apply|had applied|has applied|have applied)\b",
     re.I,
 )
 
