@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 import pytest
 
+from monazite_infra.devstack import free_port
 from monazite_infra.settings import Settings
-from tests.support.services import Pipeline, service_env, start_pipeline
+from tests.support.services import Pipeline, ServiceProcess, service_env, start_pipeline
 
 
 def country_output(
@@ -87,3 +89,24 @@ def pipeline(
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def keyed_gateway(
+    pipeline: Pipeline, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A second gateway on the same data, configured to ask readers for a key
+    (one per test module, stopped when the module is done)."""
+    port = free_port()
+    env = service_env(settings, MONAZITE_GATEWAY_PORT=str(port), MONAZITE_READ_ACCESS="key")
+    log_path = tmp_path_factory.mktemp("keyed-gateway") / "gateway.log"
+    gateway = ServiceProcess("monazite_gateway", env, log_path)
+    gateway.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        pipeline.wait_for(
+            "the keyed gateway", lambda: httpx.get(f"{url}/readyz").status_code == 200
+        )
+        yield url
+    finally:
+        gateway.stop()

@@ -3,35 +3,11 @@ the page stay open."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
-from monazite_infra.devstack import free_port
 from monazite_infra.settings import Settings
 from tests.e2e.conftest import create_key, run_cli
-from tests.support.services import Pipeline, ServiceProcess, service_env
-
-
-@pytest.fixture(scope="module")
-def keyed_gateway(
-    pipeline: Pipeline, settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A second gateway on the same data, configured to ask readers for a key."""
-    port = free_port()
-    env = service_env(settings, MONAZITE_GATEWAY_PORT=str(port), MONAZITE_READ_ACCESS="key")
-    log_path = tmp_path_factory.mktemp("keyed-gateway") / "gateway.log"
-    gateway = ServiceProcess("monazite_gateway", env, log_path)
-    gateway.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        pipeline.wait_for(
-            "the keyed gateway", lambda: httpx.get(f"{url}/readyz").status_code == 200
-        )
-        yield url
-    finally:
-        gateway.stop()
+from tests.support.services import Pipeline
 
 
 def test_reads_without_a_key_are_refused_naming_the_authorization_header(

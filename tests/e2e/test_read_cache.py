@@ -7,18 +7,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from monazite_infra.devstack import free_port
 from monazite_infra.settings import Settings
 from tests.e2e.conftest import country_output, create_key, publish_events
-from tests.support.services import Pipeline, ServiceProcess, service_env
+from tests.support.services import Pipeline
 from tests.support.sse import frames
 
 
@@ -122,26 +119,6 @@ async def test_a_committed_change_is_in_the_next_get_while_pollers_keep_the_old_
         assert unchanged.headers["x-request-id"] != new.headers["x-request-id"]
 
     assert _cache_requests(pipeline, "hit") > hits_before
-
-
-@pytest.fixture(scope="module")
-def keyed_gateway(
-    pipeline: Pipeline, settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A second gateway on the same data, asking readers for a key."""
-    port = free_port()
-    env = service_env(settings, MONAZITE_GATEWAY_PORT=str(port), MONAZITE_READ_ACCESS="key")
-    log_path = tmp_path_factory.mktemp("keyed-cache-gateway") / "gateway.log"
-    gateway = ServiceProcess("monazite_gateway", env, log_path)
-    gateway.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        pipeline.wait_for(
-            "the keyed gateway", lambda: httpx.get(f"{url}/readyz").status_code == 200
-        )
-        yield url
-    finally:
-        gateway.stop()
 
 
 def test_a_cached_answer_never_reaches_a_caller_without_a_read_key(

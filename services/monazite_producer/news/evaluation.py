@@ -139,13 +139,13 @@ def evaluate(
             matched_facts.add(fact.fact)
             score.true_positives += 1
     for fact in published_facts:
-        nearest = _nearest(predicted, fact)
         result.fields_labelled += len(fact.fields)
         if fact.fact in matched_facts:
             result.fields_right += len(fact.fields)
             continue
         result.by_kind.setdefault(fact.type, KindScore()).false_negatives += 1
         result.missed.append(f"{fact.fact} ({fact.type})")
+        nearest = _nearest(predicted, fact)
         if nearest is not None:
             candidate, wrong = nearest
             result.fields_right += len(fact.fields) - len(wrong)

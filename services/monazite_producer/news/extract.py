@@ -157,8 +157,6 @@ class Sentence:
     #: ("… issued the notice on Friday." / "The ban took effect yesterday.").
     previous_text: str = ""
     previous_dates: list[DateMention] = field(default_factory=list)
-    next_text: str = ""
-    next_dates: list[DateMention] = field(default_factory=list)
     #: The next few sentences with their dates, for a measure whose terms are spelt out over
     #: several sentences ("Announcement No. 70, published on Friday, … The suspension applies
     #: immediately and runs until …").
@@ -167,6 +165,14 @@ class Sentence:
     @property
     def lower(self) -> str:
         return self.text.lower()
+
+    @property
+    def next_text(self) -> str:
+        return self.following[0][0] if self.following else ""
+
+    @property
+    def next_dates(self) -> list[DateMention]:
+        return self.following[0][1] if self.following else []
 
     def after(self, position: int) -> list[Mention]:
         return [m for m in self.mentions if m.start >= position]
@@ -239,15 +245,12 @@ def extract_article(
     issuer = _issuer(article, directory, sentences)
     for index, sentence in enumerate(sentences):
         before = sentences[index - 1] if index else None
-        after = sentences[index + 1] if index + 1 < len(sentences) else None
         sentence = replace(
             sentence,
             antecedent=antecedents.current,
             issuer=issuer,
             previous_text=before.text if before else "",
             previous_dates=before.dates if before else [],
-            next_text=after.text if after else "",
-            next_dates=after.dates if after else [],
             following=tuple(
                 (s.text, s.dates) for s in sentences[index + 1 : index + 1 + FOLLOWING]
             ),
@@ -509,16 +512,20 @@ def _with_fields(candidate: Candidate, updates: dict[str, Any], note: str) -> Ca
 _PART_OF_FIGURE = re.compile(r"^(?:Of (?:that|this|which|these|those|the total)|Within that)\b")
 
 
+def _position(candidate: Candidate, sentences: Sequence[Sentence]) -> int | None:
+    """The index of the sentence a candidate was read from."""
+    return next((i for i, s in enumerate(sentences) if s.start == candidate.evidence.start), None)
+
+
 def _output_parts(candidates: list[Candidate], sentences: Sequence[Sentence]) -> list[Candidate]:
     """An output figure of one element group given as part of the figure just before it: the
     same company, stage, period and measure, with the part's group and tonnage."""
-    starts = {s.start: index for index, s in enumerate(sentences)}
     parts = []
     for candidate in candidates:
-        index = starts.get(candidate.evidence.start)
-        if candidate.event.type != "output_reported" or index is None:
+        if candidate.event.type != "output_reported":
             continue
-        if index + 1 >= len(sentences):
+        index = _position(candidate, sentences)
+        if index is None or index + 1 >= len(sentences):
             continue
         following = sentences[index + 1]
         group = _element_group(following.text)
@@ -616,10 +623,9 @@ def _stake_terms_nearby(
     """The price and the earlier holding of a stake, from the sentences after the one reporting
     it that name no other organisation ("Shenghe already held 19.9 per cent.", "The price for
     the shares came to A$158 million.")."""
-    starts = [s.start for s in sentences]
-    if candidate.evidence.start not in starts:
+    position = _position(candidate, sentences)
+    if position is None:
         return {}
-    position = starts.index(candidate.evidence.start)
     parties = {known["holder_id"], known["target_id"]}
     terms: dict[str, Any] = {}
     for later in sentences[position + 1 : position + 1 + STAKE_REACH]:
@@ -675,11 +681,10 @@ def _complete_ventures(
         if document["type"] != "joint_venture_formed" or any("pct" in p for p in partners):
             completed.append(candidate)
             continue
-        starts = [s.start for s in sentences]
-        if candidate.evidence.start not in starts:
+        position = _position(candidate, sentences)
+        if position is None:
             completed.append(candidate)
             continue
-        position = starts.index(candidate.evidence.start)
         name = document.get("name")
         ids = {p["entity_id"] for p in partners}
         shares: dict[str, str] = {}
@@ -853,7 +858,8 @@ def _distinct(mentions: Sequence[Mention]) -> list[Mention]:
 # --- stakes ---------------------------------------------------------------------------------------
 
 _STAKE_VERB = re.compile(
-    r"\b(?:acquir\w*|acquisitions?|takeovers?|buy-?outs?|buy(?:s|ing)?|bought|purchas\w*|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
+    r"\b(?:acquir\w*|acquisitions?|takeovers?|buy-?outs?|buy(?:s|ing)?|bought|purchas\w*"
+    r"|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
     r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
     r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold))\b",
@@ -1068,7 +1074,8 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
 #: "X's equity interest in Y decreased from 20.33% to 15.33%": a holding that moved, told by
 #: its holder's possessive. One sentence may tell several ("…, and Z's interest in Y rose …").
 _HOLDING_MOVED = re.compile(
-    r"(?:'s|’s|(?<=s)'|\b[Ii]ts)\s+(?:equity\s+|voting\s+)?(?:interest|stake|holding|shareholding)\s+in\s+"
+    r"(?:'s|’s|(?<=s)'|\b[Ii]ts)\s+(?:equity\s+|voting\s+)?"
+    r"(?:interest|stake|holding|shareholding)\s+in\s+"
     r"(?P<target>[^,;]{2,80}?)\s+(?P<verb>increased|decreased|rose|fell|grew|dropped|declined"
     r"|was (?:cut|raised|reduced|lifted|increased|decreased)|went (?:up|down))\s+"
     rf"from {_PCT} to {_PCT}",
@@ -1080,7 +1087,7 @@ def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     drafts = []
     text = sentence.text
     for moved in _HOLDING_MOVED.finditer(text):
-        holder = _possessor(sentence, moved.start(), reading)
+        holder = _possessor(sentence, moved.start())
         targets = [
             m for m in sentence.mentions if moved.start("target") <= m.start < moved.end("target")
         ]
@@ -1101,7 +1108,7 @@ def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     return drafts
 
 
-def _possessor(sentence: Sentence, position: int, reading: Reading) -> Mention | None:
+def _possessor(sentence: Sentence, position: int) -> Mention | None:
     """Whose holding "X's interest" or "the Company's interest" is: the organisation named just
     before the possessive, else the company "the Company" or "its" refers to."""
     before = sentence.text[max(0, position - 40) : position]
@@ -1138,6 +1145,14 @@ _SURVIVING = re.compile(
 #: "A has been deregistered", "A ceased to exist": the text names the absorbed side.
 _CEASES = re.compile(
     r"\b(?:deregistered|dissolved|delisted|ceased? to exist|ceases? to exist|wound up)\b", re.I
+)
+
+
+#: Cues in or near a merger sentence: (pattern, how far before it the name may stand, whether it
+#: names the survivor rather than the absorbed side).
+_MERGER_ROLE_CUES: tuple[tuple[re.Pattern[str], int, bool], ...] = (
+    (_SURVIVING, 60, True),
+    (_CEASES, 80, False),
 )
 
 
@@ -1184,20 +1199,19 @@ def _merger_roles(
         return sentence.before(absorbs.start())[-1], sentence.after(absorbs.end())[0]
     first, second = mentions[0], mentions[1]
     for nearby in (text, sentence.next_text, sentence.previous_text):
-        surviving = _SURVIVING.search(nearby)
-        if surviving is not None:
-            named = _named_ids(nearby[max(0, surviving.start() - 60) : surviving.end()], directory)
-            if second.entity_id in named and first.entity_id not in named:
+        for cue, reach, names_survivor in _MERGER_ROLE_CUES:
+            found = cue.search(nearby)
+            if found is None:
+                continue
+            end = found.end() if names_survivor else found.start()
+            named = _named_ids(nearby[max(0, found.start() - reach) : end], directory)
+            if not named & {first.entity_id, second.entity_id}:
+                continue
+            # The order named stands unless the cue names only the side that order gets wrong.
+            wrong_side, other = (second, first) if names_survivor else (first, second)
+            if wrong_side.entity_id in named and other.entity_id not in named:
                 return second, first
-            if first.entity_id in named:
-                return first, second
-        ceases = _CEASES.search(nearby)
-        if ceases is not None:
-            named = _named_ids(nearby[max(0, ceases.start() - 80) : ceases.start()], directory)
-            if first.entity_id in named and second.entity_id not in named:
-                return second, first
-            if second.entity_id in named:
-                return first, second
+            return first, second
     return first, second
 
 
@@ -1674,7 +1688,8 @@ def _other_commodity_controls(
     effective = _effective(sentence, reading)
     if effective is None:
         return []
-    stages = _stages(covered) or ["separation", "metals"]
+    named_stages = _stages(covered)
+    stages = named_stages or ["separation", "metals"]
     drafts = []
     for commodity in sorted(_commodities_named(sentence.lower)):
         draft = Draft(
@@ -1690,7 +1705,7 @@ def _other_commodity_controls(
                 "effective_from": effective.isoformat(),
             }
         )
-        if not _stages(covered):
+        if not named_stages:
             draft.notes.append("the text names no stage: refined material and metal assumed")
         drafts.append(draft)
     return drafts
@@ -1768,14 +1783,15 @@ def _change_effective(sentence: Sentence, reading: Reading) -> date | None:
     issuing ("issued the notice on Friday"), else the article's date."""
     _describing, others = _control_dates(sentence)
     own = replace(sentence, dates=others)
-    immediate = _IMMEDIATE.search(sentence.text) or any(
+    immediate_here = _IMMEDIATE.search(sentence.text) is not None
+    immediate_after = any(
         _IMMEDIATE.search(text) and _ABOUT_THE_CHANGE.search(text)
         for text, _dates in sentence.following
     )
-    if not immediate:
+    if not immediate_here and not immediate_after:
         return _effective(own, reading)
     limit = reading.article_date
-    if _IMMEDIATE.search(sentence.text):
+    if immediate_here:
         for mention in others:
             if limit is None or mention.value <= limit:
                 return mention.value
@@ -1862,7 +1878,8 @@ def _control_change(
         note = f"the control is not named: the latest recorded one ({chosen.control_id}) assumed"
     # Controls on other commodities are named by their commodity: "the licences for gallium and
     # germanium" changes both.
-    by_commodity = [c for c in known if c.commodity in _commodities_named(lowered)]
+    commodities = _commodities_named(lowered)
+    by_commodity = [c for c in known if c.commodity in commodities]
     changed = by_commodity or [chosen]
     if by_commodity:
         note = None
@@ -1886,27 +1903,23 @@ def _control_change(
     return drafts
 
 
-#: Commodities other than rare earths that export controls name, by the word for them.
-_OTHER_COMMODITIES: dict[str, str] = {
-    "gallium": "gallium",
-    "germanium": "germanium",
-    "graphite": "graphite",
-    "antimony": "antimony",
-    "tungsten": "tungsten",
-    "indium": "indium",
-    "bismuth": "bismuth",
-    "tellurium": "tellurium",
-    "molybdenum": "molybdenum",
-    "lithium": "lithium",
-}
+#: Commodities other than rare earths that export controls name; each is its own slug.
+_OTHER_COMMODITIES = (
+    "gallium",
+    "germanium",
+    "graphite",
+    "antimony",
+    "tungsten",
+    "indium",
+    "bismuth",
+    "tellurium",
+    "molybdenum",
+    "lithium",
+)
 
 
 def _commodities_named(lowered: str) -> set[str]:
-    return {
-        commodity
-        for word, commodity in _OTHER_COMMODITIES.items()
-        if re.search(rf"\b{word}\b", lowered)
-    }
+    return {word for word in _OTHER_COMMODITIES if re.search(rf"\b{word}\b", lowered)}
 
 
 #: "until 30 June 2026", "runs to the end of June", "for a year, to 10 November 2026".

@@ -299,9 +299,11 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
 
 #: A day the text says something will happen from or until: "will need a licence from August 1",
 #: "runs until November 10". Such a day without a year is the next one, not the last.
-_AHEAD_MARKER = re.compile(
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.IGNORECASE)
+#: Words that point ahead only in a sentence about the future ("from August 1" may be past).
+_AHEAD_IN_FUTURE = re.compile(
     r"\b(?:from|effective|starting|beginning|as of|on or after|by)\s+(?:on\s+)?$"
-    r"|\b(?:until|till|through|to)\s+$",
+    r"|\b(?:through|to)\s+$",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|would|going to)\b", re.I)
@@ -309,9 +311,9 @@ _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|would|going t
 
 def _points_ahead(text: str, start: int) -> bool:
     before = text[max(0, start - 25) : start]
-    if re.search(r"\b(?:until|till)\s+$", before, re.I):
+    if _UNTIL_BEFORE.search(before):
         return True
-    return _AHEAD_MARKER.search(before) is not None and _FUTURE.search(text) is not None
+    return _AHEAD_IN_FUTURE.search(before) is not None and _FUTURE.search(text) is not None
 
 
 def relative_date(word: str, article_date: date) -> date:
