@@ -26,6 +26,7 @@ from monazite_processor.folding import Folder, RawMessage, Topics
 from monazite_processor.leader import FoldLeader
 from monazite_processor.sequencing import plan_intake
 from tests.support.databases import fresh_database
+from tests.support.streams import country_mining_output
 
 EPOCH = "epoch-a"
 CONSUMER = "lease-tests"
@@ -42,25 +43,12 @@ async def pool(settings: Settings) -> AsyncIterator[asyncpg.Pool[Any]]:
         await made.close()
 
 
-def _output(event_id: str, country: str, tonnes: int) -> bytes:
-    return orjson.dumps(
-        {
-            "type": "output_reported",
-            "event_id": event_id,
-            "occurred_at": "2025-01-31T00:00:00+00:00",
-            "source": {"publisher": "test"},
-            "country": country,
-            "commodity": "rare_earths",
-            "element_group": "total_reo",
-            "stage": "mining",
-            "tonnes": tonnes,
-            "period": 2024,
-        }
-    )
-
-
 def _message(partition: int, offset: int, timestamp_ms: int) -> RawMessage:
-    value = _output(f"p{partition}o{offset}", ("CN", "US", "AU")[offset % 3], 100 + offset)
+    value = orjson.dumps(
+        country_mining_output(
+            f"p{partition}o{offset}", ("CN", "US", "AU")[offset % 3], 100 + offset
+        )
+    )
     return RawMessage(TOPIC, partition, offset, timestamp_ms, None, value)
 
 

@@ -15,6 +15,7 @@ from monazite_infra.postgres.processor_store import ProcessorStore
 from monazite_infra.settings import Settings
 from monazite_processor.folding import Folder, RawMessage, Topics
 from tests.support.databases import fresh_database
+from tests.support.streams import country_mining_output
 
 EPOCH = "epoch-a"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -38,21 +39,6 @@ def _folder(store: ProcessorStore, epoch: str = EPOCH) -> Folder:
     )
 
 
-def _output(event_id: str, country: str, tonnes: int) -> dict[str, Any]:
-    return {
-        "type": "output_reported",
-        "event_id": event_id,
-        "occurred_at": "2025-01-31T00:00:00+00:00",
-        "source": {"publisher": "test"},
-        "country": country,
-        "commodity": "rare_earths",
-        "element_group": "total_reo",
-        "stage": "mining",
-        "tonnes": tonnes,
-        "period": 2024,
-    }
-
-
 def _message(offset: int, value: Any, partition: int = 0) -> RawMessage:
     raw = value if isinstance(value, bytes) else orjson.dumps(value)
     return RawMessage("t.capacity", partition, offset, 1_700_000_000_000, None, raw)
@@ -70,7 +56,10 @@ async def test_a_batch_commits_archive_index_outbox_and_offsets_together(
     folder = _folder(store)
     await folder.restore()
     await folder.handle(
-        [_message(0, _output("a", "CN", 700)), _message(1, _output("b", "US", 300))]
+        [
+            _message(0, country_mining_output("a", "CN", 700)),
+            _message(1, country_mining_output("b", "US", 300)),
+        ]
     )
     assert await _count(store, "event_archive") == 2
     # country_location, and available_to_rest_of_world (equal to it: no control in force)
@@ -84,12 +73,15 @@ async def test_redelivered_messages_below_the_committed_offset_are_skipped(
 ) -> None:
     first = _folder(store)
     await first.restore()
-    await first.handle([_message(0, _output("a", "CN", 700))])
+    await first.handle([_message(0, country_mining_output("a", "CN", 700))])
 
     restarted = _folder(store)
     await restarted.restore()
     batch = await restarted.handle(
-        [_message(0, _output("a", "CN", 700)), _message(1, _output("b", "US", 300))]
+        [
+            _message(0, country_mining_output("a", "CN", 700)),
+            _message(1, country_mining_output("b", "US", 300)),
+        ]
     )
     assert [a.event_id for a in batch.archived] == ["b"]
     assert await _count(store, "event_archive") == 2
@@ -98,10 +90,10 @@ async def test_redelivered_messages_below_the_committed_offset_are_skipped(
 async def test_the_same_event_under_a_new_broker_epoch_counts_once(store: ProcessorStore) -> None:
     first = _folder(store, "epoch-a")
     await first.restore()
-    await first.handle([_message(0, _output("a", "CN", 700))])
+    await first.handle([_message(0, country_mining_output("a", "CN", 700))])
     fresh_broker = _folder(store, "epoch-b")
     await fresh_broker.restore()
-    batch = await fresh_broker.handle([_message(0, _output("a", "CN", 700))])
+    batch = await fresh_broker.handle([_message(0, country_mining_output("a", "CN", 700))])
     assert batch.archived == []
     assert batch.dead_letters == []
 
@@ -110,7 +102,7 @@ async def test_restore_from_the_archive_reproduces_the_live_figures(store: Proce
     live = _folder(store)
     await live.restore()
     for offset, (country, tonnes) in enumerate([("CN", 700), ("US", 200), ("MM", 100)]):
-        await live.handle([_message(offset, _output(f"e{offset}", country, tonnes))])
+        await live.handle([_message(offset, country_mining_output(f"e{offset}", country, tonnes))])
     restored = _folder(store)
     await restored.restore()
     assert restored.current == live.current
@@ -122,13 +114,13 @@ async def test_undecodable_and_conflicting_messages_are_dead_lettered_with_a_rea
 ) -> None:
     folder = _folder(store)
     await folder.restore()
-    changed = {**_output("a", "CN", 700), "tonnes": 1}
+    changed = {**country_mining_output("a", "CN", 700), "tonnes": 1}
     batch = await folder.handle(
         [
             _message(0, b"{broken"),
-            _message(1, _output("a", "CN", 700)),
+            _message(1, country_mining_output("a", "CN", 700)),
             _message(2, changed),
-            _message(3, {**_output("c", "CN", 1), "stage": "smelting"}),
+            _message(3, {**country_mining_output("c", "CN", 1), "stage": "smelting"}),
         ]
     )
     reasons = [d.reason for d in batch.dead_letters]
@@ -218,7 +210,9 @@ async def test_a_restart_resumes_from_the_latest_checkpoint_and_folds_only_the_t
     await live.restore()
     offsets = iter(range(100))
     for country, tonnes in [("CN", 700), ("US", 200), ("MM", 100), ("AU", 50), ("IN", 5)]:
-        await live.handle([_message(next(offsets), _output(f"e-{country}", country, tonnes))])
+        await live.handle(
+            [_message(next(offsets), country_mining_output(f"e-{country}", country, tonnes))]
+        )
     checkpoint = await store.latest_checkpoint()
     assert checkpoint is not None
     assert checkpoint.batch_seq == 4  # written after every second batch
@@ -252,9 +246,12 @@ async def test_a_retraction_recomputes_the_figures_and_keeps_the_event_archived_
     folder = _folder(store)
     await folder.restore()
     await folder.handle(
-        [_message(0, _output("cn", "CN", 700)), _message(1, _output("us", "US", 300))]
+        [
+            _message(0, country_mining_output("cn", "CN", 700)),
+            _message(1, country_mining_output("us", "US", 300)),
+        ]
     )
-    await folder.handle([_message(2, _output("au", "AU", 1000))])
+    await folder.handle([_message(2, country_mining_output("au", "AU", 1000))])
     retracted = await folder.handle([_on("t.corrections", 0, _retraction("fix-1", "au"))])
 
     location = [i for i in retracted.indices if i.basis == "country_location"]

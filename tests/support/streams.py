@@ -7,6 +7,7 @@ import random
 import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from monazite_core.events import (
     EntityRegistered,
@@ -22,6 +23,22 @@ from monazite_infra.settings import Settings
 SOURCE = Source(publisher="monazite-fault-tests")
 COUNTRIES = ("CN", "US", "AU", "MY", "MM", "VN", "CA", "DE", "JP", "BR")
 STAGES = ("mining", "separation", "metals", "magnets")
+
+
+def country_mining_output(event_id: str, country: str, tonnes: int) -> dict[str, Any]:
+    """One country's 2024 rare-earth mining output, as a document on the input topic."""
+    return {
+        "type": "output_reported",
+        "event_id": event_id,
+        "occurred_at": "2025-01-31T00:00:00+00:00",
+        "source": {"publisher": "test"},
+        "country": country,
+        "commodity": "rare_earths",
+        "element_group": "total_reo",
+        "stage": "mining",
+        "tonnes": tonnes,
+        "period": 2024,
+    }
 
 
 def event_stream(
