@@ -10,19 +10,16 @@ COPY, `COPY_CHUNK` at a time, so neither side holds the history whole.
 from __future__ import annotations
 
 import time
-import uuid
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import orjson
 
 from monazite_core.events import InputEvent
-from monazite_infra.postgres.schema import migrate
 from monazite_infra.publisher import partition_key
 from monazite_infra.settings import Settings
 from monazite_infra.topics import input_topic_for
@@ -49,33 +46,6 @@ class ArchiveWritten:
     batches: int
     seconds: float
     table_bytes: int  # event_archive with its indexes, as PostgreSQL stores it
-
-
-def database_url(server_url: str, name: str) -> str:
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-async def fresh_database(server_url: str, label: str) -> str:
-    """A new, migrated database on the server; returns its URL."""
-    name = f"monazite_growth_{label}_{uuid.uuid4().hex[:8]}"
-    connection = await asyncpg.connect(server_url)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    url = database_url(server_url, name)
-    await migrate(url)
-    return url
-
-
-async def drop_database(server_url: str, url: str) -> None:
-    name = urlsplit(url).path.lstrip("/")
-    connection = await asyncpg.connect(server_url)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 async def write_archive(

@@ -40,14 +40,10 @@ import orjson
 
 from monazite_infra.settings import Settings
 from tests.bench.common import Ratio, bench_data_layer, bench_home, conditions, run_main, say
-from tests.bench.growth_archive import (
-    ArchiveWritten,
-    drop_database,
-    fresh_database,
-    write_archive,
-)
+from tests.bench.growth_archive import ArchiveWritten, write_archive
 from tests.bench.growth_probe import DEAL_BATCH, OUTPUT_BATCH, ProbeResult, memory_kb
 from tests.bench.growth_workload import growth_events
+from tests.support.databases import drop_database, fresh_database
 from tests.support.services import ServiceProcess, service_env
 
 DEFAULT_EVENTS = 1_000_000
@@ -108,7 +104,7 @@ def measure(
     breakdown: bool = False,
 ) -> Row:
     server_url = layer_settings.require_database_url()
-    url = asyncio.run(fresh_database(server_url, size.label()))
+    url = asyncio.run(fresh_database(server_url, f"monazite_growth_{size.label()}"))
     try:
         history = growth_events(size.events + extra, size.entities)
         archive = asyncio.run(
