@@ -6,6 +6,7 @@ baseline on the same broker in the same run and reports the ratio.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import math
 import os
@@ -157,6 +158,25 @@ def run_main(body: Callable[[], object]) -> None:
     except KeyboardInterrupt:
         print("\ninterrupted; subprocesses and data layer stopped", file=sys.stderr)
         sys.exit(130)
+
+
+def load_main(
+    description: str | None,
+    run: Callable[[float, int], object],
+    *,
+    duration_s: float,
+    connections: int,
+    argv: list[str] | None = None,
+) -> None:
+    """The entry point of a request-load benchmark: `--duration` seconds over `--connections`
+    connections, passed to `run`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--duration", type=float, default=duration_s, help="seconds")
+    parser.add_argument("--connections", type=int, default=connections)
+    args = parser.parse_args(argv)
+    if args.duration <= 0 or args.connections < 1:
+        parser.error("--duration must be positive and --connections at least 1")
+    run_main(lambda: run(args.duration, args.connections))
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:

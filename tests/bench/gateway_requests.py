@@ -19,7 +19,6 @@ body).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import subprocess
 import sys
@@ -39,8 +38,8 @@ from tests.bench.common import (
     bench_data_layer,
     bench_home,
     conditions,
+    load_main,
     percentile,
-    run_main,
     say,
 )
 from tests.support.services import Pipeline, start_pipeline
@@ -313,13 +312,13 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help="seconds")
-    parser.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS)
-    args = parser.parse_args(argv)
-    if args.duration <= 0 or args.connections < 1:
-        parser.error("--duration must be positive and --connections at least 1")
-    run_main(lambda: run(args.duration, args.connections))
+    load_main(
+        __doc__,
+        run,
+        duration_s=DEFAULT_DURATION_S,
+        connections=DEFAULT_CONNECTIONS,
+        argv=argv,
+    )
 
 
 if __name__ == "__main__":

@@ -14,14 +14,13 @@ Ratio: scenario p99 ÷ GET p99, lower is better (target ≤ 10×).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from tests.bench.common import Ratio, bench_data_layer, bench_home, conditions, run_main, say
+from tests.bench.common import Ratio, bench_data_layer, bench_home, conditions, load_main, say
 from tests.bench.gateway_requests import (
     PATH,
     WARM_UP_S,
@@ -109,13 +108,13 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help="seconds")
-    parser.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS)
-    args = parser.parse_args(argv)
-    if args.duration <= 0 or args.connections < 1:
-        parser.error("--duration must be positive and --connections at least 1")
-    run_main(lambda: run(args.duration, args.connections))
+    load_main(
+        __doc__,
+        run,
+        duration_s=DEFAULT_DURATION_S,
+        connections=DEFAULT_CONNECTIONS,
+        argv=argv,
+    )
 
 
 if __name__ == "__main__":
