@@ -13,6 +13,7 @@ a proposed entity always waits for review, with the proposed registration).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -161,6 +162,9 @@ class Sentence:
     #: several sentences ("Announcement No. 70, published on Friday, … The suspension applies
     #: immediately and runs until …").
     following: tuple[tuple[str, list[DateMention]], ...] = ()
+    #: The latest year the article has given a figure for so far (none after its own date):
+    #: what "a year earlier" counts back from when the sentence names no year itself.
+    context_year: int | None = None
 
     @property
     def lower(self) -> str:
@@ -211,6 +215,9 @@ class Reading:
     article: Article
     directory: EntityDirectory
     article_date: date | None
+    #: The stage whose output the article is about ("world rare-earth mine output …"), for
+    #: figures that name no stage of their own.
+    output_topic: str | None = None
 
 
 def split_sentences(text: str) -> Iterator[tuple[int, str]]:
@@ -237,18 +244,27 @@ def extract_article(
     article: Article, directory: EntityDirectory, fx: FxRates | None = None
 ) -> list[Candidate]:
     """Every candidate event the article gives, one per fact, with proposed new entities."""
-    reading = Reading(article, directory, article.published)
     source = Source(publisher=article.source_publisher[:300], url=article.url, title=article.title)
     candidates: list[Candidate] = []
     antecedents = _Antecedents(directory)
     sentences = _read_sentences(article, directory)
+    reading = Reading(
+        article, directory, article.published, _output_topic(article.title, sentences)
+    )
     issuer = _issuer(article, directory, sentences)
+    context_year = None
     for index, sentence in enumerate(sentences):
         before = sentences[index - 1] if index else None
+        if before is not None:
+            context_year = max(
+                [*_years_for_figures(before, reading), *([context_year] if context_year else [])],
+                default=None,
+            )
         sentence = replace(
             sentence,
             antecedent=antecedents.current,
             issuer=issuer,
+            context_year=context_year,
             previous_text=before.text if before else "",
             previous_dates=before.dates if before else [],
             following=tuple(
@@ -275,6 +291,31 @@ def extract_article(
 
 #: How many sentences after a measure's may spell out its terms.
 FOLLOWING = 3
+
+#: An output figure of a named stage: "mine output", "separation capacity".
+_OUTPUT_TOPIC = re.compile(
+    r"\b(?:mine|mining|separat\w*|refin\w*|oxide|metals?|magnets?)\s+(?:output|production"
+    r"|capacity)\b",
+    re.I,
+)
+
+
+def _output_topic(title: str | None, sentences: Sequence[Sentence]) -> str | None:
+    """The stage the article's output figures are of, from its title or first sentences."""
+    for text in [title or "", *(s.text for s in sentences[:3])]:
+        if topic := _OUTPUT_TOPIC.search(text):
+            return _first_stage(topic.group())
+    return None
+
+
+def _years_for_figures(sentence: Sentence, reading: Reading) -> list[int]:
+    """The years a sentence gives figures for, up to the article's own year."""
+    years = find_years(sentence.text)
+    if reading.article_date is not None:
+        if re.search(r"\blast year\b", sentence.lower):
+            years.append(reading.article_date.year - 1)
+        years = [y for y in years if y <= reading.article_date.year]
+    return years
 
 
 def _read_sentences(article: Article, directory: EntityDirectory) -> list[Sentence]:
@@ -2166,109 +2207,309 @@ _REFERS_BACK = re.compile(
 _PLANNED = re.compile(
     r"\b(?:is|are|was|were)\s+(?:still\s+)?(?:building|constructing|developing)\b"
     r"|\bbeing (?:built|constructed|developed)\b|\bunder construction\b|\bdesigned for\b"
-    r"|\bdue to (?:start|open|begin|be commissioned|come on\w*)\b",
+    r"|\bdue to (?:start|open|begin|be commissioned|come on\w*)\b"
+    r"|\b(?:will|plans? to|intends? to|aims? to)\s+(?:build|construct|develop|add)\b"
+    r"|\bdesigned capacity\b|\b(?:wants?|aims?|plans?|intends?|hopes?|targets?|expects?) to\b"
+    r"|\btargets? (?:a )?capacity\b",
     re.I,
 )
 
 
+#: Verbs and nouns that make a tonnage an output figure. Sales are not output: "sold 32,703
+#: tonnes" says nothing of what was produced.
+_PRODUCED = re.compile(r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b|\bdelivered\b|\bdug\b", re.I)
+#: A sentence carrying on the output figures of the sentence before without an output word of
+#: its own: "Thailand's figure is three times its 2023 level of 3,600 tonnes", "Australia went
+#: the other way, slipping from 16,000 tonnes a year earlier".
+_CARRIES_ON = re.compile(
+    r"\b(?:figure|level|tally|total|volume)s?\b|\bcredit\w*\b"
+    r"|\b(?:slipp|slid|fell|fall|dropp|declin|ris|rose|climb|jump|doubl|grew|grow)\w*\s+"
+    r"(?:\w+\s+){0,3}?(?:from|to)\b",
+    re.I,
+)
+#: A part of the figure just before, in the same sentence: "…, of which 5,655 tonnes was NdPr".
+_PART_BEFORE = re.compile(r"\b(?:of which|including|of that|of this)\s+(?:some\s+)?$", re.I)
+#: "Nigeria, Thailand and Australia each produced …": one figure for every name listed.
+_EACH = re.compile(r"\beach\b", re.I)
+_LISTED = re.compile(r"^(?:\s*,\s*|\s*,?\s+and\s+|\s*&\s*)$")
+#: "For Nigeria, that is …": whose figure a clause gives.
+_FOR_OWNER = re.compile(r"(?:^|[;:]\s*)(?:But |And )?For (?:the )?$")
+#: "Thailand's figure", "Lynas' output": a possessive naming whose figure it is.
+_POSSESSIVE = re.compile(r"^(?:'s|’s|'|’)\s")
+#: First person in an interview or a release: the company speaking.
+_FIRST_PERSON = re.compile(r"\b(?:we|us|our)\b", re.I)
+#: A country word that names an agency, not a producer: "the US Geological Survey".
+_AGENCY = re.compile(
+    r"^\s+(?:[A-Z][a-z]+\s+){0,3}?(?:Survey|Department|Agency|Office|Bureau|Administration"
+    r"|Ministry|Commission|Treasury|Congress|Senate|Institute|Bank|Exchange)\b"
+)
+#: Output of the whole world or a region, which no producer owns.
+_WORLD = re.compile(r"\b(?:world|global|worldwide)\b[^.;,]{0,40}$", re.I)
+#: A figure's own year just after it: "13,000 tonnes in 2024", "7,200 tonnes … for 2023".
+_OWN_YEAR_AFTER = re.compile(r"^[^;]{0,50}?\b(?:in|for|during)\s+((?:19|20)\d\d)\b")
+#: … or just before it: "its 2023 level of 3,600 tonnes", "2024 output of 12,000 tonnes".
+_OWN_YEAR_BEFORE = re.compile(
+    r"\b((?:19|20)\d\d)\s+(?:level|output|production|figure|total|capacity|volume)s?\s+"
+    r"(?:of|at|was|were)\s+(?:about |around |roughly |some )?$",
+    re.I,
+)
+#: "16,000 tonnes a year earlier": the year before the one the figures are for.
+_YEAR_EARLIER = re.compile(
+    r"^\s*(?:of [\w -]{0,40}?)?,?\s*(?:a year (?:earlier|before|ago)|the (?:year|previous year)"
+    r" before|the prior year|the previous year)\b",
+    re.I,
+)
+#: A financial year: "in the year to 30 June 2024", "FY24", "FY2024", "financial year 2024".
+_FISCAL_YEAR = re.compile(
+    r"\b(?:(?:financial|fiscal) )?year (?:to|ended|ending) (?:\d{1,2} )?[A-Z][a-z]+ "
+    r"(?:\d{1,2},? )?((?:19|20)\d\d)\b|\bFY ?((?:20)?\d\d)\b|\b(?:financial|fiscal) year "
+    r"((?:19|20)\d\d)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Producer:
+    """Whose output a figure is: a country's, or a company's (`referred` when the text only
+    refers to it: "the plant", "we")."""
+
+    country: str | None = None
+    company: Mention | None = None
+    referred: bool = False
+
+
 def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """Output and capacity figures, read figure by figure: each tonnage gets its producer (the
+    subject, every name of a list that "each" produced, "For X", "X's figure"), its own year
+    where the text gives one, and the stage of its words or of the article's output topic."""
     text = sentence.text
     if not sentence.tonnes or _QUOTA_WORDS.search(text):
         return []
     capacity = _CAPACITY.search(text)
-    # Sales are not output: "sold 32,703 tonnes" says nothing of what was produced.
-    produced = re.search(r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b", text, re.I)
-    if not capacity and not produced:
+    produced = _PRODUCED.search(text)
+    carried_on = (
+        not capacity
+        and not produced
+        and reading.output_topic is not None
+        and _CARRIES_ON.search(text) is not None
+    )
+    if not capacity and not produced and not carried_on:
         return []
-    companies = [m for m in sentence.mentions if _is_company(m, reading.directory)]
-    country = _producing_country(sentence, produced, companies)
-    referred = False
-    if not companies and sentence.antecedent is not None and _REFERS_BACK.match(text):
-        companies, referred = [sentence.antecedent], True
-    if not companies and country is None:
-        return []
-    periods = _periods(sentence, reading)
-    notes = []
-    if not periods and capacity and reading.article_date is not None:
-        # "has a capacity of 1,000 tonnes a year": a capacity said in the present is this year's.
-        periods = [(sentence.tonnes[0], reading.article_date.year)]
-        notes.append("the capacity is stated in the present: the article's year taken as period")
-    drafts = []
-    for tonnes, period in periods:
-        window = text[max(0, tonnes.start - 80) : tonnes.end + 60]
-        stages = _stages(window)
-        if not stages:
-            continue
-        stage = stages[-1] if "magnets" in stages else stages[0]
-        supplier = {"country": country} if country else {"entity_id": companies[0].entity_id}
-        draft = Draft(
-            {
-                "type": "output_reported",
-                **supplier,
-                "commodity": "rare_earths",
-                "element_group": _element_group(window) or "total_reo",
-                "stage": stage,
-                "period": period,
-                "measure": "capacity" if capacity else "production",
-                "tonnes": str(tonnes.value),
-            },
-            notes=list(notes),
-        )
-        if re.search(r"\bndfeb\b|\bmagnets?\b|neodymium[- ]iron[- ]boron", window, re.I) and (
-            stage == "magnets"
-        ):
-            draft.fields["element_group"] = "ndfeb"
-        draft.parties = [] if country else [companies[0]]
-        if referred and not country:
-            draft.cap(
-                REFERRED_CAP,
-                f"the sentence does not name the company: {companies[0].surface!r}, named just"
-                " before, assumed",
+    anchor = produced.start() if produced else None
+    drafts: list[Draft] = []
+    previous: tuple[_Producer, int, str] | None = None
+    for index, tonnes in enumerate(sentence.tonnes):
+        clause_start = _clause_start(text, tonnes.start)
+        clause_end = _clause_end(text, tonnes.end)
+        if _PART_BEFORE.search(text[clause_start : tonnes.start]) and previous is not None:
+            producers, period, stage = [previous[0]], previous[1], previous[2]
+            group = _element_group(text[tonnes.end : tonnes.end + 40])
+            if group is None:
+                continue
+        else:
+            group = None
+            if _WORLD.search(text[clause_start : tonnes.start]):
+                continue
+            producers = _producers(sentence, reading, tonnes, clause_start, anchor)
+            if not producers:
+                continue
+            own_year = _own_period(sentence, tonnes, reading)
+            first_of_clause = not any(
+                clause_start <= t.start < tonnes.start for t in sentence.tonnes[:index]
             )
-        if tonnes.approximate:
-            draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
-        if capacity and (planned := _PLANNED.search(text)):
-            draft.cap(0.4, f"a planned capacity: the sentence says {planned.group()!r}")
-        drafts.append(draft)
+            if own_year is None and not first_of_clause:
+                continue
+            period_or_none = own_year or _year(_clause(sentence, clause_start, clause_end), reading)
+            if period_or_none is None and capacity and reading.article_date is not None:
+                period_or_none = reading.article_date.year
+            if period_or_none is None:
+                continue
+            period = period_or_none
+            window = text[max(clause_start, tonnes.start - 80) : tonnes.end + 60]
+            stages = _stages(window)
+            if not stages and reading.output_topic is not None:
+                stages = [reading.output_topic]
+            if not stages:
+                continue
+            stage = stages[-1] if "magnets" in stages else stages[0]
+        window = text[max(clause_start, tonnes.start - 80) : tonnes.end + 60]
+        for producer in producers:
+            draft = _output_draft(
+                producer, tonnes, period, stage, group or _element_group(window) or "total_reo"
+            )
+            if capacity:
+                draft.fields["measure"] = "capacity"
+            if not find_years(text) and capacity and not _own_period(sentence, tonnes, reading):
+                draft.notes.append(
+                    "the capacity is stated in the present: the article's year taken as period"
+                )
+            if re.search(r"\bndfeb\b|\bmagnets?\b|neodymium[- ]iron[- ]boron", window, re.I) and (
+                stage == "magnets"
+            ):
+                draft.fields["element_group"] = "ndfeb"
+            if carried_on:
+                draft.notes.append("carries on the article's output figures")
+            if tonnes.approximate and not _estimated(text, tonnes):
+                draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
+            if capacity and (planned := _PLANNED.search(text[clause_start:clause_end])):
+                draft.cap(0.4, f"a planned capacity: the sentence says {planned.group()!r}")
+            drafts.append(draft)
+        previous = (producers[-1], period, stage)
     return drafts
 
 
+def _output_draft(
+    producer: _Producer, tonnes: Quantity, period: int, stage: str, group: str
+) -> Draft:
+    supplier = (
+        {"country": producer.country}
+        if producer.country
+        else {"entity_id": producer.company.entity_id if producer.company else None}
+    )
+    draft = Draft(
+        {
+            "type": "output_reported",
+            **supplier,
+            "commodity": "rare_earths",
+            "element_group": group,
+            "stage": stage,
+            "period": period,
+            "measure": "production",
+            "tonnes": str(tonnes.value),
+        }
+    )
+    if producer.company is not None and not producer.country:
+        draft.parties = [producer.company]
+        if producer.referred:
+            draft.cap(
+                REFERRED_CAP,
+                f"the sentence does not name the company: {producer.company.surface!r}, named"
+                " before, assumed",
+            )
+    return draft
+
+
+def _clause_start(text: str, position: int) -> int:
+    """Where the clause holding `position` begins: after the last semicolon before it."""
+    return text.rfind(";", 0, position) + 1
+
+
+def _clause_end(text: str, position: int) -> int:
+    end = text.find(";", position)
+    return len(text) if end < 0 else end
+
+
+def _clause(sentence: Sentence, start: int, end: int) -> Sentence:
+    """The part of a sentence between two semicolons, read as a sentence of its own."""
+    return replace(
+        sentence,
+        text=sentence.text[start:end],
+        dates=[
+            replace(d, start=d.start - start, end=d.end - start)
+            for d in sentence.dates
+            if start <= d.start and d.end <= end
+        ],
+    )
+
+
+def _estimated(text: str, tonnes: Quantity) -> bool:
+    """A figure the source itself calls an estimate ("an estimated 13,000 tonnes") is its
+    figure, not the writer rounding one."""
+    return re.search(r"\bestimated\s*$", text[max(0, tonnes.start - 20) : tonnes.start]) is not None
+
+
+def _producers(
+    sentence: Sentence, reading: Reading, tonnes: Quantity, clause_start: int, anchor: int | None
+) -> list[_Producer]:
+    """Whose figure `tonnes` is, looking back from it within its clause."""
+    text = sentence.text
+    before = text[clause_start : tonnes.start]
+    named = _producer_names(sentence, reading, clause_start, tonnes.start)
+    each = _EACH.search(before)
+    if each and named:
+        listed = [n for n in named if n[0] < clause_start + each.start()]
+        if len(listed) > 1 and all(
+            _LISTED.match(text[a[1] : b[0]]) for a, b in itertools.pairwise(listed)
+        ):
+            return [n[2] for n in listed]
+    for start, end, producer in reversed(named):
+        if _FOR_OWNER.search(text[clause_start:start]) or _POSSESSIVE.match(text[end:]):
+            return [producer]
+    companies = [m for m in sentence.mentions if _is_company(m, reading.directory)]
+    subject_end = anchor if anchor is not None else tonnes.start
+    country = _producing_country(sentence, subject_end, companies)
+    if country is not None:
+        return [_Producer(country=country)]
+    if companies:
+        return [_Producer(company=companies[0])]
+    referent = sentence.antecedent or sentence.issuer
+    if referent is not None and (
+        _REFERS_BACK.match(text) or _FIRST_PERSON.search(text[: tonnes.start])
+    ):
+        return [_Producer(company=referent, referred=True)]
+    return []
+
+
+def _producer_names(
+    sentence: Sentence, reading: Reading, start: int, end: int
+) -> list[tuple[int, int, _Producer]]:
+    """The countries and companies named between `start` and `end`, left to right."""
+    text = sentence.text
+    names = [
+        (s, e, _Producer(country=code))
+        for s, e, code in _jurisdiction_mentions(text)
+        if start <= s and e <= end and _names_producer(text, s, e)
+    ]
+    names += [
+        (m.start, m.end, _Producer(company=m))
+        for m in sentence.mentions
+        if start <= m.start and m.end <= end and _is_company(m, reading.directory)
+    ]
+    return sorted(names, key=lambda n: n[0])
+
+
+def _names_producer(text: str, start: int, end: int) -> bool:
+    """A country word that can name a producer: not an agency ("the US Geological Survey") and
+    not the pronoun "us"."""
+    return not _AGENCY.match(text[end:]) and text[start:end] != "us"
+
+
+def _own_period(sentence: Sentence, tonnes: Quantity, reading: Reading) -> int | None:
+    """The year a figure is for where the text ties one to it, not to the whole sentence."""
+    text = sentence.text
+    later = [t.start for t in sentence.tonnes if t.start > tonnes.start]
+    after = text[tonnes.end : later[0] if later else len(text)]
+    if own := _OWN_YEAR_AFTER.match(after):
+        return int(own.group(1))
+    if own := _OWN_YEAR_BEFORE.search(text[max(0, tonnes.start - 40) : tonnes.start]):
+        return int(own.group(1))
+    if _YEAR_EARLIER.match(after):
+        stated = find_years(text) + ([sentence.context_year] if sentence.context_year else [])
+        reference = max(stated, default=None)
+        return reference - 1 if reference else None
+    if fiscal := _FISCAL_YEAR.search(text):
+        year = next(g for g in fiscal.groups() if g)
+        return int(year) if len(year) == 4 else 2000 + int(year)
+    return None
+
+
 def _producing_country(
-    sentence: Sentence, produced: re.Match[str] | None, companies: Sequence[Mention]
+    sentence: Sentence, subject_end: int, companies: Sequence[Mention]
 ) -> str | None:
     """The country whose output the sentence gives ("the United States produced …", "Myanmar's
     mine output fell to …"): a country named before the verb as its subject, with no company
     before it. A plant or mine named later ("… nearly all of it from Mountain Pass") is where
     the output came from, not whose figure it is."""
-    if produced is None or any(m.start < produced.start() for m in companies):
+    if any(m.start < subject_end for m in companies):
         return None
     text = sentence.text
     subjects = [
         code
-        for start, _end, code in _jurisdiction_mentions(text)
-        if start < produced.start()
+        for start, end, code in _jurisdiction_mentions(text)
+        if start < subject_end
         and not _COUNTRY_AS_OBJECT.search(text[max(0, start - 20) : start])
+        and _names_producer(text, start, end)
     ]
     return subjects[-1] if subjects else None
-
-
-def _periods(sentence: Sentence, reading: Reading) -> list[tuple[Quantity, int]]:
-    """Each figure with its year: several when each tonnage is followed by its own year ("fell
-    to 31,000 tonnes in 2024, from 43,000 tonnes in 2023"), else the first with the sentence's
-    year."""
-    tonnages = sentence.tonnes
-    if len(tonnages) > 1:
-        own_years = []
-        for index, tonnes in enumerate(tonnages):
-            end = tonnages[index + 1].start if index + 1 < len(tonnages) else len(sentence.text)
-            years = re.findall(
-                r"\b(?:in|for|during)\s+((?:19|20)\d\d)\b", sentence.text[tonnes.end : end]
-            )
-            own_years.append(int(years[0]) if years else None)
-        if all(own_years) and len(set(own_years)) == len(own_years):
-            return [(t, y) for t, y in zip(tonnages, own_years, strict=True) if y]
-    period = _year(sentence, reading)
-    return [] if period is None else [(tonnages[0], period)]
 
 
 # --- tariffs --------------------------------------------------------------------------------------

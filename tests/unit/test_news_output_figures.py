@@ -1,0 +1,117 @@
+"""Output and capacity are read figure by figure: every tonnage gets its own producer, year,
+stage and measure, so a table written as prose ("Brazil and India each mined …", "For Brazil
+that compares with …", "India's figure is …") gives one event per figure."""
+
+from __future__ import annotations
+
+from monazite_producer.news.entities import EntityDirectory
+from tests.support.news import extract, only, published
+
+
+def _by_country(documents: list[dict[str, object]]) -> dict[tuple[object, object], object]:
+    return {(d["country"], d["period"]): d["tonnes"] for d in documents}
+
+
+def test_each_name_of_a_list_gets_the_figure_they_each_produced(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Global rare-earth mine production rose again last year, the survey found."
+        " Brazil, India and Vietnam each mined about 2,900 tonnes in 2024."
+    )
+    documents = published(extract(directory, body), "output_reported")
+    assert documents == []  # "about": sent to review, not published
+    body = body.replace("about", "an estimated")
+    documents = published(extract(directory, body), "output_reported")
+    assert _by_country(documents) == {
+        ("BR", 2024): "2900",
+        ("IN", 2024): "2900",
+        ("VN", 2024): "2900",
+    }
+    assert {d["stage"] for d in documents} == {"mining"}
+
+
+def test_later_sentences_comparing_figures_give_each_countrys_earlier_year(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The new tables put world mine output of rare earths at a record last year."
+        " Brazil and India each produced an estimated 2,900 tonnes in 2024."
+        " For Brazil that is well above the 80 tonnes it was credited with for 2023;"
+        " India's figure compares with its 2023 level of 2,600 tonnes."
+        " Malaysia moved the other way, falling to 130 tonnes from 200 tonnes a year earlier."
+    )
+    documents = published(extract(directory, body, day="2025-02-10"), "output_reported")
+    assert _by_country(documents) == {
+        ("BR", 2024): "2900",
+        ("IN", 2024): "2900",
+        ("BR", 2023): "80",
+        ("IN", 2023): "2600",
+        ("MY", 2023): "200",
+    }
+
+
+def test_world_output_and_an_agency_named_after_a_country_are_nobodys_figures(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The US Geological Survey put world mine output at 390,000 tonnes in 2024, up from"
+        " 376,000 tonnes in 2023."
+    )
+    assert published(extract(directory, body), "output_reported") == []
+
+
+def test_a_financial_year_and_a_part_of_the_figure_in_the_same_sentence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas delivered 9,500 tonnes of rare-earth oxide in the year to 30 June 2025, of which"
+        " 6,600 tonnes was NdPr, the company said."
+    )
+    documents = published(extract(directory, body, day="2025-08-20"), "output_reported")
+    assert sorted((d["element_group"], d["tonnes"], d["period"]) for d in documents) == [
+        ("ndpr", "6600", 2025),
+        ("total_reo", "9500", 2025),
+    ]
+    assert {(d["entity_id"], d["stage"], d["measure"]) for d in documents} == {
+        ("lynas", "separation", "production")
+    }
+
+
+def test_a_company_speaking_in_the_first_person_is_the_producer(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo opened its new magnet line in Estonia this spring. We asked an engineer there"
+        " about it. Is it running? Yes: the line gives us 800 tonnes a year of sintered"
+        " magnets, and that capacity is available now, in 2025."
+    )
+    document = only(
+        extract(directory, body, title="An interview on Neo's magnets"), "output_reported"
+    )
+    assert (document["entity_id"], document["measure"], document["tonnes"]) == (
+        "neo",
+        "capacity",
+        "800",
+    )
+    assert document["period"] == 2025
+
+
+def test_a_plan_in_the_next_clause_does_not_date_the_stated_capacity(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo Performance Materials runs a sintered magnet plant in Narva. The plant has a"
+        " nameplate capacity of 2,000 tonnes of NdFeB magnets a year; the company wants to"
+        " reach 5,000 tonnes by 2030."
+    )
+    document = only(extract(directory, body), "output_reported")
+    assert (document["tonnes"], document["period"]) == ("2000", 2025)
+
+
+def test_a_line_the_company_will_build_is_a_plan(directory: EntityDirectory) -> None:
+    body = (
+        "Lynas reported a record quarter. It will build a separation line with a designed"
+        " capacity of 3,000 tonnes of oxide per year."
+    )
+    assert published(extract(directory, body), "output_reported") == []
