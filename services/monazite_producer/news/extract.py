@@ -165,6 +165,9 @@ class Sentence:
     #: The latest year the article has given a figure for so far (none after its own date):
     #: what "a year earlier" counts back from when the sentence names no year itself.
     context_year: int | None = None
+    #: The sentences just before, as read (their own `earlier` empty): a filing gives the
+    #: holding before a deal a few lines above the holding after it.
+    earlier: tuple[Sentence, ...] = ()
 
     @property
     def lower(self) -> str:
@@ -270,6 +273,7 @@ def extract_article(
             following=tuple(
                 (s.text, s.dates) for s in sentences[index + 1 : index + 1 + FOLLOWING]
             ),
+            earlier=tuple(sentences[max(0, index - EARLIER) : index]),
         )
         antecedents.read(sentence.mentions)
         if _denies(sentence.text):
@@ -291,6 +295,8 @@ def extract_article(
 
 #: How many sentences after a measure's may spell out its terms.
 FOLLOWING = 3
+#: How many sentences before a holding may give the holding it moved from.
+EARLIER = 6
 
 #: An output figure of a named stage: "mine output", "separation capacity".
 _OUTPUT_TOPIC = re.compile(
@@ -907,7 +913,7 @@ _STAKE_VERB = re.compile(
     re.I,
 )
 _STAKE_WORD = re.compile(
-    r"(?:%|per ?cent) of (?-i:[A-Z])"
+    r"(?:%|per ?cent) of (?-i:[A-Z])|\ball of (?-i:[A-Z])"
     r"|\b(?:stake|holding|interest|shares|stock|share capital|control|the rest of|remaining"
     r"|outright|shareholder"
     r"|takeover|equity|majority|the balance of)\b",
@@ -919,7 +925,8 @@ _SELL = re.compile(
     re.I,
 )
 _WHOLE = re.compile(
-    r"\b(?:the rest of|the remaining|the balance of|remaining shares|all of the shares|owns all of"
+    r"\b(?:the rest of|the remaining|the balance of|remaining shares|all of the shares"
+    r"|own(?:s|ing)? all of"
     r"|wholly owns|sole (?:owner|shareholder)"
     r"|all the shares|outright|wholly[- ]owned|100 ?(?:%|per ?cent))",
     re.I,
@@ -954,6 +961,18 @@ _DESCRIBED_OBJECT = re.compile(
     r"|the balance of|all of|full control of|control of)\s+(?:the|its|it|them|for)\b",
     re.I,
 )
+
+
+#: A clause describing the name before it, up to the verb: ", which it bought", ", who sold".
+_DESCRIBING = re.compile(
+    r",\s*(?:which|who|whom)\s+(?P<pronoun>(?:it|they|the company|the group)\s+)?[^,;]*$", re.I
+)
+
+
+def _clause_end_comma(text: str, verb: re.Match[str]) -> int:
+    """Where the clause holding `verb` ends: the next comma or semicolon."""
+    ends = [i for i in (text.find(",", verb.end()), text.find(";", verb.end())) if i >= 0]
+    return min(ends, default=len(text))
 
 
 def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
@@ -992,6 +1011,18 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             # "X, which already held 90% of Y, bought the rest of the processor": the target is
             # the company named before the verb.
             target = next((m for m in reversed(before) if m.entity_id != holder.entity_id), None)
+    describing = _DESCRIBING.search(text[: verb.start()])
+    if describing is not None and not passive:
+        # "with Peak, which it bought last year, Shenghe now owns …": the clause describes Peak,
+        # bought by the sentence's subject; a deal told in passing is background, not news.
+        described = sentence.before(describing.start())
+        subject = [m for m in sentence.after(verb.end()) if m.start > _clause_end_comma(text, verb)]
+        if describing["pronoun"] and described:
+            target = described[-1]
+            holder = next(
+                (m for m in (*subject, sentence.referent) if m and m.entity_id != target.entity_id),
+                None,
+            )
     referred = None
     if holder is None and not passive and _THE_COMPANY.search(text[lead_end : verb.start()]):
         # "The company has taken full control of X": the company just named, else the one the
@@ -1017,6 +1048,8 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             f"the sentence does not name the buyer: {referred.surface!r}, the company the article"
             " is about, assumed",
         )
+    if describing is not None and not passive:
+        draft.cap(0.5, "told in a clause describing another name: background, not the news")
     selling = _SELL.search(verb.group()) is not None
     _stake_percentages(sentence, draft, selling)
     if _WHOLE.search(text) and not selling:
@@ -1088,6 +1121,11 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
     for pct in sentence.percentages:
         after = text[pct.end : pct.end + 40]
         before = text[max(0, pct.start - 100) : pct.start]
+        if _NOT_YET_HELD.match(after) and not selling and "pct_before" not in draft.fields:
+            # "the 91% it did not already hold": the text gives the rest, so the holding before.
+            draft.fields["pct_before"] = str(plain(100 - pct.value))
+            draft.notes.append(f"the holding before is what the {pct.value}% bought leaves")
+            continue
         if _NOT_STAKE_PCT.match(after) or _OTHERS_HOLD.search(before):
             continue
         if _EARLIER_HOLDING.search(before):
@@ -1112,29 +1150,44 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
         return
 
 
+#: "the 91% it did not already hold", "the 65 per cent it does not own".
+_NOT_YET_HELD = re.compile(
+    r"^\s+(?:that |which )?(?:it|they|the company|the group)\s+(?:did|does|do) not\s+"
+    r"(?:already\s+)?(?:own|hold|have|control)\b",
+    re.I,
+)
+
+
 #: "X's equity interest in Y decreased from 20.33% to 15.33%": a holding that moved, told by
 #: its holder's possessive. One sentence may tell several ("…, and Z's interest in Y rose …").
 _HOLDING_MOVED = re.compile(
-    r"(?:'s|’s|(?<=s)'|\b[Ii]ts)\s+(?:equity\s+|voting\s+)?"
-    r"(?:interest|stake|holding|shareholding)\s+in\s+"
-    r"(?P<target>[^,;]{2,80}?)\s+(?P<verb>increased|decreased|rose|fell|grew|dropped|declined"
-    r"|was (?:cut|raised|reduced|lifted|increased|decreased)|went (?:up|down))\s+"
+    r"(?:'s|’s|(?<=s)'|(?<=s)’|\b[Ii]ts)\s+(?:(?:equity\s+|voting\s+)?"
+    r"(?:interest|stake|holding|shareholding)(?:\s+in\s+(?P<target>[^,;]{2,80}?))?\s+)?"
+    r"(?P<verb>(?:increas|decreas|ris|ros|fall|fell|grow|grew|dropp?|declin|slipp?|climb)\w*"
+    r"|(?:was|is|has been|will be) (?:cut|raised|reduced|lifted|increased|decreased|diluted)"
+    r"|(?:went|goes|will go) (?:up|down)|(?:will|has|have) (?:\w+ ){0,1}?\w+)\s+"
     rf"from {_PCT} to {_PCT}",
     re.I,
 )
 
 
 def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """Holdings that moved, read from the holder's possessive: "X's interest in Y fell from A%
+    to B%, while Z's rose from C% to D%" (the second holding is in the same company)."""
     drafts = []
     text = sentence.text
+    target: Mention | None = None
     for moved in _HOLDING_MOVED.finditer(text):
         holder = _possessor(sentence, moved.start())
-        targets = [
-            m for m in sentence.mentions if moved.start("target") <= m.start < moved.end("target")
-        ]
-        if holder is None or not targets or holder.entity_id == targets[0].entity_id:
+        if moved.group("target") is not None:
+            named = [
+                m
+                for m in sentence.mentions
+                if moved.start("target") <= m.start < moved.end("target")
+            ]
+            target = named[0] if named else None
+        if holder is None or target is None or holder.entity_id == target.entity_id:
             continue
-        target = targets[0]
         draft = Draft(
             {
                 "type": "stake_changed",
@@ -1147,6 +1200,76 @@ def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         draft.parties = [holder, target]
         drafts.append(draft)
     return drafts
+
+
+#: A filing's holding before and after a deal: "Shareholding before the reduction: X held
+#: 38.60% of the Company's share capital." … "Shareholding after the reduction: 34.90%."
+_DEAL_NOUNS = (
+    r"(?P<deal>reduction|increase|disposal|transfer|acquisition|purchase|sale|placement"
+    r"|subscription|issuance|issue|change|transaction|deal|offer)"
+)
+_AFTER_THE_DEAL = re.compile(rf"\b(?:after|following|upon completion of) the {_DEAL_NOUNS}\b", re.I)
+_BEFORE_THE_DEAL = r"\b(?:before|prior to) the {deal}\b"
+#: Money a filing gives for the deal: "for aggregate proceeds of RMB 5.3 billion".
+_DEAL_MONEY = re.compile(
+    r"\b(?:proceeds|consideration|price|paid|pays|for a total of|totall?ing|amounting to)\b", re.I
+)
+
+
+def holding_before_after_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A holding a filing states before and after a deal, some lines apart: the holder and the
+    company held are read from the "before" line ("the Company" is the issuer)."""
+    after = _AFTER_THE_DEAL.search(sentence.text)
+    if after is None:
+        return []
+    pct_after = next((p for p in sentence.percentages if p.start > after.end()), None)
+    if pct_after is None:
+        return []
+    before_the_deal = re.compile(_BEFORE_THE_DEAL.format(deal=re.escape(after["deal"])), re.I)
+    for back, earlier in enumerate(reversed(sentence.earlier)):
+        if not before_the_deal.search(earlier.text) or not earlier.percentages:
+            continue
+        pct = earlier.percentages[0]
+        target = _held_company(earlier, pct, sentence.issuer)
+        holders = [
+            m
+            for m in earlier.mentions
+            if m.start < pct.start
+            and _is_company(m, reading.directory)
+            and (target is None or m.entity_id != target.entity_id)
+        ]
+        if target is None or not holders:
+            return []
+        draft = Draft(
+            {
+                "type": "stake_changed",
+                "holder_id": holders[0].entity_id,
+                "target_id": target.entity_id,
+                "pct_before": str(pct.value),
+                "pct_after": str(pct_after.value),
+            }
+        )
+        draft.parties = [holders[0], target]
+        between = sentence.earlier[len(sentence.earlier) - back :]
+        for told in (*between, sentence):
+            money = _consideration(told)
+            if money is not None and _DEAL_MONEY.search(told.text[: money.start]):
+                draft.fields["consideration"] = _consideration_field(money)
+                draft.money = money
+        return [draft]
+    return []
+
+
+def _held_company(sentence: Sentence, pct: Quantity, issuer: Mention | None) -> Mention | None:
+    """The company a holding is of: the one named after the percentage ("of X's shares"), or,
+    in a filing, the issuer ("of the Company's total share capital")."""
+    after = sentence.text[pct.end : pct.end + 60]
+    named = [m for m in sentence.mentions if pct.end <= m.start <= pct.end + 20]
+    if named:
+        return named[0]
+    if re.match(r"\s+of (?:the|its) (?:Company|Group|Issuer|company)\b", after):
+        return issuer
+    return None
 
 
 def _possessor(sentence: Sentence, position: int) -> Mention | None:
@@ -2649,6 +2772,7 @@ def _tariff_effective(sentence: Sentence, rate: Quantity) -> date | None:
 RULES: tuple[Rule, ...] = (
     stake_rule,
     holding_moved_rule,
+    holding_before_after_rule,
     merger_rule,
     venture_rule,
     funding_rule,

@@ -1,0 +1,67 @@
+"""Holdings as reports and filings give them: two holders' moves in one sentence, a filing's
+holding before and after a deal some lines apart, the rest that was not yet held, and a deal
+told in passing inside a clause describing someone else."""
+
+from __future__ import annotations
+
+from monazite_producer.news.entities import EntityDirectory
+from tests.support.news import extract, only, published
+
+
+def test_two_holdings_moving_in_one_sentence_share_the_company_held(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas's stake in Iluka drops from 12 per cent to 7 per cent, while Shenghe's climbs"
+        " from 3 per cent to 8 per cent."
+    )
+    documents = published(extract(directory, body), "stake_changed")
+    assert sorted(
+        (d["holder_id"], d["target_id"], d["pct_before"], d["pct_after"]) for d in documents
+    ) == [("lynas", "iluka", "12", "7"), ("shenghe", "iluka", "3", "8")]
+
+
+def test_a_filing_gives_the_holding_before_and_after_the_deal_on_separate_lines(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Announcement on the completion of a share increase.\n"
+        "1. Holding before the increase: China Minmetals held 20.5% of the Company's total share"
+        " capital.\n"
+        "2. China Minmetals bought 40,000,000 shares on the exchange for a total consideration"
+        " of RMB 900 million.\n"
+        "3. Holding after the increase: 22.25%."
+    )
+    document = only(
+        extract(directory, body, title="China Rare Earth Group: share increase by a holder"),
+        "stake_changed",
+    )
+    assert (document["holder_id"], document["target_id"]) == ("minmetals", "creg")
+    assert (document["pct_before"], document["pct_after"]) == ("20.5", "22.25")
+    assert document["consideration"] == {"amount": "900000000", "currency": "CNY"}
+
+
+def test_the_part_not_yet_held_gives_the_holding_before_a_full_takeover(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Iluka will own all of Peak Rare Earths once its offer for the 85 per cent it does not"
+        " already hold closes on Friday."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"]) == ("iluka", "peak")
+    assert (document["pct_before"], document["pct_after"]) == ("15", "100")
+
+
+def test_a_purchase_told_in_a_clause_describing_a_company_is_background(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Alongside Energy Transition Minerals, which it bought outright two years ago, Lynas"
+        " now runs three projects outside Malaysia."
+    )
+    candidates = extract(directory, body)
+    assert published(candidates, "stake_changed") == []
+    [held] = [c for c in candidates if c.event.type == "stake_changed"]
+    document = held.event.model_dump()
+    assert (document["holder_id"], document["target_id"]) == ("lynas", "etm")
