@@ -128,7 +128,11 @@ _STAGE_WORDS: tuple[tuple[str, str], ...] = (
 )
 _JURISDICTIONS: tuple[tuple[str, str], ...] = (
     (r"\bchina\b|\bchinese\b|\bbeijing\b|\bmofcom\b|commerce ministry", "CN"),
-    (r"\bunited states\b|\bu\.s\.|\bus\b|\bwashington\b|\bamerican\b|\bwhite house\b", "US"),
+    (
+        r"\bunited states\b|\bu\.s\.|\bus\b|\bwashington\b|\bamerican\b|\bwhite house\b"
+        r"|\bsection (?:232|301)\b|\bpentagon\b",
+        "US",
+    ),
     (r"\baustralia\w*\b|\bcanberra\b", "AU"),
     (r"\bcanada\b|\bcanadian\b|\bottawa\b", "CA"),
     (r"\bjapan\w*\b|\btokyo\b", "JP"),
@@ -1757,9 +1761,21 @@ _CONTROL_WITHOUT_EXPORT = re.compile(
 _STANDING = re.compile(
     # Not "already": "China, which already dominates supply, imposed licences" is news.
     r"\b(?:still|untouched|unchanged|not affected|remains? in (?:force|place|effect)"
-    r"|continues? to apply|had applied|has applied|have applied)\b",
+    r"|continues? to apply|had applied|has applied|have applied|stays? in place"
+    r"|continues? to be (?:implemented|enforced|applied|in force)|remains? valid)\b",
     re.I,
 )
+
+
+#: A licence that is not needed: "exporters are not required to apply for a licence".
+_NOT_REQUIRED = re.compile(
+    r"\b(?:not|no longer) (?:be )?(?:required|needed|obliged)\b|\bneed not\b"
+    r"|\b(?:do|does|will) not (?:need|require)\b|\bno (?:longer )?need\b",
+    re.I,
+)
+#: An item of a list a notice spells out after the sentence making the control: "(1) samarium
+#: metal; samarium-cobalt magnets; …".
+_LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}\)|\d{1,2}\.|[IVX]{1,4}\.|[-•*])\s")
 
 
 def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
@@ -1787,7 +1803,7 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         lowered,
     ):
         return _control_change(sentence, reading, jurisdiction, "export_control_lifted")
-    if _STANDING.search(text):
+    if _STANDING.search(text) or _NOT_REQUIRED.search(text):
         return []
     # The goods covered: the control's own words and what follows them up to the clause that
     # dates or reports the measure, so that "ore shipped to refineries" later in the sentence
@@ -1819,7 +1835,7 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     stages = _stages(covered)
     if _RAW.search(covered) and "mining" not in stages:
         stages = sorted({*stages, "mining"}, key=_STAGE_ORDER.index)
-    stages = stages or _stages(text)
+    stages = stages or _stages(text) or _listed_stages(sentence)
     draft = Draft(
         {
             "type": "export_control_imposed",
@@ -1841,6 +1857,16 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     draft.fields["control_id"] = f"news-{jurisdiction.lower()}-{effective.isoformat()}"
     return [draft]
+
+
+def _listed_stages(sentence: Sentence) -> list[str]:
+    """The stages of the items a notice lists in the lines after the sentence making the
+    control ("(1) samarium metal; samarium-cobalt permanent magnets; samarium oxide")."""
+    stages: set[str] = set()
+    for text, _dates in sentence.following:
+        if _LIST_ITEM.match(text):
+            stages.update(_stages(text))
+    return sorted(stages, key=_STAGE_ORDER.index)
 
 
 def _other_commodity_controls(
@@ -2037,6 +2063,9 @@ def _control_change(
             chosen = control
             break
     note = None
+    if chosen is None and _TECHNOLOGY.search(lowered.replace("science and technology", "")):
+        # Know-how named with no element, day or month: the control on rare-earth technology.
+        chosen = next((c for c in known if c.commodity == "rare_earth_technology"), None)
     if chosen is None:
         chosen = max(known, key=lambda c: c.effective_from)
         note = f"the control is not named: the latest recorded one ({chosen.control_id}) assumed"
@@ -2692,7 +2721,13 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if rate is None:
         return []
     origin, acting = _tariff_parties(text)
-    jurisdiction = acting or _jurisdiction(reading.article.title or "")
+    # "The White House concluded its review. A proclamation imposes …": the one acting may be
+    # named only in the sentence before.
+    jurisdiction = (
+        acting
+        or _tariff_parties(sentence.previous_text)[1]
+        or _jurisdiction(reading.article.title or "")
+    )
     if jurisdiction is None or jurisdiction == origin:
         return []
     stages = _stages(text)

@@ -1,0 +1,70 @@
+"""Notices and round-ups: what a control covers may be listed after the sentence making it, a
+licence not needed is no control, a control that continues is not news, a lifting may name
+only the know-how it frees, and a tariff's maker may be named only in the sentence before."""
+
+from __future__ import annotations
+
+from monazite_producer.news.entities import EntityDirectory
+from tests.support.news import extract, only
+
+
+def test_the_stages_of_a_control_come_from_the_items_a_notice_lists_after_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "With the approval of the State Council, China has decided to implement export control"
+        " over items related to terbium and dysprosium, the Ministry of Commerce announced on"
+        " Friday.\n"
+        "Items subject to control:\n"
+        "(1) terbium metal and terbium-iron alloys;\n"
+        "(2) dysprosium oxide and neodymium-iron-boron magnets containing dysprosium.\n"
+        "This announcement takes effect on the day of its publication."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert document["elements"] == ["Tb", "Dy"]
+    assert document["stages"] == ["separation", "metals", "magnets"]
+
+
+def test_a_licence_that_exporters_need_not_hold_is_no_control(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Under the new rules, exporters of graphite are not required to obtain an export"
+        " licence, China's commerce ministry said on Friday."
+    )
+    assert [c for c in extract(directory, body) if c.event.type.startswith("export_control")] == []
+
+
+def test_a_control_that_continues_to_be_implemented_is_not_news(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China's export controls on medium and heavy rare-earth items announced in April"
+        " continue to be implemented, the ministry said on Friday."
+    )
+    assert [c for c in extract(directory, body) if c.event.type.startswith("export_control")] == []
+
+
+def test_a_lifting_that_names_only_technologies_lifts_the_control_on_know_how(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China's Ministry of Commerce on Friday removed rare-earth separation and magnet-making"
+        " technologies from its catalogue of technologies prohibited from export."
+    )
+    document = only(extract(directory, body), "export_control_lifted")
+    assert document["control_id"] == "cn-mofcom-2023-re-technology"
+
+
+def test_a_tariffs_maker_may_be_named_only_in_the_sentence_before(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Washington has finished its review of magnet imports. A decree signed on Friday"
+        " imposes a 15 per cent duty on imported rare-earth permanent magnets, whatever their"
+        " origin, effective July 1, 2025."
+    )
+    document = only(extract(directory, body), "tariff_imposed")
+    assert (document["jurisdiction"], document["rate_pct"]) == ("US", "15")
+    assert document["effective_from"] == "2025-07-01"
+    assert "on_origin" not in document
