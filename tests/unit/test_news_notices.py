@@ -5,7 +5,7 @@ only the know-how it frees, and a tariff's maker may be named only in the senten
 from __future__ import annotations
 
 from monazite_producer.news.entities import EntityDirectory
-from tests.support.news import extract, only
+from tests.support.news import extract, only, published
 
 
 def test_the_stages_of_a_control_come_from_the_items_a_notice_lists_after_it(
@@ -68,3 +68,36 @@ def test_a_tariffs_maker_may_be_named_only_in_the_sentence_before(
     assert (document["jurisdiction"], document["rate_pct"]) == ("US", "15")
     assert document["effective_from"] == "2025-07-01"
     assert "on_origin" not in document
+
+
+def test_a_volume_permitted_for_export_is_an_export_quota_and_a_share_of_it_a_companys(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Article 1. The total quantity of separated rare-earth oxides permitted for export in"
+        " 2026 is 2,400 (two thousand four hundred) tonnes.\n"
+        "Article 2. Of the total, 900 tonnes is allotted to the Vietnam Rare Earth Company."
+    )
+    documents = published(
+        extract(directory, body, title="Vietnam sets its 2026 rare-earth export volume"),
+        "quota_set",
+    )
+    assert sorted((d.get("entity_id", ""), d["tonnes"]) for d in documents) == [
+        ("", "2400"),
+        ("vietnam_re", "900"),
+    ]
+    assert {(d["quota_kind"], d["stage"], d["period"]) for d in documents} == {
+        ("export", "separation", 2026)
+    }
+
+
+def test_a_merger_of_a_company_into_the_group_leaves_the_subject_as_survivor(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Rare Earth Group has completed the merger of Ganzhou Rare Earth Group into the"
+        " state group, the company said on Monday, ending Ganzhou Rare Earth Group's years as a"
+        " separate company."
+    )
+    document = only(extract(directory, body), "merger_completed")
+    assert (document["survivor_id"], document["absorbed_id"]) == ("creg", "ganzhou_re")

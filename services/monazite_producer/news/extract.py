@@ -332,7 +332,9 @@ def _read_sentences(article: Article, directory: EntityDirectory) -> list[Senten
     sentences = []
     for offset, text in split_sentences(article.text):
         # A header line, or the number of a numbered paragraph ("2."), says nothing itself.
-        if _is_header(text) or re.fullmatch(r"\(?\d{1,2}[.)]", text):
+        if _is_header(text) or re.fullmatch(
+            r"(?:(?:Article|Section|Clause|Paragraph|Item)\s+)?\(?\d{1,2}[.)]", text
+        ):
             continue
         dateline = _DATELINE.match(text)
         mentions = [
@@ -560,6 +562,11 @@ def _with_fields(candidate: Candidate, updates: dict[str, Any], note: str) -> Ca
 
 
 #: "Of that, 5,655t was NdPr": a part of the figure the sentence before gave.
+#: A share of the figure the sentence before gave: "Of the total in Article 1, 600 tonnes …".
+_PART_OF_TOTAL = re.compile(
+    r"^(?:Of (?:that|this|which|these|those|the (?:total|quota|amount|volume))|Within (?:that"
+    r"|this|the total))\b"
+)
 _PART_OF_FIGURE = re.compile(r"^(?:Of (?:that|this|which|these|those|the total)|Within that)\b")
 
 
@@ -1306,6 +1313,8 @@ _SURVIVOR_FOLLOWS = re.compile(
 _ABSORBS = re.compile(
     r"(?<!\bwas )(?<!\bbeen )(?<!\bbe )\babsorb(?:s|ed|ing)?\b(?! by| into)", re.I
 )
+#: "the merger of A into the group": a merger noun whose absorbed side follows "of".
+_MERGER_OF = re.compile(r"\b(?:merger|absorption|integration|amalgamation) of\b", re.I)
 #: "B is the surviving company", "the surviving entity, B": the text names the survivor.
 _SURVIVING = re.compile(
     r"\bsurviv(?:ing|or)\b[^.;]{0,25}|\bremains? (?:as )?the (?:listed )?(?:entity|company)", re.I
@@ -1358,10 +1367,21 @@ def _merger_roles(
     names the surviving company or the one that ceased to exist, else in the order named."""
     text = sentence.text
     follows = _SURVIVOR_FOLLOWS.search(text)
-    if follows is not None and sentence.after(follows.end()) and sentence.before(follows.start()):
+    named_next = follows is not None and any(
+        follows.end() <= m.start <= follows.end() + 30 for m in sentence.mentions
+    )
+    if named_next and follows is not None and sentence.before(follows.start()):
         survivor = sentence.after(follows.end())[0]
         before = [m for m in sentence.before(follows.start()) if m.entity_id != survivor.entity_id]
         return survivor, before[-1] if before else mentions[0]
+    of_absorbed = _MERGER_OF.search(text)
+    if of_absorbed is not None and sentence.before(of_absorbed.start()):
+        # "X has completed the merger of A into the group": with no name after "into", the
+        # side taking A in is the subject.
+        absorbed = next(iter(sentence.after(of_absorbed.end())), None)
+        subject = sentence.before(of_absorbed.start())[0]
+        if absorbed is not None and absorbed.entity_id != subject.entity_id:
+            return subject, absorbed
     absorbs = _ABSORBS.search(text)
     if absorbs is not None and sentence.before(absorbs.start()) and sentence.after(absorbs.end()):
         return sentence.before(absorbs.start())[-1], sentence.after(absorbs.end())[0]
@@ -2148,6 +2168,12 @@ _QUOTA_TO = re.compile(
     r"|obtained|its quotas?|(?<=')s quotas?)\b",
     re.I,
 )
+#: "600 tonnes is allocated to X", "… goes to X": the quota's holder after the tonnage.
+_QUOTA_GOES_TO = re.compile(
+    r"^[^.;]{0,40}?\b(?:allocated|allotted|granted|given|assigned|awarded|goes|go|went) to"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
 #: "the company has been allocated a quota of …", "it received quotas of …".
 _ALLOCATED_TO_IT = re.compile(
     r"(?:\b(?:the|The) (?:company|group)|^It|\bit)\b[^.;]{0,60}?\b(?:allocated|granted|received"
@@ -2155,13 +2181,19 @@ _ALLOCATED_TO_IT = re.compile(
 )
 
 
+#: An export quota in other words: "the volume permitted for export", "allowed to be exported".
+_EXPORT_ALLOWED = (
+    r"\bexport quotas?\b|\b(?:allowed|permitted|authori[sz]ed|licensed) (?:for export|to be"
+    r" exported)\b"
+)
 #: How articles speak of a quota: "mining quota", "allowances", "allocated 40,000 tonnes",
 #: "allowed 270,000 tonnes to be mined", "a production cap".
 _QUOTA_WORDS = re.compile(
     r"\bquotas?\b|\ballowances?\b|\ballocat\w*|\ballot\w*"
     r"|\b(?:allowed|permitted|authori[sz]ed)\b[^.;]{0,60}?\bto be (?:mined|produced|extracted"
     r"|smelted|separated|refined|processed)\b"
-    r"|\b(?:production|mining|output|smelting|separation) (?:caps?|ceilings?|limits?)\b",
+    r"|\b(?:production|mining|output|smelting|separation) (?:caps?|ceilings?|limits?)\b"
+    r"|" + _EXPORT_ALLOWED,
     re.I,
 )
 #: "tonnes of rare-earth oxide": the unit of a quota, which says nothing of its stage.
@@ -2186,7 +2218,8 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     # Stages are read with the quota's unit blanked out, keeping every offset.
     text = _OXIDE_UNIT.sub(lambda unit: "t" + " " * (len(unit.group()) - 1), text)
-    export = re.search(r"\bexport quota", text, re.I) is not None
+    export = re.search(_EXPORT_ALLOWED, text, re.I) is not None
+    previous = sentence.previous_text
     companies = [
         m
         for m in sentence.mentions
@@ -2203,6 +2236,10 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             stage = _first_stage(text[tonnes.end : segment_end])
         else:
             stage = _last_stage(text[segment_start : tonnes.start])
+        if stage is None and _PART_OF_TOTAL.match(text) and _QUOTA_WORDS.search(previous):
+            # "Of the total, 600 tonnes is allocated to X": a share of the quota just set.
+            stage = _last_stage(_OXIDE_UNIT.sub("t", previous))
+            export = export or re.search(_EXPORT_ALLOWED, previous, re.I) is not None
         if stage is None:
             continue
         draft = Draft(
@@ -2217,9 +2254,17 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             }
         )
         owner = [c for c in companies if c.end <= tonnes.start]
+        given_to = [
+            c
+            for c in companies
+            if c.start >= tonnes.end and _QUOTA_GOES_TO.match(text[tonnes.end : c.start])
+        ]
         if owner and _QUOTA_TO.search(text[owner[-1].start : tonnes.start]):
             draft.fields["entity_id"] = owner[-1].entity_id
             draft.parties = [owner[-1]]
+        elif given_to:
+            draft.fields["entity_id"] = given_to[0].entity_id
+            draft.parties = [given_to[0]]
         elif (
             not owner
             and (referent := sentence.referent) is not None

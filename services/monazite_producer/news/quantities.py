@@ -96,6 +96,8 @@ _MONEY = re.compile(
 _PERCENT = re.compile(rf"(?P<number>{_NUMBER})\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
 _TONNES = re.compile(
     rf"(?P<number>{_NUMBER})(?:\s?(?P<scale>thousand|million|k)\b)?\s?"
+    # A legal text repeats the number in words: "1,500 (one thousand five hundred) tonnes".
+    r"(?:\([a-z][a-z -]{2,60}\)\s)?"
     r"(?P<unit>kilotonnes|kilotons|kt|tonnes|tons|metric tons|mt|t)\b",
     re.IGNORECASE,
 )
