@@ -917,7 +917,7 @@ def _distinct(mentions: Sequence[Mention]) -> list[Mention]:
 
 _STAKE_VERB = re.compile(
     r"\b(?:acquir\w*|acquisitions?|takeovers?|buy-?outs?|buy(?:s|ing)?|bought|purchas\w*"
-    r"|tak(?:e|es|ing|en)|took|rais\w*|increas\w*"
+    r"|tak(?:e|es|ing|en)|took|rais\w*|increas\w*|subscrib\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
     r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
     r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold))\b",
@@ -1034,6 +1034,12 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 (m for m in (*subject, sentence.referent) if m and m.entity_id != target.entity_id),
                 None,
             )
+    if holder is None and not passive and (body := _state_body(sentence, reading, verb.start())):
+        # "the department is buying US$45m of X stock, which will give it a 4.2% stake"
+        holder = body
+        target = next(
+            (m for m in sentence.after(verb.start()) if m.entity_id != body.entity_id), None
+        )
     referred = None
     if holder is None and not passive and _THE_COMPANY.search(text[lead_end : verb.start()]):
         # "The company has taken full control of X": the company just named, else the one the
@@ -1572,7 +1578,11 @@ _INSTRUMENTS: tuple[tuple[str, str], ...] = (
     (r"\bloan|\blend\w*|\bcredit facility|\bdebt financing", "loan"),
     (r"\bguarantee", "guarantee"),
     (r"\bofftake|\bprepay\w*|\bsupply agreement|\bpurchase commitment", "offtake"),
-    (r"\bpreferred (?:stock|shares)|\bequity\b|\bconvertible", "equity"),
+    (
+        r"\bpreferred (?:stock|shares)|\bequity\b|\bconvertible"
+        r"|\bnewly[- ]issued\b[^.;]{0,30}\b(?:stock|shares)\b",
+        "equity",
+    ),
     (r"\bgrant\w*|\baward\w*", "grant"),
 )
 
@@ -1597,15 +1607,19 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     if all(_is_price(sentence, money) for money in sentence.money):
         return []
+    mentions = _distinct(sentence.mentions)
+    if len(mentions) == 1 and (government := _unnamed_government(sentence, reading)) is not None:
+        mentions = _distinct([government, *mentions])
+    if len(mentions) == 1 and (body := _state_body(sentence, reading, len(text))) is not None:
+        mentions = _distinct([body, *mentions])
     if (
         instrument == "equity"
         and re.search(r"\b(?:stake|holding)\b|" + _EQUITY_BOUGHT, text, re.I)
         and not re.search(r"preferred|convertible", text, re.I)
+        and not (_STATE_BODY.search(text) and any(_is_funder(m, reading) for m in mentions))
     ):
+        # A company buying a stake is a stake, not funding; a state buying new shares is both.
         return []
-    mentions = _distinct(sentence.mentions)
-    if len(mentions) == 1 and (government := _unnamed_government(sentence, reading)) is not None:
-        mentions = _distinct([government, *mentions])
     referred = None
     if (
         len(mentions) == 1
@@ -1647,9 +1661,19 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             f"the sentence does not name the recipient: {referred.surface!r}, the company the"
             " article is about, assumed",
         )
+    if _HELD_FUNDING.search(text) and not _FUNDS.search(text):
+        draft.cap(0.5, "funding the recipient already has, not funding awarded: background")
     draft.money = _consideration(sentence)
     draft.fields["amount"] = _consideration_field(draft.money)
     return [draft]
+
+
+#: "Iluka has an A$1.65 billion loan package from …": funding held, told as background.
+_HELD_FUNDING = re.compile(
+    r"\b(?:has|have|had|holds|hold)\s+(?:an?\s+|the\s+|its\s+|their\s+|(?=[A-Z]{0,3}\$))"
+    r"(?:[\w$.,-]+\s+){0,8}?(?:loans?|grants?|facilit(?:y|ies)|package|funding|support)\b",
+    re.I,
+)
 
 
 #: "A$95 per kilogram", "US$110/kg": a price, not a sum of money given or lent.
@@ -1704,6 +1728,24 @@ _FUNDS = re.compile(
     r"|subscrib(?:es|ed|ing))\b",
     re.I,
 )
+
+
+#: A state body referred to by its kind: "the department is buying …", "the ministry will lend".
+_STATE_BODY = re.compile(r"\b(?:the|The) (?:department|ministry|agency|Pentagon|Commonwealth)\b")
+
+
+def _state_body(sentence: Sentence, reading: Reading, end: int) -> Mention | None:
+    """The state body "the department" before `end` means: the last one the sentences just
+    before named."""
+    bodies = list(_STATE_BODY.finditer(sentence.text, 0, end))
+    if not bodies:
+        return None
+    said = bodies[-1]
+    for earlier in reversed(sentence.earlier):
+        named = [m for m in earlier.mentions if _is_funder(m, reading)]
+        if named:
+            return Mention(named[-1].entity_id, said.group(), said.start(), said.end())
+    return None
 
 
 def _is_funder(mention: Mention, reading: Reading) -> bool:
