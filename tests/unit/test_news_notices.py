@@ -101,3 +101,39 @@ def test_a_merger_of_a_company_into_the_group_leaves_the_subject_as_survivor(
     )
     document = only(extract(directory, body), "merger_completed")
     assert (document["survivor_id"], document["absorbed_id"]) == ("creg", "ganzhou_re")
+
+
+def test_exporters_who_may_no_longer_ship_are_banned_from_the_day_the_notice_was_issued(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "BEIJING, June 3 (Wire) - Chinese exporters may no longer ship gallium or germanium to"
+        " buyers in Japan, the commerce ministry said in a notice issued on Friday. The notice"
+        " took effect immediately."
+    )
+    documents = published(extract(directory, body), "export_control_imposed")
+    assert sorted(d["commodity"] for d in documents) == ["gallium", "germanium"]
+    assert {(d["restriction"], d["effective_from"]) for d in documents} == {("ban", "2025-05-30")}
+
+
+def test_each_quota_of_an_analyst_note_has_its_holder_group_and_year(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Rare Earth Group, holder of the ion-adsorption mining rights, was allotted 9,000"
+        " tonnes of ion-adsorption rare-earth oxide,"
+        " 5% less than in the first batch of 2024. The same group received 25,000 tonnes of"
+        " light rare-earth mining quota. China Northern Rare Earth's smelting and separation"
+        " quota was set at 80,000 tonnes, up 10% on a year ago."
+    )
+    documents = published(
+        extract(directory, body, title="Inside China's first 2025 quota batch"), "quota_set"
+    )
+    assert sorted(
+        (d["entity_id"], d["element_group"], d["stage"], d["tonnes"], d["period"])
+        for d in documents
+    ) == [
+        ("cnre", "total_reo", "separation", "80000", 2025),
+        ("creg", "ion_adsorption_reo", "mining", "9000", 2025),
+        ("creg", "light_reo", "mining", "25000", 2025),
+    ]

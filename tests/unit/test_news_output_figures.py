@@ -115,3 +115,23 @@ def test_a_line_the_company_will_build_is_a_plan(directory: EntityDirectory) -> 
         " capacity of 3,000 tonnes of oxide per year."
     )
     assert published(extract(directory, body), "output_reported") == []
+
+
+def test_a_second_figure_of_the_sentence_keeps_the_stage_and_a_distant_annual_is_no_capacity(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Vietnam mined 300 tonnes of rare-earth ore in 2024, the survey says in its annual"
+        " commodity summary released last month, down from 600 tonnes in 2023."
+    )
+    documents = published(extract(directory, body), "output_reported")
+    assert _by_country(documents) == {("VN", 2024): "300", ("VN", 2023): "600"}
+    assert {(d["stage"], d["measure"]) for d in documents} == {("mining", "production")}
+
+
+def test_what_a_factory_will_make_is_a_plan(directory: EntityDirectory) -> None:
+    body = (
+        "Neo broke ground on a magnet factory this week that it says will make 2,000 tonnes of"
+        " sintered magnets a year in its first phase."
+    )
+    assert published(extract(directory, body), "output_reported") == []

@@ -59,7 +59,7 @@ _ABBREVIATIONS = re.compile(
     r"|U\.S|e\.g|i\.e|vs|approx)\.$"
 )
 #: "WASHINGTON, July 10, 2025 - ": the place is where the news was written, not a party.
-_DATELINE = re.compile(r"^[A-Z][A-Z .'/-]+,\s+[^-—–]{3,30}?\s[-—–]+\s")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'/-]+,\s+[^-—–]{3,50}?\s[-—–]+\s")
 _DENIAL = re.compile(
     r"\b(?:denied|denies|deny|dismissed|rejected (?:the |a )?(?:report|claim)s?|not in talks"
     r"|no plans? to|never|false|untrue)\b",
@@ -348,7 +348,12 @@ def _read_sentences(article: Article, directory: EntityDirectory) -> list[Senten
                 money=find_money(text),
                 percentages=find_percentages(text),
                 tonnes=find_tonnes(text),
-                dates=find_dates(text, article_date=article.published),
+                # The dateline's date is when the story was filed, not when anything happened.
+                dates=[
+                    d
+                    for d in find_dates(text, article_date=article.published)
+                    if not dateline or d.start >= dateline.end()
+                ],
             )
         )
     return sentences
@@ -387,10 +392,16 @@ _REPORTING_VERBS = frozenset(
 )
 
 
+#: A modal that forbids rather than hedges: "exporters may no longer ship", "may not export".
+_PROHIBITION = re.compile(r"(?:may|can|could) (?:no longer|not)\b", re.I)
+
+
 def _hedge(text: str) -> re.Match[str] | None:
     """The first hedge that bears on the sentence's fact. A hedge inside a clause that only
     describes a noun ("for an industry it hopes to build") is left out."""
     for match in _HEDGE.finditer(text):
+        if _PROHIBITION.match(text, match.start()):
+            continue  # "may no longer ship": a rule, not a maybe
         relative = _RELATIVE_SUBJECT.search(text[max(0, match.start() - 40) : match.start()])
         if (
             relative is not None
@@ -870,6 +881,8 @@ def _element_group(text: str) -> str | None:
     lowered = text.lower()
     if re.search(r"\bndpr\b|neodymium[- ]praseodymium|neodymium and praseodymium", lowered):
         return "ndpr"
+    if re.search(r"\bion[- ]adsorption\b|\bionic clays?\b", lowered):
+        return "ion_adsorption_reo"
     if re.search(r"\bheavy rare[- ]earth|medium and heavy", lowered):
         return "heavy_reo"
     if re.search(r"\blight rare[- ]earth", lowered):
@@ -1762,7 +1775,8 @@ _CONTROL_WORDS = re.compile(
     r"|\bprohibit\w* (?:the )?export\w*|\bprohibitions? on (?:the )?export\w*"
     r"|\bbar(?:s|red|ring)? (?:the )?export\w*|\bforb(?:id|ids|ade|idding) (?:the )?export\w*"
     r"|\b(?:prohibited|banned|barred|forbidden|restricted) from export\w*"
-    r"|\bno longer be exported"
+    r"|\bno longer be exported|\b(?:may|can|will) no longer (?:ship|export|sell|supply)\w*"
+    r"|\bexports?\b[^.;]{0,60}?\b(?:shall|will|may) not be (?:permitted|allowed)"
     r"|\brequir\w* (?:all )?(?:exporters|exporting (?:companies|firms)|shippers|traders)\b"
     r"[^.;]{0,40}?"
     r"\b(?:licen[cs]es?|permits?|approval)\b"
@@ -1777,7 +1791,7 @@ _CONTROL_WORDS = re.compile(
 )
 _BAN = re.compile(
     r"\bban\w*|\bprohibit\w*|\bbarr(?:ed|ing)\b|\bbars? (?:the )?export|\bforb[ia]d\w*"
-    r"|no longer be exported",
+    r"|no longer be exported|no longer (?:ship|export|sell|supply)|not be (?:permitted|allowed)",
     re.I,
 )
 #: Where the goods a control covers stop being named: the clause that dates it or reports it.
@@ -2207,9 +2221,11 @@ def _suspended_until(sentence: Sentence) -> date | None:
 #: "X was allocated / given / handed 94,580 tonnes", "X received a quota of …", "X's quota".
 _QUOTA_TO = re.compile(
     r"\b(?:allocated|allotted|granted|given|handed|awarded|assigned|received|receives|gets|got"
-    r"|obtained|its quotas?|(?<=')s quotas?)\b",
+    r"|obtained|its quotas?)\b",
     re.I,
 )
+#: "X's smelting and separation quota was set at …": the quota's holder by its possessive.
+_OWNERS_QUOTA = re.compile(r"^[^,;'’()-]{1,60}?(?:'s|’s)\s+(?:[\w-]+\s+){0,4}?quotas?\b")
 #: "600 tonnes is allocated to X", "… goes to X": the quota's holder after the tonnage.
 _QUOTA_GOES_TO = re.compile(
     r"^[^.;]{0,40}?\b(?:allocated|allotted|granted|given|assigned|awarded|goes|go|went) to"
@@ -2218,7 +2234,8 @@ _QUOTA_GOES_TO = re.compile(
 )
 #: "the company has been allocated a quota of …", "it received quotas of …".
 _ALLOCATED_TO_IT = re.compile(
-    r"(?:\b(?:the|The) (?:company|group)|^It|\bit)\b[^.;]{0,60}?\b(?:allocated|granted|received"
+    r"(?:\b(?:the|The) (?:same |new |state )?(?:company|group)|^It|\bit)\b[^.;]{0,60}?"
+    r"\b(?:allocated|allotted|granted|received"
     r"|been issued|been given|was given|its quotas?)\b"
 )
 
@@ -2252,7 +2269,17 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     jurisdiction = _jurisdiction(text) or _jurisdiction(reading.article.title or "")
     if jurisdiction is None:
         return []
-    period = _year(sentence, reading)
+    # "7.3% less than in the first batch of 2023": a year compared with is not the quota's.
+    compared = [
+        m.start()
+        for m in re.finditer(r"\b(?:than|compared (?:with|to)|versus|against)\b", text, re.I)
+    ]
+    stated = [
+        int(y.group(1))
+        for y in re.finditer(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b", text)
+        if not any(0 <= y.start() - c <= 40 for c in compared)
+    ]
+    period = stated[0] if stated else (None if find_years(text) else _year(sentence, reading))
     period_note = None
     if period is None:
         period, period_note = _article_year(reading)
@@ -2289,7 +2316,9 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 "type": "quota_set",
                 "jurisdiction": jurisdiction,
                 "quota_kind": "export" if export else "production",
-                "element_group": _element_group(text) or "total_reo",
+                "element_group": _element_group(text[segment_start:segment_end])
+                or _element_group(text)
+                or "total_reo",
                 "stage": stage,
                 "tonnes": str(tonnes.value),
                 "period": period,
@@ -2301,7 +2330,10 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             for c in companies
             if c.start >= tonnes.end and _QUOTA_GOES_TO.match(text[tonnes.end : c.start])
         ]
-        if owner and _QUOTA_TO.search(text[owner[-1].start : tonnes.start]):
+        if owner and (
+            _QUOTA_TO.search(text[owner[-1].start : tonnes.start])
+            or _OWNERS_QUOTA.match(text[owner[-1].start : tonnes.start])
+        ):
             draft.fields["entity_id"] = owner[-1].entity_id
             draft.parties = [owner[-1]]
         elif given_to:
@@ -2431,7 +2463,8 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
 _CAPACITY = re.compile(
     r"\bcapacity\b|\ba year\b(?! (?:earlier|ago|before|later|on))|\bper year\b|\bper annum\b"
     r"|/(?:yr|year)\b|\btpa\b"
-    r"|\bannual(?:ly)?\b(?!\s+(?:report|results|meeting|general|accounts|filing|revenue|sales))",
+    r"|\bannually\b|\bannual\s+(?:(?:nameplate|design|production|processing|separation)\s+)?"
+    r"(?:capacity|output|production|throughput|rate)\b",
     re.I,
 )
 #: A sentence whose subject is an earlier sentence's company or its plant.
@@ -2447,7 +2480,8 @@ _PLANNED = re.compile(
     r"\b(?:is|are|was|were)\s+(?:still\s+)?(?:building|constructing|developing)\b"
     r"|\bbeing (?:built|constructed|developed)\b|\bunder construction\b|\bdesigned for\b"
     r"|\bdue to (?:start|open|begin|be commissioned|come on\w*)\b"
-    r"|\b(?:will|plans? to|intends? to|aims? to)\s+(?:build|construct|develop|add)\b"
+    r"|\b(?:will|plans? to|intends? to|aims? to)\s+(?:build|construct|develop|add|make|produce"
+    r"|process|separate|turn out)\b"
     r"|\bdesigned capacity\b|\b(?:wants?|aims?|plans?|intends?|hopes?|targets?|expects?) to\b"
     r"|\btargets? (?:a )?capacity\b",
     re.I,
@@ -2565,17 +2599,22 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             period = period_or_none
             window = text[max(clause_start, tonnes.start - 80) : tonnes.end + 60]
             stages = _stages(window)
+            if not stages and previous is not None:
+                # "… 130 tonnes of ore in 2024, down from 310 tonnes in 2023": the same stage.
+                stages = [previous[2]]
             if not stages and reading.output_topic is not None:
                 stages = [reading.output_topic]
             if not stages:
                 continue
             stage = stages[-1] if "magnets" in stages else stages[0]
         window = text[max(clause_start, tonnes.start - 80) : tonnes.end + 60]
+        # A capacity word far from the figure ("the survey's annual summary") says nothing of it.
+        near = text[max(clause_start, tonnes.start - 80) : min(clause_end, tonnes.end + 60)]
         for producer in producers:
             draft = _output_draft(
                 producer, tonnes, period, stage, group or _element_group(window) or "total_reo"
             )
-            if capacity:
+            if capacity and _CAPACITY.search(near):
                 draft.fields["measure"] = "capacity"
             if not find_years(text) and capacity and not _own_period(sentence, tonnes, reading):
                 draft.notes.append(
