@@ -65,3 +65,37 @@ def test_a_purchase_told_in_a_clause_describing_a_company_is_background(
     [held] = [c for c in candidates if c.event.type == "stake_changed"]
     document = held.event.model_dump()
     assert (document["holder_id"], document["target_id"]) == ("lynas", "etm")
+
+
+def test_a_before_and_after_table_gives_each_holder_whose_stake_moved(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The board announces a change in the shareholders of China Rare Earth Group (CREG)."
+        " GRINM has transferred its CREG equity to China Minmetals, which paid a consideration"
+        " of RMB 800 million.\n"
+        "| Shareholder | Holding before | Holding after |\n"
+        "|---|---|---|\n"
+        "| SASAC | 31.21% | 31.21% |\n"
+        "| China Minmetals | 20.33% | 24.23% |\n"
+        "| GRINM | 3.90% | 0.00% |"
+    )
+    documents = published(extract(directory, body), "stake_changed")
+    moved = {(d["holder_id"], d["target_id"], d["pct_before"], d["pct_after"]) for d in documents}
+    assert moved == {("minmetals", "creg", "20.33", "24.23"), ("grinm", "creg", "3.9", "0")}
+    [paid] = [d for d in documents if d["holder_id"] == "minmetals"]
+    assert paid["consideration"] == {"amount": "800000000", "currency": "CNY"}
+
+
+def test_the_conglomerate_that_opened_the_sentence_before_is_the_buyer(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Minmetals now owns all of GRINM. The conglomerate said on Friday that it had"
+        " completed the purchase of the 40% of GRINM it did not already hold, paying RMB 3"
+        " billion."
+    )
+    documents = published(extract(directory, body), "stake_changed")
+    assert [
+        (d["holder_id"], d["target_id"], d.get("pct_before"), d["pct_after"]) for d in documents
+    ] == [("minmetals", "grinm", "60", "100")]

@@ -155,6 +155,9 @@ class Sentence:
     #: The one company the sentences just before named, for a sentence that refers back to it
     #: ("The plant …", "The company …") instead of naming it.
     antecedent: Mention | None = None
+    #: The company the sentence before opened with, for "the conglomerate said it had …" after
+    #: a sentence naming two companies.
+    prior_subject: Mention | None = None
     #: The company the article is about, from its title or opening: in a filing "the company"
     #: is the issuer even where the sentences just before named others.
     issuer: Mention | None = None
@@ -270,6 +273,7 @@ def extract_article(
         sentence = replace(
             sentence,
             antecedent=antecedents.current,
+            prior_subject=antecedents.subject,
             issuer=issuer,
             context_year=context_year,
             previous_text=before.text if before else "",
@@ -279,7 +283,7 @@ def extract_article(
             ),
             earlier=tuple(sentences[max(0, index - EARLIER) : index]),
         )
-        antecedents.read(sentence.mentions)
+        antecedents.read(sentence.mentions, sentence.text)
         if _denies(sentence.text):
             continue
         hedged = _hedge(sentence.text)
@@ -299,8 +303,9 @@ def extract_article(
 
 #: How many sentences after a measure's may spell out its terms.
 FOLLOWING = 3
-#: How many sentences before a holding may give the holding it moved from.
-EARLIER = 6
+#: How many sentences before a holding may give the holding it moved from, or a table row its
+#: header.
+EARLIER = 10
 
 #: An output figure of a named stage: "mine output", "separation capacity".
 _OUTPUT_TOPIC = re.compile(
@@ -377,7 +382,10 @@ def _issuer(
 
 
 #: "the company" as the subject: a sentence that refers to a company without naming it.
-_THE_COMPANY = re.compile(r"\b(?:the|The) (?:company|group|issuer)\b(?!'s)|^(?:It|Its)\b")
+_THE_COMPANY = re.compile(
+    r"\b(?:the|The) (?:state |mining |metals )?(?:company|group|issuer|conglomerate|firm|miner"
+    r"|producer)\b(?!'s)|^(?:It|Its)\b"
+)
 #: Nouns a hedge may describe without hedging the fact: "a magnet industry it hopes to build"
 #: hedges the industry, not the ban; "the ban it could impose" hedges the ban itself.
 _FACT_NOUNS = re.compile(
@@ -423,17 +431,24 @@ class _Antecedents:
     def __init__(self, directory: EntityDirectory) -> None:
         self._directory = directory
         self.current: Mention | None = None
+        #: The company the last naming sentence opened with, its subject ("Minmetals now owns
+        #: all of GRINM. The conglomerate said …"), even where it named others after it.
+        self.subject: Mention | None = None
         self._age = 0
 
-    def read(self, mentions: Sequence[Mention]) -> None:
+    def read(self, mentions: Sequence[Mention], text: str) -> None:
         companies = _distinct([m for m in mentions if _is_company(m, self._directory)])
         if companies:
             self.current = companies[0] if len(companies) == 1 else None
+            opening = _DATELINE.match(text)
+            start = opening.end() if opening else 0
+            self.subject = companies[0] if companies[0].start - start <= 12 else None
             self._age = 0
             return
         self._age += 1
         if self._age >= self.REACH:
             self.current = None
+            self.subject = None
 
 
 def _is_company(mention: Mention, directory: EntityDirectory) -> bool:
@@ -1057,7 +1072,7 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if holder is None and not passive and _THE_COMPANY.search(text[lead_end : verb.start()]):
         # "The company has taken full control of X": the company just named, else the one the
         # article is about; never the company the sentence goes on to name as the target.
-        for referent in (sentence.antecedent, sentence.issuer):
+        for referent in (sentence.antecedent, sentence.issuer, sentence.prior_subject):
             named = [
                 m
                 for m in sentence.after(verb.start())
@@ -1075,8 +1090,8 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if referred is not None:
         draft.cap(
             REFERRED_CAP,
-            f"the sentence does not name the buyer: {referred.surface!r}, the company the article"
-            " is about, assumed",
+            f"the sentence does not name the buyer: {referred.surface!r}, the company it refers"
+            " back to, assumed",
         )
     if describing is not None and not passive:
         draft.cap(0.5, "told in a clause describing another name: background, not the news")
@@ -1154,6 +1169,7 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
         if _NOT_YET_HELD.match(after) and not selling and "pct_before" not in draft.fields:
             # "the 91% it did not already hold": the text gives the rest, so the holding before.
             draft.fields["pct_before"] = str(plain(100 - pct.value))
+            draft.fields["pct_after"] = "100"
             draft.notes.append(f"the holding before is what the {pct.value}% bought leaves")
             continue
         if _NOT_STAKE_PCT.match(after) or _OTHERS_HOLD.search(before):
@@ -1182,7 +1198,8 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
 
 #: "the 91% it did not already hold", "the 65 per cent it does not own".
 _NOT_YET_HELD = re.compile(
-    r"^\s+(?:that |which )?(?:it|they|the company|the group)\s+(?:did|does|do) not\s+"
+    r"^\s+(?:of (?-i:[A-Z])[\w&-]*(?: (?-i:[A-Z])[\w&-]*)*\s+)?(?:that |which )?"
+    r"(?:it|they|the company|the group)\s+(?:did|does|do) not\s+"
     r"(?:already\s+)?(?:own|hold|have|control)\b",
     re.I,
 )
@@ -1288,6 +1305,73 @@ def holding_before_after_rule(sentence: Sentence, reading: Reading) -> list[Draf
                 draft.money = money
         return [draft]
     return []
+
+
+#: A table of holdings before and after a deal: "| Shareholder | Before | After |".
+_BEFORE_AFTER_HEADER = re.compile(r"^\|.*\bbefore\b.*\|.*\bafter\b", re.I)
+
+
+def holding_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A row of a before-and-after table whose two holdings differ: the holder's stake moved in
+    the company the article speaks of most, other than the table's holders."""
+    text = sentence.text
+    if not text.startswith("|") or len(sentence.percentages) != 2:
+        return []
+    header = next(
+        (e for e in reversed(sentence.earlier) if _BEFORE_AFTER_HEADER.match(e.text)), None
+    )
+    holders = [m for m in sentence.mentions if m.start < sentence.percentages[0].start]
+    if header is None or len(holders) != 1:
+        return []
+    before, after = sentence.percentages
+    if before.value == after.value:
+        return []
+    target = _subject_of_table(reading, sentence, holders[0])
+    if target is None:
+        return []
+    draft = Draft(
+        {
+            "type": "stake_changed",
+            "holder_id": holders[0].entity_id,
+            "target_id": target.entity_id,
+            "pct_before": str(plain(before.value)),
+            "pct_after": str(plain(after.value)),
+        }
+    )
+    draft.parties = [holders[0], target]
+    # The price, where a sentence naming the holder as payer gives one.
+    for told in sentence.earlier:
+        money = _consideration(told)
+        if (
+            money is not None
+            and _DEAL_MONEY.search(told.text[: money.start])
+            and any(m.entity_id == holders[0].entity_id for m in told.mentions)
+            and re.search(r"\bpaid\b|\bpays\b|\bconsideration\b", told.text)
+        ):
+            draft.fields["consideration"] = _consideration_field(money)
+            draft.money = money
+    return [draft]
+
+
+def _subject_of_table(reading: Reading, row: Sentence, holder: Mention) -> Mention | None:
+    """The company whose holdings a table lists: the one the text before it names most often,
+    leaving out companies the table lists as holders."""
+    listed = {m.entity_id for e in row.earlier if e.text.startswith("|") for m in e.mentions}
+    listed.add(holder.entity_id)
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for earlier in row.earlier:
+        if earlier.text.startswith("|"):
+            continue
+        for mention in earlier.mentions:
+            if mention.entity_id in listed or not _is_company(mention, reading.directory):
+                continue
+            counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
+            first.setdefault(mention.entity_id, mention)
+    if not counts:
+        return None
+    best = max(counts, key=lambda entity_id: counts[entity_id])
+    return first[best]
 
 
 def _held_company(sentence: Sentence, pct: Quantity, issuer: Mention | None) -> Mention | None:
@@ -2934,6 +3018,7 @@ RULES: tuple[Rule, ...] = (
     stake_rule,
     holding_moved_rule,
     holding_before_after_rule,
+    holding_table_rule,
     merger_rule,
     venture_rule,
     funding_rule,
