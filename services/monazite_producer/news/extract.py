@@ -442,7 +442,10 @@ class _Antecedents:
             self.current = companies[0] if len(companies) == 1 else None
             opening = _DATELINE.match(text)
             start = opening.end() if opening else 0
-            self.subject = companies[0] if companies[0].start - start <= 12 else None
+            # "Lynas and Iluka reported …" opens with two subjects: neither is the one.
+            opens = companies[0].start - start <= 12
+            shared = re.match(r"\s*(?:and|&|,|or)\s", text[companies[0].end :]) is not None
+            self.subject = companies[0] if opens and not shared else None
             self._age = 0
             return
         self._age += 1
