@@ -375,3 +375,19 @@ def test_a_control_imposed_by_a_country_described_as_already_dominant_is_news(
     )
     document = only(extract(directory, body), "export_control_imposed")
     assert sorted(document["elements"]) == ["Dy", "Tb"]
+
+
+def test_a_ventures_shares_may_be_given_by_partners_in_the_sentence_after_the_one_naming_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas has formed a joint venture with Iluka Resources, the two said on Friday. The"
+        " venture, Kalgoorlie Oxide Partners, will refine mixed carbonate. Iluka owns 60% and"
+        " names the chair; Lynas holds the remaining 40%."
+    )
+    document = only(extract(directory, body), "joint_venture_formed")
+    assert sorted((p["entity_id"], p["pct"]) for p in document["partners"]) == [
+        ("iluka", "60"),
+        ("lynas", "40"),
+    ]
+    assert document["controlling_partner_id"] == "iluka"

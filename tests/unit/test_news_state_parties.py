@@ -48,3 +48,49 @@ def test_funding_a_company_already_has_is_background(directory: EntityDirectory)
         " US Department of Defense for its Texas plant, which is due to open in 2026."
     )
     assert published(extract(directory, body), "funding_awarded") == []
+
+
+def test_a_state_subscribing_for_new_shares_funds_the_company(
+    directory: EntityDirectory,
+) -> None:
+    body = "The Commonwealth has subscribed for A$150 million of new shares in Iluka Resources."
+    document = only(extract(directory, body), "funding_awarded")
+    assert (document["funder_id"], document["recipient_id"], document["instrument"]) == (
+        "au_government",
+        "iluka",
+        "equity",
+    )
+
+
+def test_loans_already_provided_are_history(directory: EntityDirectory) -> None:
+    body = (
+        "The package builds on the A$900 million in loans already provided to Lynas by the"
+        " Commonwealth in 2023."
+    )
+    assert published(extract(directory, body), "funding_awarded") == []
+
+
+def test_a_price_floor_agreed_in_one_sentence_may_take_its_terms_from_the_next(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Government has agreed a price floor with Lynas Rare Earths for the NdPr oxide of"
+        " its Kalgoorlie plant. From 1 March 2026, if the market price falls below A$120 per"
+        " kilogram, the Commonwealth will pay Lynas the difference."
+    )
+    document = only(
+        extract(directory, body, title="Canberra backs Australian NdPr"), "price_floor_set"
+    )
+    assert (document["beneficiary_id"], document["element_group"]) == ("lynas", "ndpr")
+    assert document["price_per_kg"] == {"amount": "120", "currency": "AUD"}
+    assert (document["jurisdiction"], document["effective_from"]) == ("AU", "2026-03-01")
+
+
+def test_a_scheme_whose_name_runs_on_is_not_proposed_as_an_organisation(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The package builds on the A$900 million in loans provided to Lynas in 2023 and on the"
+        " Critical Minerals Strategic Reserve."
+    )
+    assert [c for c in extract(directory, body) if c.event.type == "entity_registered"] == []

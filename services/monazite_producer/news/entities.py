@@ -320,7 +320,10 @@ class EntityDirectory:
                 continue
             surface = " ".join(words)
             key = normalise(surface)
-            if not key or key in self.names or _PROGRAMME.search(surface):
+            # "the Critical Minerals Strategic Reserve": a name that runs on into a scheme's.
+            runs_on = re.match(r"(?:\s+[A-Z][\w-]*){1,3}", sentence[end:])
+            scheme = _PROGRAMME.search(surface + (runs_on.group() if runs_on else ""))
+            if not key or key in self.names or scheme:
                 continue
             proposals.append(
                 Mention(
@@ -338,7 +341,7 @@ class EntityDirectory:
 #: A scheme, fund line or law rather than an organisation: "the Critical Minerals Facility".
 _PROGRAMME = re.compile(
     r"\b(?:Facility|Program|Programme|Scheme|Initiative|Act|Policy|Framework|Strategy|Plan"
-    r"|Project|Deposit|Mine|Refinery|Plant)$"
+    r"|Project|Deposit|Mine|Refinery|Plant|Reserve|Stockpile|Fund|Summaries|Summary|Survey)$"
 )
 
 

@@ -776,9 +776,16 @@ def _complete_ventures(
         ids = {p["entity_id"] for p in partners}
         shares: dict[str, str] = {}
         updates: dict[str, Any] = {}
+        follows_on = False
         for later in sentences[position + 1 : position + 1 + VENTURE_REACH]:
-            if not (name and name in later.text) and not _THE_VENTURE.search(later.text):
+            about_it = bool(name and name in later.text) or bool(_THE_VENTURE.search(later.text))
+            # "The venture, X, will … . USAR owns 55%; Neo holds the remaining 45%.": a sentence
+            # naming only the partners carries on from one about the venture.
+            only_partners = bool(later.mentions) and all(m.entity_id in ids for m in later.mentions)
+            if not about_it and not (follows_on and only_partners):
+                follows_on = False
                 continue
+            follows_on = True
             if name is None and (later_name := _venture_name(later.text)) is not None:
                 name = later_name[0]
                 updates["name"] = name
@@ -1680,7 +1687,7 @@ _INSTRUMENTS: tuple[tuple[str, str], ...] = (
     (r"\bofftake|\bprepay\w*|\bsupply agreement|\bpurchase commitment", "offtake"),
     (
         r"\bpreferred (?:stock|shares)|\bequity\b|\bconvertible"
-        r"|\bnewly[- ]issued\b[^.;]{0,30}\b(?:stock|shares)\b",
+        r"|\bnewly[- ]issued\b[^.;]{0,30}\b(?:stock|shares)\b|\bnew shares\b",
         "equity",
     ),
     (r"\bgrant\w*|\baward\w*", "grant"),
@@ -1761,13 +1768,17 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             f"the sentence does not name the recipient: {referred.surface!r}, the company the"
             " article is about, assumed",
         )
-    if _HELD_FUNDING.search(text) and not _FUNDS.search(text):
+    if (_HELD_FUNDING.search(text) and not _FUNDS.search(text)) or _ALREADY_GIVEN.search(text):
         draft.cap(0.5, "funding the recipient already has, not funding awarded: background")
     draft.money = _consideration(sentence)
     draft.fields["amount"] = _consideration_field(draft.money)
     return [draft]
 
 
+#: "the A$1.65 billion in loans already provided to Iluka": funding told as history.
+_ALREADY_GIVEN = re.compile(
+    r"\balready (?:provided|granted|lent|awarded|extended|committed|given|approved)\b", re.I
+)
 #: "Iluka has an A$1.65 billion loan package from …": funding held, told as background.
 _HELD_FUNDING = re.compile(
     r"\b(?:has|have|had|holds|hold)\s+(?:an?\s+|the\s+|its\s+|their\s+|(?=[A-Z]{0,3}\$))"
@@ -2497,19 +2508,19 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     if not _PRICE_FLOOR.search(text):
         return []
-    price = None
-    per_kg = Decimal(1)
-    for money in sentence.money:
-        unit = text[money.end : money.end + 20].lower()
-        if re.match(r"\s*(?:per|a|/|an)\s*(?:kilogram|kg)", unit):
-            price = money
-            break
-        if re.match(r"\s*(?:per|a|/)\s*(?:tonne|ton|t)\b", unit):
-            price, per_kg = money, Decimal(1000)
-            break
+    price, per_kg = _unit_price(text, sentence.money)
+    terms = sentence
+    if price is None and sentence.following and sentence.mentions:
+        # "X agreed a price floor with Y. From 1 July 2027, if the price falls below A$132 per
+        # kilogram, …": the terms in the sentence after.
+        following, following_dates = sentence.following[0]
+        price, per_kg = _unit_price(following, find_money(following))
+        terms = replace(
+            sentence, text=following, dates=following_dates, following=sentence.following[1:]
+        )
     if price is None:
         return []
-    group = _element_group(text)
+    group = _element_group(text) or _element_group(terms.text)
     if group is None:
         return []
     companies = [
@@ -2535,12 +2546,23 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         }
     )
     draft.parties = companies[:1]
-    effective = _effective(sentence, reading)
+    effective = _effective(terms, reading)
     if effective is None:
         return []
     draft.fields["effective_from"] = effective.isoformat()
     draft.money = price
     return [draft]
+
+
+def _unit_price(text: str, money: Sequence[Money]) -> tuple[Money | None, Decimal]:
+    """The first sum given per kilogram or per tonne, with the divisor to a kilogram price."""
+    for sum_ in money:
+        unit = text[sum_.end : sum_.end + 20].lower()
+        if re.match(r"\s*(?:per|a|/|an)\s*(?:kilogram|kg)", unit):
+            return sum_, Decimal(1)
+        if re.match(r"\s*(?:per|a|/)\s*(?:tonne|ton|t)\b", unit):
+            return sum_, Decimal(1000)
+    return None, Decimal(1)
 
 
 # --- output and capacity --------------------------------------------------------------------------
