@@ -137,3 +137,43 @@ def test_each_quota_of_an_analyst_note_has_its_holder_group_and_year(
         ("creg", "ion_adsorption_reo", "mining", "9000", 2025),
         ("creg", "light_reo", "mining", "25000", 2025),
     ]
+
+
+def test_a_duty_given_as_a_fraction_from_the_same_date_as_the_one_before(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "NEW DELHI - India will charge a 25 per cent customs duty on rare-earth magnets of"
+        " Chinese origin from July 1, the finance minister said on Sunday. Rare-earth metals"
+        " from China will attract a duty of a tenth of their value from the same date."
+    )
+    documents = published(extract(directory, body), "tariff_imposed")
+    assert sorted((d["stages"][0], d["rate_pct"]) for d in documents) == [
+        ("magnets", "25"),
+        ("metals", "10"),
+    ]
+    assert {(d["jurisdiction"], d["on_origin"], d["effective_from"]) for d in documents} == {
+        ("IN", "CN", "2025-07-01")
+    }
+
+
+def test_a_deal_the_article_dates_months_back_is_history(directory: EntityDirectory) -> None:
+    body = (
+        "The grant is small beside the agreement struck in February, when the US Department of"
+        " Defense lent MP Materials US$150 million."
+    )
+    candidates = extract(directory, body)
+    assert published(candidates, "funding_awarded") == []
+    assert any(
+        "told as history" in " ".join(c.notes)
+        for c in candidates
+        if c.event.type == "funding_awarded"
+    )
+
+
+def test_reports_called_groundless_are_denied(directory: EntityDirectory) -> None:
+    body = (
+        "Shenghe Resources on Friday called reports that it had sold its remaining MP Materials"
+        ' shares "groundless".'
+    )
+    assert published(extract(directory, body), "stake_changed") == []

@@ -125,3 +125,18 @@ def test_html_loses_its_markup_and_scripts_but_keeps_its_metadata() -> None:
 def test_input_that_is_not_an_article_is_refused_with_the_reason(raw: bytes, reason: str) -> None:
     with pytest.raises(UnreadableArticle, match=reason):
         read_article(raw, "bad")
+
+
+def test_exact_fractions_in_words_are_percentages_and_thirds_are_not() -> None:
+    text = "It took a fifth of the shares, three-quarters of the votes and a third of the board."
+    assert [q.value for q in find_percentages(text)] == [Decimal(20), Decimal(75)]
+
+
+def test_a_bare_month_is_the_latest_one_or_in_a_future_sentence_the_next() -> None:
+    article = date(2025, 11, 5)
+    [past] = find_dates("The deal was struck in July.", article_date=article)
+    assert (past.value, past.precision) == (date(2025, 7, 1), "month")
+    [earlier] = find_dates("The rules came in in December.", article_date=article)
+    assert earlier.value == date(2024, 12, 1)
+    [ahead] = find_dates("The line will start in March.", article_date=article)
+    assert ahead.value == date(2026, 3, 1)

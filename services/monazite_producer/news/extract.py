@@ -62,7 +62,8 @@ _ABBREVIATIONS = re.compile(
 _DATELINE = re.compile(r"^[A-Z][A-Z .'/-]+,\s+[^-—–]{3,50}?\s[-—–]+\s")
 _DENIAL = re.compile(
     r"\b(?:denied|denies|deny|dismissed|rejected (?:the |a )?(?:report|claim)s?|not in talks"
-    r"|no plans? to|never|false|untrue)\b",
+    r"|no plans? to|never|false|untrue|groundless|baseless|unfounded|without (?:any )?basis"
+    r"|inaccurate)\b",
     re.I,
 )
 #: A negated verb denies the news, unless it only says what was not disclosed.
@@ -463,12 +464,39 @@ def _is_header(text: str) -> bool:
     return re.match(r"^(?:title|date|url|publisher|source)\s*:", text, re.I) is not None
 
 
+#: Deals and measures are news when they happen; one the article dates this many days before
+#: its own date is history retold ("the agreement the two sides struck in July, when …").
+HISTORY_DAYS = 45
+_DEALS_AND_MEASURES = frozenset(
+    {
+        "stake_changed",
+        "merger_completed",
+        "joint_venture_formed",
+        "funding_awarded",
+        "price_floor_set",
+        "tariff_imposed",
+        "export_control_imposed",
+    }
+)
+
+
 def _finish(
     draft: Draft, sentence: Sentence, reading: Reading, source: Source, fx: FxRates | None
 ) -> Candidate | None:
     occurred = draft.occurred or _occurred(sentence, reading)
     if occurred is None:
         return None
+    if (
+        draft.fields["type"] in _DEALS_AND_MEASURES
+        and draft.occurred is None
+        and reading.article_date is not None
+        and (reading.article_date - occurred).days > HISTORY_DAYS
+    ):
+        draft.cap(
+            0.5,
+            f"dated {occurred.isoformat()}, {(reading.article_date - occurred).days} days before"
+            " the article: told as history",
+        )
     if any(p.proposed for p in draft.parties):
         draft.cap(REVIEW_CAP, "names an organisation that is not registered yet")
     fields = dict(draft.fields)
@@ -2156,8 +2184,9 @@ def _change_effective(sentence: Sentence, reading: Reading) -> date | None:
         return _effective(own, reading)
     limit = reading.article_date
     if immediate_here:
+        # A day: "in April" names when the control was made, not when it was suspended.
         for mention in others:
-            if limit is None or mention.value <= limit:
+            if mention.precision == "day" and (limit is None or mention.value <= limit):
                 return mention.value
     for text, dates in ((sentence.previous_text, sentence.previous_dates), *sentence.following):
         issued = _ISSUED.search(text)
@@ -2905,7 +2934,7 @@ _TARIFF = r"(?:tariffs?|dut(?:y|ies)|levy|levies|surtax(?:es)?|surcharges?)"
 #: "25% tariff", "a 25 per cent additional duty".
 _RATE_BEFORE_TARIFF = re.compile(
     r"^\s*(?:(?:ad valorem|additional|extra|import|punitive|retaliatory|anti-dumping"
-    rf"|countervailing)\s+)*{_TARIFF}\b",
+    rf"|countervailing|customs|basic customs)\s+)*{_TARIFF}\b",
     re.I,
 )
 #: "a tariff of 25%", "duties at 25%".
@@ -2980,11 +3009,26 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         draft.notes.append("the text names no stage: the tariff is read as covering every stage")
     if rate.approximate:
         draft.cap(0.65, f"the rate is approximate ({rate.value}%)")
-    effective = _tariff_effective(sentence, rate) or _effective(sentence, reading)
+    effective = (
+        _tariff_effective(sentence, rate)
+        or _same_date_as_before(sentence)
+        or _effective(sentence, reading)
+    )
     if effective is None:
         return []
     draft.fields["effective_from"] = effective.isoformat()
     return [draft]
+
+
+def _same_date_as_before(sentence: Sentence) -> date | None:
+    """ "… from the same date": the date the sentence before gave a measure effect from."""
+    if not re.search(r"\b(?:from|on|at) the same (?:date|day|time)\b", sentence.text, re.I):
+        return None
+    before = sentence.previous_text
+    for mention in sentence.previous_dates:
+        if _EFFECT_MARKER.search(before[max(0, mention.start - 30) : mention.start]):
+            return mention.value
+    return None
 
 
 def _tariff_rate(sentence: Sentence) -> Quantity | None:

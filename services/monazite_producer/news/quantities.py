@@ -170,13 +170,45 @@ def _currency_of(prefix: str | None, suffix: str | None) -> str | None:
     return None
 
 
+#: Fractions written in words that are exact percentages ("a fifth", "three-quarters"); thirds
+#: are left out, as no exact percentage can be given for them.
+_FRACTIONS = {
+    "a tenth": 10,
+    "one tenth": 10,
+    "a fifth": 20,
+    "one fifth": 20,
+    "a quarter": 25,
+    "one quarter": 25,
+    "two fifths": 40,
+    "three fifths": 60,
+    "three quarters": 75,
+    "four fifths": 80,
+}
+_FRACTION = re.compile(
+    r"\b(?P<fraction>(?:a|one|two|three|four)[- ](?:tenth|fifths?|quarters?))\b"
+    r"(?!\s+(?:of (?:a|an|the) (?:year|century|hour)|century|hour|mile))",
+    re.IGNORECASE,
+)
+
+
 def find_percentages(text: str) -> list[Quantity]:
     found = []
     for match in _PERCENT.finditer(text):
         value = _decimal(match["number"])
         if value is not None and value <= 100:
             found.append(Quantity(value, match.start(), match.end(), _hedged(text, match.start())))
-    return found
+    for match in _FRACTION.finditer(text):
+        words = re.sub(r"[- ]+", " ", match["fraction"].lower())
+        if words in _FRACTIONS:
+            found.append(
+                Quantity(
+                    Decimal(_FRACTIONS[words]),
+                    match.start(),
+                    match.end(),
+                    _hedged(text, match.start()),
+                )
+            )
+    return sorted(found, key=lambda quantity: quantity.start)
 
 
 def find_tonnes(text: str) -> list[Quantity]:
@@ -295,6 +327,8 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
             add(value, match.start(), match.end(), "day")
         for match in _RELATIVE.finditer(text):
             add(relative_date(match["word"], article_date), match.start(), match.end(), "day")
+        for match in _BARE_MONTH.finditer(text):
+            add(_bare_month(text, match, article_date), match.start(), match.end(), "month")
     found.sort(key=lambda d: d.start)
     return found
 
@@ -309,6 +343,21 @@ _AHEAD_IN_FUTURE = re.compile(
     re.IGNORECASE,
 )
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|would|going to)\b", re.I)
+
+
+#: "in July", "since March", "last April": a month without a year or a day.
+_BARE_MONTH = re.compile(rf"\b(?:in|since|last|during)\s+{_MONTH}(?!\s*\d)", re.I)
+
+
+def _bare_month(text: str, match: re.Match[str], article_date: date) -> date:
+    """The month meant: the latest one up to the article's month, or in a sentence about the
+    future, the next one from it."""
+    month = MONTHS[match["month"].lower()]
+    value = date(article_date.year, month, 1)
+    current = date(article_date.year, article_date.month, 1)
+    if _FUTURE.search(text) and not match.group().lower().startswith(("since", "last")):
+        return value if value >= current else date(article_date.year + 1, month, 1)
+    return value if value <= current else date(article_date.year - 1, month, 1)
 
 
 def _points_ahead(text: str, start: int) -> bool:
