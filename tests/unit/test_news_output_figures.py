@@ -135,3 +135,54 @@ def test_what_a_factory_will_make_is_a_plan(directory: EntityDirectory) -> None:
         " sintered magnets a year in its first phase."
     )
     assert published(extract(directory, body), "output_reported") == []
+
+
+def test_a_fact_box_gives_each_rows_labelled_figure_in_the_unit_and_year_of_its_heading(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "A few countries with large deposits mine very little.\n"
+        "MINE PRODUCTION AND RESERVES\n"
+        "(tonnes of REO; production is the survey's estimate for 2024)\n"
+        "Brazil ........ production 20 ....... reserves 21,000,000\n"
+        "Greenland ..... production 0 ........ reserves 1,500,000"
+    )
+    documents = published(extract(directory, body), "output_reported")
+    assert _by_country(documents) == {("BR", 2024): "20", ("GL", 2024): "0"}
+    assert {(d["stage"], d["measure"]) for d in documents} == {("mining", "production")}
+
+
+def test_a_table_with_a_column_per_year_gives_one_figure_per_cell(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Mine production of rare earths, thousand tonnes of REO:\n"
+        "| Country | 2023 | 2024 |\n"
+        "|---|---|---|\n"
+        "| Myanmar | 43 | 31 |\n"
+        "| Thailand | 3.6 | 13 |"
+    )
+    documents = published(extract(directory, body), "output_reported")
+    assert _by_country(documents) == {
+        ("MM", 2023): "43000",
+        ("MM", 2024): "31000",
+        ("TH", 2023): "3600",
+        ("TH", 2024): "13000",
+    }
+
+
+def test_a_companys_report_with_its_output_as_subject_is_the_companys(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Total rare-earth oxide production for FY2025 was 10,000 tonnes, of which 6,000 tonnes"
+        " was NdPr."
+    )
+    documents = published(
+        extract(directory, body, title="Lynas Rare Earths: quarterly activities report"),
+        "output_reported",
+    )
+    assert sorted((d["entity_id"], d["element_group"], d["tonnes"]) for d in documents) == [
+        ("lynas", "ndpr", "6000"),
+        ("lynas", "total_reo", "10000"),
+    ]

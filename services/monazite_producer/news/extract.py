@@ -2735,17 +2735,24 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             if period_or_none is None:
                 continue
             period = period_or_none
-            window = text[max(clause_start, tonnes.start - 80) : tonnes.end + 60]
-            stages = _stages(window)
+            window = _figure_window(sentence, tonnes, clause_start)
+            # "tonnes of rare-earth oxide" is the unit a figure is counted in; it names a stage
+            # only when nothing else does.
+            unit_blanked = replace(
+                sentence,
+                text=_OXIDE_UNIT.sub(lambda unit: "t" + " " * (len(unit.group()) - 1), text),
+            )
+            stages = _stages(_figure_window(unit_blanked, tonnes, clause_start))
             if not stages and previous is not None:
                 # "… 130 tonnes of ore in 2024, down from 310 tonnes in 2023": the same stage.
                 stages = [previous[2]]
+            stages = stages or _stages(window)
             if not stages and reading.output_topic is not None:
                 stages = [reading.output_topic]
             if not stages:
                 continue
             stage = stages[-1] if "magnets" in stages else stages[0]
-        window = text[max(clause_start, tonnes.start - 80) : tonnes.end + 60]
+        window = _figure_window(sentence, tonnes, clause_start)
         # A capacity word far from the figure ("the survey's annual summary") says nothing of it.
         near = text[max(clause_start, tonnes.start - 80) : min(clause_end, tonnes.end + 60)]
         for producer in producers:
@@ -2771,6 +2778,129 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             drafts.append(draft)
         previous = (producers[-1], period, stage)
     return drafts
+
+
+#: A row of a figure table: a name, then dotted leaders or a bar, then labelled numbers
+#: ("India ........ production 2,900 ..... reserves 6,900,000") or one number per column.
+_TABLE_ROW = re.compile(r"^\|?\s*(?P<name>[A-Z][\w .'&()-]{1,50}?)\s*(?:\.{2,}|\|)")
+_LABELLED_NUMBER = re.compile(
+    r"(?:(?P<label>[A-Za-z]+)\s+)?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d%])"
+)
+_TABLE_MEASURES = {
+    "production": "production",
+    "output": "production",
+    "mined": "production",
+    "produced": "production",
+    "capacity": "capacity",
+}
+#: The unit a table's heading gives its figures in.
+_TABLE_UNIT = re.compile(
+    r"\b(?P<scale>thousand |'000 )?(?:metric )?(?:tonnes|tons|t)\b|\b(?P<kilo>kt)\b", re.I
+)
+
+
+def figure_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A row of a table of output figures: its producer from the row's name, its unit, year,
+    measure and stage from the heading lines just above it (or, for a table with a column per
+    year, from the header row)."""
+    row = _TABLE_ROW.match(sentence.text)
+    if row is None or sentence.tonnes or sentence.percentages:
+        return []
+    producer = _row_producer(sentence, reading, row)
+    if producer is None:
+        return []
+    heading = _table_heading(sentence)
+    unit = _TABLE_UNIT.search(heading)
+    if unit is None:
+        return []
+    scale = Decimal(1000) if unit["scale"] or unit["kilo"] else Decimal(1)
+    header = next(
+        (
+            e.text
+            for e in reversed(sentence.earlier)
+            if e.text.startswith("|") and _years_in(e.text)
+        ),
+        None,
+    )
+    cells = sentence.text[row.end() :]
+    figures: list[tuple[str, int, Decimal]] = []
+    if header is not None and sentence.text.startswith("|"):
+        measure = _heading_measure(heading)
+        columns = [c.strip() for c in header.strip("|").split("|")][1:]
+        row_cells = [c.strip() for c in cells.strip("|").split("|")]
+        for column, cell in zip(columns, row_cells, strict=False):
+            years = _years_in(column)
+            number = _LABELLED_NUMBER.fullmatch(cell)
+            if measure and len(years) == 1 and number is not None:
+                figures.append((measure, years[0], _table_number(number["number"])))
+    else:
+        years = _years_in(heading)
+        if len(set(years)) != 1:
+            return []
+        for labelled in _LABELLED_NUMBER.finditer(cells):
+            label = (labelled["label"] or "").lower()
+            measure = _TABLE_MEASURES.get(label) or (None if label else _heading_measure(heading))
+            if measure is not None:
+                figures.append((measure, years[0], _table_number(labelled["number"])))
+    stages = _stages(_OXIDE_UNIT.sub("t", heading)) or (
+        [reading.output_topic] if reading.output_topic else []
+    )
+    if not stages:
+        return []
+    drafts = []
+    for measure, year, value in figures:
+        tonnes = Quantity(plain(value * scale), row.end(), len(sentence.text), approximate=False)
+        draft = _output_draft(producer, tonnes, year, stages[0], "total_reo")
+        draft.fields["measure"] = measure
+        draft.fields["element_group"] = _element_group(heading) or "total_reo"
+        draft.notes.append("a row of a table: unit, year and stage from its heading")
+        drafts.append(draft)
+    return drafts
+
+
+def _table_heading(row: Sentence) -> str:
+    """The two lines above the table a row belongs to: its title and its unit line."""
+    above = list(row.earlier)
+    while above and (_TABLE_ROW.match(above[-1].text) or above[-1].text.startswith("|")):
+        above.pop()
+    return " ".join(e.text for e in above[-2:])
+
+
+def _row_producer(sentence: Sentence, reading: Reading, row: re.Match[str]) -> _Producer | None:
+    name_start, name_end = row.span("name")
+    countries = [
+        code for s, e, code in _jurisdiction_mentions(sentence.text) if name_start <= s < name_end
+    ]
+    if countries:
+        return _Producer(country=countries[0])
+    companies = [
+        m
+        for m in sentence.mentions
+        if name_start <= m.start < name_end and _is_company(m, reading.directory)
+    ]
+    return _Producer(company=companies[0]) if companies else None
+
+
+def _heading_measure(heading: str) -> str | None:
+    found = re.search(r"\b(production|output|mined|produced|capacity)\b", heading, re.I)
+    return _TABLE_MEASURES[found.group(1).lower()] if found else None
+
+
+def _years_in(text: str) -> list[int]:
+    return [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)]
+
+
+def _table_number(number: str) -> Decimal:
+    return Decimal(number.replace(",", ""))
+
+
+def _figure_window(sentence: Sentence, tonnes: Quantity, clause_start: int) -> str:
+    """The words around a figure that describe it, up to the figures on either side."""
+    earlier = [t.end for t in sentence.tonnes if t.end <= tonnes.start]
+    later = [t.start for t in sentence.tonnes if t.start >= tonnes.end]
+    start = max(clause_start, tonnes.start - 80, *earlier)
+    end = min(tonnes.end + 60, *later) if later else tonnes.end + 60
+    return sentence.text[start:end]
 
 
 def _output_draft(
@@ -2859,10 +2989,19 @@ def _producers(
         return [_Producer(company=companies[0])]
     referent = sentence.antecedent or sentence.issuer
     if referent is not None and (
-        _REFERS_BACK.match(text) or _FIRST_PERSON.search(text[: tonnes.start])
+        _REFERS_BACK.match(text)
+        or _FIRST_PERSON.search(text[: tonnes.start])
+        or (_OUTPUT_AS_SUBJECT.match(text) and not _jurisdiction_mentions(text))
     ):
         return [_Producer(company=referent, referred=True)]
     return []
+
+
+#: A company's own report, with its output as the subject: "Total rare-earth oxide production
+#: for FY2025 was 10,655 tonnes".
+_OUTPUT_AS_SUBJECT = re.compile(
+    r"^(?:Total\s+|Annual\s+|Group\s+)?(?:[\w-]+\s+){0,3}?(?:production|output)\b", re.I
+)
 
 
 def _producer_names(
@@ -3095,5 +3234,6 @@ RULES: tuple[Rule, ...] = (
     quota_rule,
     price_floor_rule,
     output_rule,
+    figure_table_rule,
     tariff_rule,
 )
