@@ -177,3 +177,24 @@ def test_reports_called_groundless_are_denied(directory: EntityDirectory) -> Non
         ' shares "groundless".'
     )
     assert published(extract(directory, body), "stake_changed") == []
+
+
+def test_a_suspension_from_the_first_day_of_next_month_keeps_the_bodys_terms_over_the_headline(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China suspends graphite export licensing for a year\n"
+        "China's Ministry of Commerce said on Friday that the licence requirement for exports of"
+        " graphite, in force since 1 December 2023, will be suspended from the first day of next"
+        " month until 31 May 2026.\n"
+        "During the suspension exporters will not need a licence, but they must still file"
+        " end-user information with customs."
+    )
+    changes = [c for c in extract(directory, body) if c.event.type.startswith("export_control")]
+    assert [c.event.type for c in changes] == ["export_control_suspended"]
+    document = only(changes, "export_control_suspended")
+    # The article is dated 3 June 2025: next month starts on 1 July.
+    assert (document["effective_from"], document["effective_until"]) == (
+        "2025-07-01",
+        "2026-05-31",
+    )

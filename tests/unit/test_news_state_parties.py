@@ -94,3 +94,21 @@ def test_a_scheme_whose_name_runs_on_is_not_proposed_as_an_organisation(
         " Critical Minerals Strategic Reserve."
     )
     assert [c for c in extract(directory, body) if c.event.type == "entity_registered"] == []
+
+
+def test_a_state_named_in_a_clause_of_time_is_not_the_funder(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "MP Materials said on Friday it had raised US$500 million from an equity offering, its"
+        " first since the US Department of Defense became its largest shareholder."
+    )
+    assert published(extract(directory, body), "funding_awarded") == []
+
+
+def test_a_deal_named_by_its_month_is_history_months_later(directory: EntityDirectory) -> None:
+    body = (
+        "The January agreement gave the US Department of Defense US$200 million of preferred"
+        " stock in MP Materials."
+    )
+    assert published(extract(directory, body), "funding_awarded") == []

@@ -160,6 +160,11 @@ def same_fact(a: Candidate, b: Candidate) -> bool:
     return abs(a.event.occurred_at - b.event.occurred_at) <= SAME_FACT_WINDOW
 
 
+def _terms(candidate: Candidate) -> int:
+    """How many of its event's fields a report gives."""
+    return len(candidate.event.model_dump(exclude_none=True))
+
+
 def merge_reports(candidates: list[Candidate]) -> list[Candidate]:
     """One candidate per fact: later reports of a fact become further sources of the first."""
     merged: list[Candidate] = []
@@ -168,8 +173,9 @@ def merge_reports(candidates: list[Candidate]) -> list[Candidate]:
             if same_fact(kept, candidate):
                 already = {s.evidence.article for s in kept.sightings}
                 if candidate.evidence.article in already:
-                    # One article saying it twice is one source, not a confirmation.
-                    if candidate.confidence > kept.confidence:
+                    # One article saying it twice is one source, not a confirmation; the surer
+                    # report, else the fuller one (a headline gives fewer terms than the body).
+                    if (candidate.confidence, _terms(candidate)) > (kept.confidence, _terms(kept)):
                         merged[index] = replace(candidate, sightings=kept.sightings)
                 else:
                     merged[index] = kept.with_sighting(candidate)

@@ -1204,7 +1204,11 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
     for pct in sentence.percentages:
         after = text[pct.end : pct.end + 40]
         before = text[max(0, pct.start - 100) : pct.start]
-        if _NOT_YET_HELD.match(after) and not selling and "pct_before" not in draft.fields:
+        if (
+            _NOT_YET_HELD.match(text[pct.end : pct.end + 90])
+            and not selling
+            and "pct_before" not in draft.fields
+        ):
             # "the 91% it did not already hold": the text gives the rest, so the holding before.
             draft.fields["pct_before"] = str(plain(100 - pct.value))
             draft.fields["pct_after"] = "100"
@@ -1742,7 +1746,9 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     if all(_is_price(sentence, money) for money in sentence.money):
         return []
-    mentions = _distinct(sentence.mentions)
+    # "… its first equity raise since the Defense Department became its largest shareholder":
+    # a name inside a clause of time or reason is not a party to the funding.
+    mentions = _distinct([m for m in sentence.mentions if not _SUBORDINATE.search(text[: m.start])])
     if len(mentions) == 1 and (government := _unnamed_government(sentence, reading)) is not None:
         mentions = _distinct([government, *mentions])
     if len(mentions) == 1 and (body := _state_body(sentence, reading, len(text))) is not None:
@@ -1803,6 +1809,10 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     return [draft]
 
 
+#: A clause of time, reason or description that the text just before a name opens.
+_SUBORDINATE = re.compile(
+    r"\b(?:since|because|although|whereas|while)\s+(?:the\s+)?[^,;()]*$", re.I
+)
 #: "the A$1.65 billion in loans already provided to Iluka": funding told as history.
 _ALREADY_GIVEN = re.compile(
     r"\balready (?:provided|granted|lent|awarded|extended|committed|given|approved)\b", re.I
@@ -1998,10 +2008,12 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     )
     if jurisdiction is None:
         return []
+    if _NOT_REQUIRED.search(text):
+        return []  # "during the suspension exporters will not need a licence": no change itself
     if re.search(r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold)\b", lowered):
         return _control_change(sentence, reading, jurisdiction, "export_control_suspended")
     if re.search(
-        r"\b(?:lift\w*|scrap\w*|revok\w*|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?)\b",
+        r"\b(?:lift\w*|scrap\w*|revok\w*|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?)\b(?!-)",
         lowered,
     ):
         return _control_change(sentence, reading, jurisdiction, "export_control_lifted")
@@ -2412,8 +2424,11 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         period, period_note = _article_year(reading)
     if period is None:
         return []
-    # Stages are read with the quota's unit blanked out, keeping every offset.
+    # Stages are read with the quota's unit and the dateline ("(Asia Metals Wire)") blanked
+    # out, keeping every offset.
     text = _OXIDE_UNIT.sub(lambda unit: "t" + " " * (len(unit.group()) - 1), text)
+    if dateline := _DATELINE.match(text):
+        text = " " * dateline.end() + text[dateline.end() :]
     export = re.search(_EXPORT_ALLOWED, text, re.I) is not None
     previous = sentence.previous_text
     companies = [

@@ -310,6 +310,8 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
         add(value, match.start(), match.end(), "day")
     for match in _START_OF_YEAR.finditer(text):
         add(date(int(match["year"]), 1, 1), match.start(), match.end(), "month")
+    for match in _END_OF_YEAR.finditer(text):
+        add(date(int(match["year"]), 12, 1), match.start(), match.end(), "month")
     for match in _MONTH_YEAR.finditer(text):
         month = MONTHS[match["month"].lower()]
         add(date(int(match["year"]), month, 1), match.start(), match.end(), "month")
@@ -327,6 +329,9 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
             add(value, match.start(), match.end(), "day")
         for match in _RELATIVE.finditer(text):
             add(relative_date(match["word"], article_date), match.start(), match.end(), "day")
+        for match in _NEXT_MONTH.finditer(text):
+            following = _first_of_next_month(article_date)
+            add(following, match.start(), match.end(), "day" if match["first"] else "month")
         for match in _BARE_MONTH.finditer(text):
             add(_bare_month(text, match, article_date), match.start(), match.end(), "month")
     found.sort(key=lambda d: d.start)
@@ -345,14 +350,35 @@ _AHEAD_IN_FUTURE = re.compile(
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|would|going to)\b", re.I)
 
 
-#: "in July", "since March", "last April": a month without a year or a day.
-_BARE_MONTH = re.compile(rf"\b(?:in|since|last|during)\s+{_MONTH}(?!\s*\d)", re.I)
+#: "at the end of 2024": its last month.
+_END_OF_YEAR = re.compile(r"\b(?:the )?end of (?P<year>(?:19|20)\d\d)\b", re.I)
+#: "from the first day of next month", "next month".
+_NEXT_MONTH = re.compile(r"\b(?P<first>the (?:first|1st) (?:day )?of )?next month\b", re.I)
+
+
+def _first_of_next_month(article_date: date) -> date:
+    if article_date.month == 12:
+        return date(article_date.year + 1, 1, 1)
+    return date(article_date.year, article_date.month + 1, 1)
+
+
+#: A month the text names with no other anchor: "in July", "since March", "last April", "the
+#: July agreement".
+_THE_MONTHS_DEAL = (
+    r"|\bthe\s+{month}\s+(?:agreement|deal|package|accord|announcement|notice|rules|measures"
+    r"|controls|decision|transaction)\b"
+)
+_BARE_MONTH = re.compile(
+    rf"\b(?:in|since|last|during)\s+{_MONTH}(?!\s*\d)"
+    + _THE_MONTHS_DEAL.format(month=_MONTH.replace("(?P<month>", "(?P<named>")),
+    re.I,
+)
 
 
 def _bare_month(text: str, match: re.Match[str], article_date: date) -> date:
     """The month meant: the latest one up to the article's month, or in a sentence about the
     future, the next one from it."""
-    month = MONTHS[match["month"].lower()]
+    month = MONTHS[(match["month"] or match["named"]).lower()]
     value = date(article_date.year, month, 1)
     current = date(article_date.year, article_date.month, 1)
     if _FUTURE.search(text) and not match.group().lower().startswith(("since", "last")):
