@@ -198,3 +198,38 @@ def test_a_suspension_from_the_first_day_of_next_month_keeps_the_bodys_terms_ove
         "2025-07-01",
         "2026-05-31",
     )
+
+
+def test_a_licence_required_of_exporters_of_a_long_list_of_goods_is_a_control(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China will require exporters of antimony ores, antimony metal, oxides and related"
+        " smelting technology to obtain licences from September 15, the ministry said on"
+        " Friday."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["commodity"], document["restriction"], document["effective_from"]) == (
+        "antimony",
+        "licence",
+        "2025-09-15",
+    )
+
+
+def test_an_export_policy_amended_to_restricted_is_a_licence_requirement(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "A notification of 27 May 2025 amended India's export policy for neodymium oxides and"
+        ' neodymium metals from "Free" to "Restricted" with effect from 1 July 2025.'
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["elements"], document["restriction"]) == (
+        "IN",
+        ["Nd"],
+        "licence",
+    )
+    assert (document["stages"], document["effective_from"]) == (
+        ["separation", "metals"],
+        "2025-07-01",
+    )

@@ -112,3 +112,28 @@ def test_a_deal_named_by_its_month_is_history_months_later(directory: EntityDire
         " stock in MP Materials."
     )
     assert published(extract(directory, body), "funding_awarded") == []
+
+
+def test_an_unregistered_department_stands_for_its_government_buying_and_lending(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "WASHINGTON - The support package for USA Rare Earth closed on Tuesday. The Energy"
+        " Department paid US$300 million for newly issued common shares that give it a tenth of"
+        " USAR. The federal government is also lending the company US$900 million."
+    )
+    candidates = extract(directory, body)
+    funding = sorted(
+        (d["funder_id"], d["recipient_id"], d["instrument"], d["amount"]["amount"])
+        for d in published(candidates, "funding_awarded")
+    )
+    assert funding == [
+        ("us_government", "usar", "equity", "300000000"),
+        ("us_government", "usar", "loan", "900000000"),
+    ]
+    stake = only(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == (
+        "us_government",
+        "usar",
+        "10",
+    )

@@ -986,7 +986,9 @@ _STAKE_VERB = re.compile(
     r"|tak(?:e|es|ing|en)|took|rais\w*|increas\w*|subscrib\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
     r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
-    r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold))\b",
+    r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold)"
+    r"|pa(?:id|ys|ying)\b[^.;]{0,40}?\bfor (?:newly[- ]issued |new )?(?:common |ordinary )?"
+    r"(?:shares|stock))\b",
     re.I,
 )
 _STAKE_WORD = re.compile(
@@ -1098,6 +1100,15 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             target = described[-1]
             holder = next(
                 (m for m in (*subject, sentence.referent) if m and m.entity_id != target.entity_id),
+                None,
+            )
+    if holder is None and not passive and not sentence.before(verb.start()):
+        # "the Commerce Department paid US$400m for new shares that give it a fifth of X"
+        government = _unnamed_government(sentence, reading)
+        if government is not None and government.start < verb.start():
+            holder = government
+            target = next(
+                (m for m in sentence.after(verb.start()) if m.entity_id != government.entity_id),
                 None,
             )
     if holder is None and not passive and (body := _state_body(sentence, reading, verb.start())):
@@ -1749,9 +1760,12 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     # "… its first equity raise since the Defense Department became its largest shareholder":
     # a name inside a clause of time or reason is not a party to the funding.
     mentions = _distinct([m for m in sentence.mentions if not _SUBORDINATE.search(text[: m.start])])
-    if len(mentions) == 1 and (government := _unnamed_government(sentence, reading)) is not None:
+    government = _unnamed_government(sentence, reading)
+    if government is not None and _SUBORDINATE.search(text[: government.start]):
+        government = None
+    if len(mentions) <= 1 and government is not None:
         mentions = _distinct([government, *mentions])
-    if len(mentions) == 1 and (body := _state_body(sentence, reading, len(text))) is not None:
+    if len(mentions) <= 1 and (body := _state_body(sentence, reading, len(text))) is not None:
         mentions = _distinct([body, *mentions])
     if (
         instrument == "equity"
@@ -1838,6 +1852,9 @@ def _is_price(sentence: Sentence, money: Money) -> bool:
 #: "the government", "the federal government": a state the sentence leaves unnamed.
 _THE_GOVERNMENT = re.compile(
     r"\b[Tt]he (?:federal |national |central |state )?(?:government|administration)\b"
+    # A department that is not registered stands for its government: "the Commerce
+    # Department", "the Department of Energy", "the Treasury".
+    r"|\b[Tt]he (?:[A-Z][a-z]+ )?Department\b(?: of [A-Z][a-z]+)?|\b[Tt]he Treasury\b"
 )
 
 
@@ -1872,7 +1889,8 @@ def _context_jurisdiction(sentence: Sentence, reading: Reading) -> str | None:
 
 #: A state doing the funding, not funding described as background ("backed by loans").
 _FUNDS = re.compile(
-    r"\b(?:lend|lends|lent|award(?:s|ed)?|grant(?:s|ed)|approv(?:es|ed)|provid(?:es|ed)|buys"
+    r"\b(?:lend|lends|lent|lending|award(?:s|ed|ing)?|grant(?:s|ed|ing)|approv(?:es|ed)"
+    r"|provid(?:es|ed|ing)|pa(?:id|ys|ying)|buys"
     r"|buying|bought|invest(?:s|ed|ing)|commit(?:s|ted)|extend(?:s|ed)|agree(?:s|d)|sign(?:s|ed)"
     r"|subscrib(?:es|ed|ing))\b",
     re.I,
@@ -1912,9 +1930,12 @@ _CONTROL_WORDS = re.compile(
     r"|\bbar(?:s|red|ring)? (?:the )?export\w*|\bforb(?:id|ids|ade|idding) (?:the )?export\w*"
     r"|\b(?:prohibited|banned|barred|forbidden|restricted) from export\w*"
     r"|\bno longer be exported|\b(?:may|can|will) no longer (?:ship|export|sell|supply)\w*"
+    # India's wording: an item's export policy amended from "Free" to "Restricted".
+    r"|\bexport policy\b[^.;]{0,200}?\bto\s+[\"“']?(?:Restricted|Prohibited)\b"
+    r"|\bexported only (?:under|with|against) (?:an? )?(?:licen|authori[sz]ation|permit)"
     r"|\bexports?\b[^.;]{0,60}?\b(?:shall|will|may) not be (?:permitted|allowed)"
     r"|\brequir\w* (?:all )?(?:exporters|exporting (?:companies|firms)|shippers|traders)\b"
-    r"[^.;]{0,40}?"
+    r"[^.;]{0,120}?"
     r"\b(?:licen[cs]es?|permits?|approval)\b"
     r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:must|need to|needs to|have to|has to"
     r"|are required to|is required to|will need to|will have to)"
