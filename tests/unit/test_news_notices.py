@@ -233,3 +233,39 @@ def test_an_export_policy_amended_to_restricted_is_a_licence_requirement(
         ["separation", "metals"],
         "2025-07-01",
     )
+
+
+def test_a_duty_on_goods_originating_in_a_country_is_charged_by_the_country_named_before(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Importers bringing magnets into the United Kingdom should read this notice.\n"
+        "From 1 July 2025, an additional ad valorem duty of 12% applies to sintered"
+        " neodymium-iron-boron magnets originating in the People's Republic of China."
+    )
+    document = only(
+        extract(directory, body, title="Customs notice: duty on magnets of Chinese origin"),
+        "tariff_imposed",
+    )
+    assert (document["jurisdiction"], document["on_origin"], document["rate_pct"]) == (
+        "GB",
+        "CN",
+        "12",
+    )
+
+
+def test_a_suspension_is_dated_by_its_own_terms_not_the_day_the_items_were_listed(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China's ministries have decided to suspend the items added to the Catalogue of"
+        " Technologies Prohibited and Restricted from Export on 21 December 2023 that prohibit"
+        " the export of rare-earth separation technology. The suspension will take effect on"
+        " 1 July 2025 and will last until 30 June 2026."
+    )
+    document = only(extract(directory, body), "export_control_suspended")
+    assert document["control_id"] == "cn-mofcom-2023-re-technology"
+    assert (document["effective_from"], document["effective_until"]) == (
+        "2025-07-01",
+        "2026-06-30",
+    )

@@ -137,3 +137,38 @@ def test_an_unregistered_department_stands_for_its_government_buying_and_lending
         "usar",
         "10",
     )
+
+
+def test_the_department_named_in_a_notice_header_funds_and_sets_a_floor_for_the_company(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Agency: Department of Defense.\n"
+        "Summary: The Department has entered into an agreement with Neo Performance Materials."
+        " Under the agreement the Department guarantees a minimum price of US$100 per kilogram"
+        " for NdPr oxide produced at the company's plant. The floor applies from July 1, 2025."
+        " Separately, the Department's Office of Strategic Capital has approved a direct loan of"
+        " US$50 million to Neo Performance Materials."
+    )
+    candidates = extract(directory, body)
+    floor = only(candidates, "price_floor_set")
+    assert (floor["beneficiary_id"], floor["jurisdiction"]) == ("neo", "US")
+    loan = only(candidates, "funding_awarded")
+    assert (loan["funder_id"], loan["recipient_id"], loan["instrument"]) == (
+        "us_dod",
+        "neo",
+        "loan",
+    )
+
+
+def test_a_company_paying_for_new_shares_takes_a_stake_and_funds_no_one(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "USA Rare Earth has bought 12% of Energy Transition Minerals, paying A$20 million for"
+        " new shares issued in a placement."
+    )
+    candidates = extract(directory, body)
+    assert published(candidates, "funding_awarded") == []
+    stake = only(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("usar", "etm", "12")

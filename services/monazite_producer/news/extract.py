@@ -1760,20 +1760,20 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     # "… its first equity raise since the Defense Department became its largest shareholder":
     # a name inside a clause of time or reason is not a party to the funding.
     mentions = _distinct([m for m in sentence.mentions if not _SUBORDINATE.search(text[: m.start])])
-    government = _unnamed_government(sentence, reading)
+    # "the Department" after a registered state body was named is that body; otherwise an
+    # unregistered department or "the government" stands for the country's government.
+    government = _state_body(sentence, reading, len(text)) or _unnamed_government(sentence, reading)
     if government is not None and _SUBORDINATE.search(text[: government.start]):
         government = None
     if len(mentions) <= 1 and government is not None:
         mentions = _distinct([government, *mentions])
-    if len(mentions) <= 1 and (body := _state_body(sentence, reading, len(text))) is not None:
-        mentions = _distinct([body, *mentions])
     if (
         instrument == "equity"
-        and re.search(r"\b(?:stake|holding)\b|" + _EQUITY_BOUGHT, text, re.I)
         and not re.search(r"preferred|convertible", text, re.I)
-        and not (_STATE_BODY.search(text) and any(_is_funder(m, reading) for m in mentions))
+        and not any(_is_funder(m, reading) for m in mentions)
     ):
-        # A company buying a stake is a stake, not funding; a state buying new shares is both.
+        # A company buying shares takes a stake; it funds no one. A state buying new shares
+        # does both.
         return []
     referred = None
     if (
@@ -1898,7 +1898,9 @@ _FUNDS = re.compile(
 
 
 #: A state body referred to by its kind: "the department is buying …", "the ministry will lend".
-_STATE_BODY = re.compile(r"\b(?:the|The) (?:department|ministry|agency|Pentagon|Commonwealth)\b")
+_STATE_BODY = re.compile(
+    r"\b(?:the|The) (?:[Dd]epartment|[Mm]inistry|[Aa]gency|Pentagon|Commonwealth)\b(?! of)"
+)
 
 
 def _state_body(sentence: Sentence, reading: Reading, end: int) -> Mention | None:
@@ -2178,7 +2180,10 @@ _CHANGE_VERB = re.compile(
 #: A date that says when the control being changed was made: "the measures published on
 #: October 9", "the controls it imposed in April".
 _DESCRIBES_CONTROL = re.compile(
-    r"\b(?:imposed|published|introduced|issued|announced|adopted|unveiled|of)\s+(?:on\s+|in\s+)?$",
+    r"\b(?:imposed|published|introduced|issued|announced|adopted|unveiled|of)\s+(?:on\s+|in\s+)?$"
+    # "the items added to the Catalogue of … on 21 December 2023", "in force since 1 August".
+    r"|\b(?:added|listed|imposed|introduced|in force|in place|applied)\b[^.;,]{0,100}?"
+    r"\b(?:on|in|since)\s+$|\bsince\s+$",
     re.I,
 )
 _IMMEDIATE = re.compile(r"\bimmediate(?:ly)?\b", re.I)
@@ -2195,7 +2200,7 @@ def _control_dates(sentence: Sentence) -> tuple[list[DateMention], list[DateMent
     for mention in sentence.dates:
         inside = control is not None and change is not None and control.start() <= mention.start
         inside = inside and change is not None and mention.start < change.start()
-        if inside or _DESCRIBES_CONTROL.search(text[max(0, mention.start - 30) : mention.start]):
+        if inside or _DESCRIBES_CONTROL.search(text[max(0, mention.start - 120) : mention.start]):
             describing.append(mention)
         else:
             others.append(mention)
@@ -2569,6 +2574,10 @@ _PRICE_FLOOR = re.compile(
 )
 
 
+#: "the company's facility", "its output": the company the sentence refers back to.
+_THE_COMPANYS = re.compile(r"\bthe (?:company|group|miner|producer)(?:'s|’s)|\bits\b", re.I)
+
+
 def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     if not _PRICE_FLOOR.search(text):
@@ -2594,6 +2603,9 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         if (e := reading.directory.entities.get(m.entity_id)) is None or e.kind == "company"
     ]
     states = [m for m in sentence.mentions if m not in companies]
+    if not companies and sentence.referent is not None and _THE_COMPANYS.search(text):
+        # "… oxide produced at the company's facility": the company just named.
+        companies = [sentence.referent]
     jurisdiction = None
     if states:
         jurisdiction = reading.directory.entities[states[0].entity_id].country
@@ -3140,7 +3152,10 @@ _RARE_EARTH_GOODS = re.compile(
     re.I,
 )
 #: "imported from China", "tariff on China": the country whose goods are charged.
-_FROM_ORIGIN = re.compile(r"\b(?:from|on|against)\s+(?:the\s+)?$", re.I)
+_FROM_ORIGIN = re.compile(
+    r"\b(?:from|on|against|originating in|originating from|made in|produced in)\s+(?:the\s+)?$",
+    re.I,
+)
 _DEMONYM_GOODS = re.compile(
     r"^(?:-made|-origin|-sourced)?(?:\s+[\w-]+){0,2}?\s+(?:magnets?|rare[- ]earths?|oxides?"
     r"|metals?|imports?|goods|products|origin)\b",
@@ -3167,6 +3182,18 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         or _tariff_parties(sentence.previous_text)[1]
         or _jurisdiction(reading.article.title or "")
     )
+    if jurisdiction == origin:
+        # "… magnets originating in China" in a notice on imports "into the United Kingdom":
+        # the country the text named before, other than the goods' origin.
+        jurisdiction = next(
+            (
+                code
+                for earlier in reversed(sentence.earlier)
+                for _start, _end, code in _jurisdiction_mentions(earlier.text)
+                if code != origin
+            ),
+            None,
+        )
     if jurisdiction is None or jurisdiction == origin:
         return []
     stages = _stages(text)
