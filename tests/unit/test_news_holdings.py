@@ -99,3 +99,26 @@ def test_the_conglomerate_that_opened_the_sentence_before_is_the_buyer(
     assert [
         (d["holder_id"], d["target_id"], d.get("pct_before"), d["pct_after"]) for d in documents
     ] == [("minmetals", "grinm", "60", "100")]
+
+
+def test_a_table_of_deals_gives_the_completed_rows_and_sends_talks_to_review(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Our weekly log of ownership changes.\n"
+        "| Date | Buyer | Company | Stake | Value | Status |\n"
+        "|---|---|---|---|---|---|\n"
+        "| 2 Jun | Lynas | Iluka Resources | 5% -> 8% | A$90m | completed |\n"
+        "| 3 Jun | Shenghe Resources | Peak Rare Earths | 19.9% | n.d. | talks reported |"
+    )
+    candidates = extract(directory, body)
+    [done] = published(candidates, "stake_changed")
+    assert (done["holder_id"], done["target_id"], done["pct_before"], done["pct_after"]) == (
+        "lynas",
+        "iluka",
+        "5",
+        "8",
+    )
+    assert done["consideration"] == {"amount": "90000000", "currency": "AUD"}
+    held_back = [c for c in candidates if c.event.type == "stake_changed" and c.confidence < 0.7]
+    assert [c.event.model_dump()["target_id"] for c in held_back] == ["peak"]

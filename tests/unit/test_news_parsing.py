@@ -140,3 +140,8 @@ def test_a_bare_month_is_the_latest_one_or_in_a_future_sentence_the_next() -> No
     assert earlier.value == date(2024, 12, 1)
     [ahead] = find_dates("The line will start in March.", article_date=article)
     assert ahead.value == date(2026, 3, 1)
+
+
+def test_percentages_in_words() -> None:
+    text = "It owns seventy per cent, the partner thirty-five percent and a fund twelve per cent."
+    assert [q.value for q in find_percentages(text)] == [Decimal(70), Decimal(35), Decimal(12)]

@@ -391,3 +391,23 @@ def test_a_ventures_shares_may_be_given_by_partners_in_the_sentence_after_the_on
         ("lynas", "40"),
     ]
     assert document["controlling_partner_id"] == "iluka"
+
+
+def test_a_venture_the_company_speaking_formed_with_shares_in_words(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "In May we completed the formation of Kalgoorlie Heavy Oxides, a joint venture with"
+        " MP Materials. Iluka owns sixty-five per cent of the venture; MP holds the remaining"
+        " thirty-five per cent. Between them the partners have committed A$80 million."
+    )
+    document = only(
+        extract(directory, body, title="Iluka Resources: letter from the chair"),
+        "joint_venture_formed",
+    )
+    assert document["name"] == "Kalgoorlie Heavy Oxides"
+    assert sorted((p["entity_id"], p["pct"]) for p in document["partners"]) == [
+        ("iluka", "65"),
+        ("mp", "35"),
+    ]
+    assert document["consideration"] == {"amount": "80000000", "currency": "AUD"}

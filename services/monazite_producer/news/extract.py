@@ -773,7 +773,7 @@ def _stake_terms_nearby(
 
 #: A later sentence speaking of the venture without naming it.
 _THE_VENTURE = re.compile(
-    r"\bthe (?:joint |new )?venture\b|\bthe JV\b|^The partners\b|\b(?:in|into) it\b", re.I
+    r"\bthe (?:joint |new )?venture\b|\bthe JV\b|\bthe partners\b|\b(?:in|into) it\b", re.I
 )
 #: Money the partners put into the venture, said after the sentence forming it.
 _INVESTED_IN_IT = re.compile(
@@ -1406,6 +1406,94 @@ def holding_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     return [draft]
 
 
+#: Column titles of a table of deals: who holds, what is held, the holding, the price, status.
+_DEAL_COLUMNS = {
+    "holder": re.compile(r"^(?:holder|buyer|acquirer|investor|purchaser|shareholder)s?$", re.I),
+    "target": re.compile(r"^(?:company|target|issuer|investee)s?$", re.I),
+    "holding": re.compile(r"^(?:holding|stake|interest|shareholding)s?$", re.I),
+    "value": re.compile(r"^(?:value|price|consideration|amount|deal value)$", re.I),
+    "status": re.compile(r"^(?:status|stage|note|notes)$", re.I),
+}
+#: A row of a deal table that is not a completed change in holding.
+_NOT_DONE = re.compile(r"\b(?:unchanged|restated|talks|reported|proposed|pending|planned)\b", re.I)
+
+
+def deal_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A row of a table of deals ("| Holder | Company | Holding | Value | Status |"): a stake
+    change when the row's holding and parties are read and its status says it is done."""
+    text = sentence.text
+    if not text.startswith("|") or not sentence.percentages:
+        return []
+    header = next((e.text for e in reversed(sentence.earlier) if _deal_columns(e.text)), None)
+    if header is None:
+        return []
+    columns = _deal_columns(header)
+    cells = [c.strip() for c in text.strip().strip("|").split("|")]
+    if len(cells) != len(_cells(header)):
+        return []
+    cell_of = {role: cells[index] for role, index in columns.items()}
+    starts = _cell_starts(text)
+    holders = [m for m in sentence.mentions if _in_cell(m, starts, columns["holder"])]
+    targets = [m for m in sentence.mentions if _in_cell(m, starts, columns["target"])]
+    if not holders or not targets or holders[0].entity_id == targets[0].entity_id:
+        return []
+    holding = find_percentages(cell_of["holding"])
+    draft = Draft(
+        {
+            "type": "stake_changed",
+            "holder_id": holders[0].entity_id,
+            "target_id": targets[0].entity_id,
+        }
+    )
+    draft.parties = [holders[0], targets[0]]
+    if len(holding) >= 2:
+        draft.fields["pct_before"] = str(plain(holding[0].value))
+        draft.fields["pct_after"] = str(plain(holding[1].value))
+    else:
+        draft.fields["pct_after"] = str(plain(holding[0].value))
+    if "value" in cell_of:
+        money = find_money(cell_of["value"])
+        if money:
+            draft.money = money[0]
+            draft.fields["consideration"] = _consideration_field(money[0])
+    status = " ".join(cell_of.get(role, "") for role in ("holding", "status"))
+    if (hedged := _hedge(status)) or (hedged := _NOT_DONE.search(status)):
+        draft.cap(0.4, f"the row's status says {hedged.group()!r}: not a completed change")
+    draft.notes.append("a row of a table of deals")
+    return [draft]
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in row.strip().strip("|").split("|")]
+
+
+def _deal_columns(header: str) -> dict[str, int]:
+    """Which column holds what, for a header naming at least a holder, a company and a
+    holding."""
+    if not header.startswith("|"):
+        return {}
+    found: dict[str, int] = {}
+    for index, title in enumerate(_cells(header)):
+        for role, pattern in _DEAL_COLUMNS.items():
+            if pattern.match(title) and role not in found:
+                found[role] = index
+    return found if {"holder", "target", "holding"} <= set(found) else {}
+
+
+def _cell_starts(row: str) -> list[int]:
+    """Where each cell of a table row starts."""
+    bars = [i for i, ch in enumerate(row) if ch == "|"]
+    first = 1 if row.startswith("|") else 0
+    return [0] * (1 - first) + [b + 1 for b in bars]
+
+
+def _in_cell(mention: Mention, starts: list[int], index: int) -> bool:
+    if index >= len(starts):
+        return False
+    end = starts[index + 1] if index + 1 < len(starts) else 10**9
+    return starts[index] <= mention.start < end
+
+
 def _subject_of_table(reading: Reading, row: Sentence, holder: Mention) -> Mention | None:
     """The company whose holdings a table lists: the one the text before it names most often,
     leaving out companies the table lists as holders."""
@@ -1644,6 +1732,15 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         [m for m in sentence.mentions if not (m.start < name_span[1] and name_span[0] < m.end)]
     )
     partners = mentions
+    if (
+        name is not None
+        and len(partners) == 1
+        and sentence.issuer is not None
+        and sentence.issuer.entity_id != partners[0].entity_id
+        and _FIRST_PERSON.search(text[: name_span[0]])
+    ):
+        # "we completed the formation of X, a joint venture with Y": the company speaking.
+        partners = [sentence.issuer, *partners]
     if name is not None and len(partners) < 2:
         # The "name" was a partner after all ("a joint venture, Lynas said, …").
         name, name_span = None, (0, 0)
@@ -3290,6 +3387,7 @@ RULES: tuple[Rule, ...] = (
     holding_moved_rule,
     holding_before_after_rule,
     holding_table_rule,
+    deal_table_rule,
     merger_rule,
     venture_rule,
     funding_rule,

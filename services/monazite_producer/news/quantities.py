@@ -191,8 +191,38 @@ _FRACTION = re.compile(
 )
 
 
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    " fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_TENS |= {"eighty": 80, "ninety": 90}
+#: A percentage in words: "seventy per cent", "thirty-five percent".
+_WORDED_PERCENT = re.compile(
+    rf"\b(?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{'|'.join(_UNITS[1:10])}))?"
+    rf"\s+(?:per\s?cent|percent)\b|\b(?P<small>{'|'.join(_UNITS[1:])})\s+(?:per\s?cent|percent)\b",
+    re.IGNORECASE,
+)
+
+
+def _worded_percent(match: re.Match[str]) -> int:
+    if match["small"]:
+        return _UNITS.index(match["small"].lower())
+    unit = _UNITS.index(match["unit"].lower()) if match["unit"] else 0
+    return _TENS[match["tens"].lower()] + unit
+
+
 def find_percentages(text: str) -> list[Quantity]:
     found = []
+    for match in _WORDED_PERCENT.finditer(text):
+        found.append(
+            Quantity(
+                Decimal(_worded_percent(match)),
+                match.start(),
+                match.end(),
+                _hedged(text, match.start()),
+            )
+        )
     for match in _PERCENT.finditer(text):
         value = _decimal(match["number"])
         if value is not None and value <= 100:
