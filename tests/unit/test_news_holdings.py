@@ -122,3 +122,18 @@ def test_a_table_of_deals_gives_the_completed_rows_and_sends_talks_to_review(
     assert done["consideration"] == {"amount": "90000000", "currency": "AUD"}
     held_back = [c for c in candidates if c.event.type == "stake_changed" and c.confidence < 0.7]
     assert [c.event.model_dump()["target_id"] for c in held_back] == ["peak"]
+
+
+def test_the_company_speaking_bought_the_part_it_did_not_own(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "On Tuesday we closed the purchase of the 65 per cent of Niron Magnetics that we did"
+        " not already own. The price was US$84 million."
+    )
+    document = only(
+        extract(directory, body, title="Neo Performance Materials: earnings call"),
+        "stake_changed",
+    )
+    assert (document["holder_id"], document["target_id"]) == ("neo", "niron")
+    assert (document["pct_before"], document["pct_after"]) == ("35", "100")

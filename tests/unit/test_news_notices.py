@@ -269,3 +269,23 @@ def test_a_suspension_is_dated_by_its_own_terms_not_the_day_the_items_were_liste
         "2025-07-01",
         "2026-06-30",
     )
+
+
+def test_a_companys_own_answer_gives_its_quotas_and_an_old_batch_is_comparison(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Company: Yes. The company has received the first batch of this year's quota. Its"
+        " allocation is 90,000 tonnes of rare-earth oxide for mining and 85,000 tonnes for"
+        " smelting and separation. In the first batch of 2023 the company's allocation was"
+        " 80,000 tonnes and 75,000 tonnes."
+    )
+    documents = published(
+        extract(directory, body, title="China Northern Rare Earth answers investors"),
+        "quota_set",
+    )
+    assert sorted((d["entity_id"], d["stage"], d["tonnes"], d["period"]) for d in documents) == [
+        ("cnre", "mining", "90000", 2025),
+        ("cnre", "separation", "85000", 2025),
+    ]
+    assert {d["jurisdiction"] for d in documents} == {"CN"}

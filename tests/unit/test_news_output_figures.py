@@ -186,3 +186,30 @@ def test_a_companys_report_with_its_output_as_subject_is_the_companys(
         ("lynas", "ndpr", "6000"),
         ("lynas", "total_reo", "10000"),
     ]
+
+
+def test_a_country_referred_to_as_the_island_and_a_plant_as_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Take Madagascar. By the survey's reckoning the island mined 1,900 tonnes of rare-earth"
+        " oxide in 2024, a touch below the 2,000 tonnes it mined in 2023."
+    )
+    documents = published(extract(directory, body), "output_reported")
+    assert _by_country(documents) == {("MG", 2024): "1900", ("MG", 2023): "2000"}
+
+
+def test_the_company_speaking_of_its_plant_as_it(directory: EntityDirectory) -> None:
+    body = (
+        "Chief executive: First, our separation plant in Estonia. In calendar 2024 it produced"
+        " 2,000 tonnes of separated rare-earth oxides."
+    )
+    document = only(
+        extract(directory, body, title="Neo Performance Materials: earnings call"),
+        "output_reported",
+    )
+    assert (document["entity_id"], document["stage"], document["period"]) == (
+        "neo",
+        "separation",
+        2024,
+    )

@@ -1118,7 +1118,14 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             (m for m in sentence.after(verb.start()) if m.entity_id != body.entity_id), None
         )
     referred = None
-    if holder is None and not passive and _THE_COMPANY.search(text[lead_end : verb.start()]):
+    if (
+        holder is None
+        and not passive
+        and (
+            _THE_COMPANY.search(text[lead_end : verb.start()])
+            or _FIRST_PERSON.search(text[lead_end : verb.start()])
+        )
+    ):
         # "The company has taken full control of X": the company just named, else the one the
         # article is about; never the company the sentence goes on to name as the target.
         for referent in (sentence.antecedent, sentence.issuer, sentence.prior_subject):
@@ -1252,7 +1259,7 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
 #: "the 91% it did not already hold", "the 65 per cent it does not own".
 _NOT_YET_HELD = re.compile(
     r"^\s+(?:of (?-i:[A-Z])[\w&-]*(?: (?-i:[A-Z])[\w&-]*)*\s+)?(?:that |which )?"
-    r"(?:it|they|the company|the group)\s+(?:did|does|do) not\s+"
+    r"(?:it|they|we|the company|the group)\s+(?:did|does|do) not\s+"
     r"(?:already\s+)?(?:own|hold|have|control)\b",
     re.I,
 )
@@ -2499,6 +2506,7 @@ _ALLOCATED_TO_IT = re.compile(
     r"(?:\b(?:the|The) (?:same |new |state )?(?:company|group)|^It|\bit)\b[^.;]{0,60}?"
     r"\b(?:allocated|allotted|granted|received"
     r"|been issued|been given|was given|its quotas?)\b"
+    r"|^(?:Its|The company's|The group's) (?:allocation|quota|share)\b"
 )
 
 
@@ -2529,6 +2537,10 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if not _QUOTA_WORDS.search(text) or not sentence.tonnes:
         return []
     jurisdiction = _jurisdiction(text) or _jurisdiction(reading.article.title or "")
+    if jurisdiction is None and (referent := sentence.referent) is not None:
+        # A company's own answer about its quota: the quota of the company's country.
+        known = reading.directory.entities.get(referent.entity_id)
+        jurisdiction = known.country if known is not None else None
     if jurisdiction is None:
         return []
     # "7.3% less than in the first batch of 2023": a year compared with is not the quota's.
@@ -2618,6 +2630,8 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             )
         if tonnes.approximate:
             draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
+        if reading.article_date is not None and period < reading.article_date.year - 1:
+            draft.cap(0.5, f"a quota for {period}, told for comparison")
         if period_note:
             draft.notes.append(period_note)
         drafts.append(draft)
@@ -3132,16 +3146,25 @@ def _producers(
         return [_Producer(country=country)]
     if companies:
         return [_Producer(company=companies[0])]
+    if _THE_COUNTRY.search(text[: tonnes.start]) and not companies:
+        # "Take Madagascar. … the island mined 2,000 tonnes": the country named just before.
+        for earlier in reversed(sentence.earlier[-3:]):
+            countries = _jurisdiction_mentions(earlier.text)
+            if countries:
+                return [_Producer(country=countries[-1][2])]
     referent = sentence.antecedent or sentence.issuer
     if referent is not None and (
         _REFERS_BACK.match(text)
         or _FIRST_PERSON.search(text[: tonnes.start])
         or (_OUTPUT_AS_SUBJECT.match(text) and not _jurisdiction_mentions(text))
+        or (re.search(r"\bit\b", text[: tonnes.start]) and not _jurisdiction_mentions(text))
     ):
         return [_Producer(company=referent, referred=True)]
     return []
 
 
+#: A country referred to, not named: "the island mined …", "the country produced …".
+_THE_COUNTRY = re.compile(r"\bthe (?:island|country|nation)\b", re.I)
 #: A company's own report, with its output as the subject: "Total rare-earth oxide production
 #: for FY2025 was 10,655 tonnes".
 _OUTPUT_AS_SUBJECT = re.compile(
