@@ -411,3 +411,15 @@ def test_a_venture_the_company_speaking_formed_with_shares_in_words(
         ("mp", "35"),
     ]
     assert document["consideration"] == {"amount": "80000000", "currency": "AUD"}
+
+
+def test_a_merger_reported_as_done_with_a_would_of_reported_speech_and_money_from_history(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Shenghe Resources said Peak Rare Earths, the company it took private last year for"
+        " A$150 million, had been merged into Shenghe and would cease to exist."
+    )
+    document = only(extract(directory, body), "merger_completed")
+    assert (document["survivor_id"], document["absorbed_id"]) == ("shenghe", "peak")
+    assert "consideration" not in document

@@ -172,3 +172,18 @@ def test_a_company_paying_for_new_shares_takes_a_stake_and_funds_no_one(
     assert published(candidates, "funding_awarded") == []
     stake = only(candidates, "stake_changed")
     assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("usar", "etm", "12")
+
+
+def test_a_company_agreeing_to_buy_product_from_another_funds_it_by_offtake(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Apple has agreed to buy US$200 million of rare-earth magnets from Vacuumschmelze over"
+        " five years, the magnet maker said on Tuesday."
+    )
+    document = only(extract(directory, body), "funding_awarded")
+    assert (document["funder_id"], document["recipient_id"], document["instrument"]) == (
+        "apple",
+        "evac",
+        "offtake",
+    )

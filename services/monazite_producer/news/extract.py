@@ -401,6 +401,12 @@ _REPORTING_VERBS = frozenset(
 )
 
 
+#: A completed deal reported before a "would" of reported speech.
+_DONE_BEFORE = re.compile(
+    r"\b(?:had|has|have) been (?:merged|absorbed|completed|closed|acquired|sold|bought|signed"
+    r"|approved|registered|transferred)\b",
+    re.I,
+)
 #: A modal that forbids rather than hedges: "exporters may no longer ship", "may not export".
 _PROHIBITION = re.compile(r"(?:may|can|could) (?:no longer|not)\b", re.I)
 
@@ -411,6 +417,8 @@ def _hedge(text: str) -> re.Match[str] | None:
     for match in _HEDGE.finditer(text):
         if _PROHIBITION.match(text, match.start()):
             continue  # "may no longer ship": a rule, not a maybe
+        if match.group().lower() == "would" and _DONE_BEFORE.search(text[: match.start()]):
+            continue  # "said X had been merged and would cease to exist": reported, not hedged
         relative = _RELATIVE_SUBJECT.search(text[max(0, match.start() - 40) : match.start()])
         if (
             relative is not None
@@ -856,8 +864,19 @@ def _consideration(sentence: Sentence) -> Money | None:
         before = sentence.text[max(0, money.start - 12) : money.start]
         if index > 0 and ("(" in before or re.search(r"\bor\b", before)):
             continue
+        if _IN_DESCRIPTION.search(sentence.text[: money.start]):
+            continue  # "Peak, the company it took private last year for A$158m, …"
         return money
     return None
+
+
+#: Money inside a clause describing a name: ", the company it took private for …",
+#: ", which it bought for …".
+_IN_DESCRIPTION = re.compile(
+    r",\s+(?:the|an?)\s+[^,;]{0,60}?\b(?:it|they|which|that|who)\s+[^,;]*$"
+    r"|,\s*(?:which|who)\s+[^,;]*$",
+    re.I,
+)
 
 
 def _consideration_field(money: Money | None) -> dict[str, Any] | None:
@@ -1831,7 +1850,12 @@ _INSTRUMENTS: tuple[tuple[str, str], ...] = (
     (r"\btax credit", "tax_credit"),
     (r"\bloan|\blend\w*|\bcredit facility|\bdebt financing", "loan"),
     (r"\bguarantee", "guarantee"),
-    (r"\bofftake|\bprepay\w*|\bsupply agreement|\bpurchase commitment", "offtake"),
+    (
+        r"\bofftake|\bprepay\w*|\bsupply agreement|\bpurchase commitment"
+        r"|\bagree\w* to (?:buy|purchase)\b[^.;]{0,40}?\bof\b[^.;]{0,40}?\b(?:magnets?|oxides?"
+        r"|metals?|alloys?|concentrates?|rare earths)\b",
+        "offtake",
+    ),
     (
         r"\bpreferred (?:stock|shares)|\bequity\b|\bconvertible"
         r"|\bnewly[- ]issued\b[^.;]{0,30}\b(?:stock|shares)\b|\bnew shares\b",
@@ -1895,7 +1919,11 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     source_of = re.search(r"\bfrom\b", text)
     funder = None
-    if source_of is not None:
+    if instrument == "offtake" and source_of is not None:
+        # "Apple has agreed to buy US$250m of magnets from X": the buyer funds the seller.
+        buyers = [m for m in mentions if m.end <= source_of.start()]
+        funder = buyers[0] if buyers else None
+    elif source_of is not None:
         after = sentence.after(source_of.end())
         funder = next((m for m in after if _is_funder(m, reading)), after[0] if after else None)
     if funder is None:
