@@ -870,11 +870,10 @@ def _consideration(sentence: Sentence) -> Money | None:
     return None
 
 
-#: Money inside a clause describing a name: ", the company it took private for …",
-#: ", which it bought for …".
+#: Money inside a phrase describing a name: ", the company it took private for …". (A
+#: relative clause on the buyer, ", which paid RMB 800 million", gives the deal's price.)
 _IN_DESCRIPTION = re.compile(
-    r",\s+(?:the|an?)\s+[^,;]{0,60}?\b(?:it|they|which|that|who)\s+[^,;]*$"
-    r"|,\s*(?:which|who)\s+[^,;]*$",
+    r",\s+(?:the|an?)\s+[^,;]{0,60}?\b(?:it|they)\s+[^,;]*$",
     re.I,
 )
 
