@@ -137,3 +137,16 @@ def test_the_company_speaking_bought_the_part_it_did_not_own(
     )
     assert (document["holder_id"], document["target_id"]) == ("neo", "niron")
     assert (document["pct_before"], document["pct_after"]) == ("35", "100")
+
+
+def test_a_holding_fallen_to_one_figure_from_another_told_of_a_company_described(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "GRINM, the state-owned research group, has sold most of its shares in China Rare Earth"
+        " Group. The research group's holding has fallen to 1.5 per cent from 3.9 per cent, the"
+        " size of the stake it took when the group was founded in December 2021."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"]) == ("grinm", "creg")
+    assert (document["pct_before"], document["pct_after"]) == ("3.9", "1.5")

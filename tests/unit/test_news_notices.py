@@ -289,3 +289,38 @@ def test_a_companys_own_answer_gives_its_quotas_and_an_old_batch_is_comparison(
         ("cnre", "separation", "85000", 2025),
     ]
     assert {d["jurisdiction"] for d in documents} == {"CN"}
+
+
+def test_headlines_in_capitals_name_countries_and_stakes(directory: EntityDirectory) -> None:
+    body = (
+        "09:05 *CHINA RARE EARTH GROUP BUYS 6.5% OF SHENGHE FROM PROVINCIAL INVESTOR\n"
+        "11:48 *LAOS BANS EXPORTS OF UNPROCESSED RARE-EARTH ORE FROM JULY 1: STATE MEDIA"
+    )
+    candidates = extract(directory, body)
+    stake = only(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == (
+        "creg",
+        "shenghe",
+        "6.5",
+    )
+    ban = only(candidates, "export_control_imposed")
+    assert (ban["jurisdiction"], ban["stages"], ban["restriction"]) == ("LA", ["mining"], "ban")
+    assert ban["effective_from"] == "2025-07-01"
+
+
+def test_a_quota_carried_on_by_the_group_and_separately_is_no_stage(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Separately, China Rare Earth Group said its allocation from the first batch of 2025"
+        " production quotas includes 9,000 tonnes of ion-adsorption rare-earth oxide for mining."
+        " These clays supply most of the world's dysprosium. The group was also given 36,000"
+        " tonnes of rare-earth oxide for smelting and separation."
+    )
+    documents = published(extract(directory, body), "quota_set")
+    assert sorted(
+        (d["entity_id"], d["element_group"], d["stage"], d["tonnes"]) for d in documents
+    ) == [
+        ("creg", "ion_adsorption_reo", "mining", "9000"),
+        ("creg", "total_reo", "separation", "36000"),
+    ]

@@ -145,3 +145,32 @@ def test_a_bare_month_is_the_latest_one_or_in_a_future_sentence_the_next() -> No
 def test_percentages_in_words() -> None:
     text = "It owns seventy per cent, the partner thirty-five percent and a fund twelve per cent."
     assert [q.value for q in find_percentages(text)] == [Decimal(70), Decimal(35), Decimal(12)]
+
+
+def test_a_pages_navigation_sidebar_related_links_and_footer_are_not_the_article() -> None:
+    page = (
+        "<html><head><title>Lynas opens plant</title>"
+        '<meta property="article:published_time" content="2025-06-03"></head><body>'
+        "<nav>Home | Markets</nav><aside><h3>Related</h3><ul><li>US 25% tariff on magnets"
+        "</li></ul></aside><article><p>Lynas opened its new separation plant in Kalgoorlie on"
+        " Friday.</p>"
+        '<div class="related-stories"><p>China bans exports</p></div></article>'
+        "<footer>All rights reserved.</footer></body></html>"
+    )
+    article = read_article(page.encode(), "page.html")
+    assert "Lynas opened its new separation plant in Kalgoorlie on Friday." in article.text
+    for noise in ("Home | Markets", "US 25% tariff", "China bans exports", "All rights"):
+        assert noise not in article.text
+
+
+def test_a_weekday_from_which_a_measure_will_apply_is_the_next_one() -> None:
+    [day] = find_dates(
+        "Magnets will carry a duty from Thursday, the Commission said.",
+        article_date=date(2026, 4, 14),
+    )
+    assert day.value == date(2026, 4, 16)
+
+
+def test_a_yearless_day_a_measure_announced_in_the_present_starts_from_is_ahead() -> None:
+    [day] = find_dates("LAOS BANS EXPORTS OF ORE FROM APRIL 1", article_date=date(2026, 2, 24))
+    assert day.value == date(2026, 4, 1)

@@ -126,6 +126,13 @@ def _dateline_date(text: str) -> date | None:
     return None
 
 
+#: Parts of a page that are not the article.
+_NOT_ARTICLE = frozenset({"script", "style", "noscript", "nav", "aside", "footer"})
+_NOT_ARTICLE_CLASS = re.compile(
+    r"\b(?:related|sidebar|newsletter|cookie|share|promo|advert|more-on|recommended)\w*", re.I
+)
+
+
 class _HtmlText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -133,13 +140,19 @@ class _HtmlText(HTMLParser):
         self.title_parts: list[str] = []
         self.meta: dict[str, str] = {}
         self.canonical: str | None = None
-        self._skipping = 0
+        #: The tags being skipped, innermost last: scripts, and the page's navigation,
+        #: sidebars, related links and footer, which are not the article.
+        self._skipping: list[str] = []
         self._in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {k.lower(): v or "" for k, v in attrs}
-        if tag in ("script", "style", "noscript"):
-            self._skipping += 1
+        nested = bool(self._skipping) and tag == self._skipping[-1]
+        boilerplate = tag in ("div", "section", "ul", "ol") and bool(
+            _NOT_ARTICLE_CLASS.search(f"{attributes.get('class', '')} {attributes.get('id', '')}")
+        )
+        if nested or tag in _NOT_ARTICLE or boilerplate:
+            self._skipping.append(tag)
         elif tag == "title":
             self._in_title = True
         elif tag == "meta":
@@ -152,8 +165,8 @@ class _HtmlText(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "noscript"):
-            self._skipping = max(0, self._skipping - 1)
+        if self._skipping and tag == self._skipping[-1]:
+            self._skipping.pop()
         elif tag == "title":
             self._in_title = False
         if tag in _BLOCK_TAGS:

@@ -320,6 +320,11 @@ _SPELLINGS = _spellings()
 _OTHER_PLACE_BEFORE = re.compile(
     r"(?:\bNew|\bNorth|\bSouth|\bEast|\bWest|\bLatin|\bCentral|\bEquatorial|\bPapua|\bBaja)\s+$"
 )
+# Headlines in capitals ("LAOS BANS EXPORTS …") spell names in capitals; short spellings are
+# left out, as they are too often abbreviations of something else.
+_SPELLINGS |= {
+    spelling.upper(): found for spelling, found in list(_SPELLINGS.items()) if len(spelling) >= 4
+}
 _COUNTRY_PATTERN = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(re.escape(s) for s in sorted(_SPELLINGS, key=len, reverse=True))

@@ -118,7 +118,7 @@ _STAGE_WORDS: tuple[tuple[str, str], ...] = (
     (r"\bmagnets?\b|\bndfeb\b", "magnets"),
     (r"\bmetals?\b|\balloys?\b", "metals"),
     (
-        r"\boxides?\b|\bcompounds?\b|\bseparat\w*|\brefin\w*|\bsmelting\b|\bprocessing\b",
+        r"\boxides?\b|\bcompounds?\b|\bseparat(?!ely)\w*|\brefin\w*|\bsmelting\b|\bprocessing\b",
         "separation",
     ),
     (
@@ -453,7 +453,12 @@ class _Antecedents:
             start = opening.end() if opening else 0
             # "Lynas and Iluka reported …" opens with two subjects: neither is the one.
             opens = companies[0].start - start <= 12
-            shared = re.match(r"\s*(?:and|&|,|or)\s", text[companies[0].end :]) is not None
+            shared = len(companies) > 1 and (
+                re.fullmatch(
+                    r"\s*(?:,|,?\s*and|&|,?\s*or)\s*", text[companies[0].end : companies[1].start]
+                )
+                is not None
+            )
             self.subject = companies[0] if opens and not shared else None
             self._age = 0
             return
@@ -589,6 +594,8 @@ def _proposals(
 def _occurred(sentence: Sentence, reading: Reading) -> date | None:
     limit = reading.article_date
     for mention in sentence.dates:
+        if _IN_DESCRIPTION.search(sentence.text[: mention.start]):
+            continue  # "…, the stake it took when the group was founded in December 2021"
         if limit is None or mention.value <= limit:
             return mention.value
     return reading.article_date
@@ -1258,7 +1265,7 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
         additional = re.search(r"\b(?:additional|further|another|extra)\s*$", before, re.I)
         if _HOLDING_BEFORE_PCT.search(before):
             draft.fields["pct_after"] = str(pct.value)
-        elif _HOLDING_AFTER_PCT.match(after) or re.match(r"\s*of\s+[A-Z]", after):
+        elif _HOLDING_AFTER_PCT.match(after) or re.match(r"\s*(?i:of)\s+[A-Z]", after):
             if additional:
                 draft.notes.append(
                     f"{pct.value}% is the size of the purchase, not the holding after it"
@@ -1283,6 +1290,11 @@ _NOT_YET_HELD = re.compile(
 )
 
 
+def _pct(name: str) -> str:
+    """`_PCT` with its number captured under `name`."""
+    return _PCT.replace("(\\d", f"(?P<{name}>\\d", 1)
+
+
 #: "X's equity interest in Y decreased from 20.33% to 15.33%": a holding that moved, told by
 #: its holder's possessive. One sentence may tell several ("…, and Z's interest in Y rose …").
 _HOLDING_MOVED = re.compile(
@@ -1291,7 +1303,8 @@ _HOLDING_MOVED = re.compile(
     r"(?P<verb>(?:increas|decreas|ris|ros|fall|fell|grow|grew|dropp?|declin|slipp?|climb)\w*"
     r"|(?:was|is|has been|will be) (?:cut|raised|reduced|lifted|increased|decreased|diluted)"
     r"|(?:went|goes|will go) (?:up|down)|(?:will|has|have) (?:\w+ ){0,1}?\w+)\s+"
-    rf"from {_PCT} to {_PCT}",
+    rf"(?:from {_pct('before')} to {_pct('after')}|to {_pct('after_first')} from "
+    rf"{_pct('before_last')})",
     re.I,
 )
 
@@ -1311,6 +1324,10 @@ def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 if moved.start("target") <= m.start < moved.end("target")
             ]
             target = named[0] if named else None
+        if target is None and holder is not None:
+            # "X has sold most of its shares in Y. The research group's holding has fallen to
+            # 1.2% from 3.9%": the company the sentence before says the holder held.
+            target = _held_before(sentence, holder)
         if holder is None or target is None or holder.entity_id == target.entity_id:
             continue
         draft = Draft(
@@ -1318,8 +1335,8 @@ def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 "type": "stake_changed",
                 "holder_id": holder.entity_id,
                 "target_id": target.entity_id,
-                "pct_before": moved.group(3),
-                "pct_after": moved.group(4),
+                "pct_before": moved["before"] or moved["before_last"],
+                "pct_after": moved["after"] or moved["after_first"],
             }
         )
         draft.parties = [holder, target]
@@ -1552,6 +1569,20 @@ def _held_company(sentence: Sentence, pct: Quantity, issuer: Mention | None) -> 
     return None
 
 
+def _held_before(sentence: Sentence, holder: Mention) -> Mention | None:
+    """The company the sentence before names as held ("its shares in Y")."""
+    if not sentence.earlier:
+        return None
+    before = sentence.earlier[-1]
+    held = re.search(r"\b(?:shares|stake|holding|interest|equity)\s+in\s+", before.text)
+    if held is None:
+        return None
+    return next(
+        (m for m in before.mentions if m.start >= held.end() and m.entity_id != holder.entity_id),
+        None,
+    )
+
+
 def _possessor(sentence: Sentence, position: int) -> Mention | None:
     """Whose holding "X's interest" or "the Company's interest" is: the organisation named just
     before the possessive, else the company "the Company" or "its" refers to."""
@@ -1567,6 +1598,9 @@ def _possessor(sentence: Sentence, position: int) -> Mention | None:
         sentence.text[position:].lower().startswith("its")
     ):
         return sentence.referent
+    if re.search(r"\b(?:the|The) [\w-]+ (?:company|group|institute|miner|producer)$", before):
+        # "The research group's holding": a description of the company just named.
+        return sentence.referent or sentence.prior_subject
     return None
 
 
@@ -1986,6 +2020,7 @@ _THE_GOVERNMENT = re.compile(
     # A department that is not registered stands for its government: "the Commerce
     # Department", "the Department of Energy", "the Treasury".
     r"|\b[Tt]he (?:[A-Z][a-z]+ )?Department\b(?: of [A-Z][a-z]+)?|\b[Tt]he Treasury\b"
+    r"|(?i:\b(?:energy|commerce|interior) department\b|\bdepartment of (?:energy|commerce)\b)"
 )
 
 
@@ -2517,7 +2552,7 @@ def _suspended_until(sentence: Sentence) -> date | None:
 #: "X was allocated / given / handed 94,580 tonnes", "X received a quota of …", "X's quota".
 _QUOTA_TO = re.compile(
     r"\b(?:allocated|allotted|granted|given|handed|awarded|assigned|received|receives|gets|got"
-    r"|obtained|its quotas?)\b",
+    r"|obtained|its quotas?|its allocations?)\b",
     re.I,
 )
 #: "X's smelting and separation quota was set at …": the quota's holder by its possessive.
@@ -2531,8 +2566,8 @@ _QUOTA_GOES_TO = re.compile(
 #: "the company has been allocated a quota of …", "it received quotas of …".
 _ALLOCATED_TO_IT = re.compile(
     r"(?:\b(?:the|The) (?:same |new |state )?(?:company|group)|^It|\bit)\b[^.;]{0,60}?"
-    r"\b(?:allocated|allotted|granted|received"
-    r"|been issued|been given|was given|its quotas?)\b"
+    r"\b(?:allocated|allotted|granted|received|given|handed"
+    r"|been issued|its quotas?)\b"
     r"|^(?:Its|The company's|The group's) (?:allocation|quota|share)\b"
 )
 
@@ -2554,14 +2589,19 @@ _QUOTA_WORDS = re.compile(
 )
 #: "tonnes of rare-earth oxide": the unit of a quota, which says nothing of its stage.
 _OXIDE_UNIT = re.compile(
-    r"\b(?:tonnes|tons|t)\s+of\s+(?:rare[- ]earth\s+)?oxides?(?:\s+equivalent)?(?:\s+\(REO\))?",
+    r"\b(?:tonnes|tons|t)\s+of\s+(?:(?:ion[- ]adsorption|light|heavy|medium(?: and heavy)?)\s+)?"
+    r"(?:\([^)]{1,30}\)\s+)?(?:rare[- ]earth\s+)?oxides?(?:\s+equivalent)?(?:\s+\(REO\))?",
     re.I,
 )
 
 
 def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
-    if not _QUOTA_WORDS.search(text) or not sentence.tonnes:
+    # "The group was also given 37,400 tonnes …" after a sentence about a quota carries it on.
+    carried_on = any(_QUOTA_WORDS.search(e.text) for e in sentence.earlier[-2:]) and re.search(
+        r"\b(?:given|granted|received|allotted|handed)\b", text
+    )
+    if not (_QUOTA_WORDS.search(text) or carried_on) or not sentence.tonnes:
         return []
     jurisdiction = _jurisdiction(text) or _jurisdiction(reading.article.title or "")
     if jurisdiction is None and (referent := sentence.referent) is not None:
@@ -2620,8 +2660,8 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 "type": "quota_set",
                 "jurisdiction": jurisdiction,
                 "quota_kind": "export" if export else "production",
-                "element_group": _element_group(text[segment_start:segment_end])
-                or _element_group(text)
+                "element_group": _element_group(sentence.text[segment_start:segment_end])
+                or _element_group(sentence.text)
                 or "total_reo",
                 "stage": stage,
                 "tonnes": str(tonnes.value),

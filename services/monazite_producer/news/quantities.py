@@ -300,6 +300,7 @@ _RELATIVE = re.compile(
     rf"\b(?P<word>today|yesterday|(?:on|last|this past)\s+{_WEEKDAY})\b",
     re.I,
 )
+_WEEKDAY_AHEAD = re.compile(rf"\b(?:from|starting|effective|as of)\s+(?P<day>{_WEEKDAY})\b", re.I)
 _YEAR = re.compile(r"\b(?:in|for|during|of)\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 
 
@@ -357,6 +358,12 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
             elif value is not None and value < article_date and ahead:
                 value = _safe_date(article_date.year + 1, month, int(match["day"]))
             add(value, match.start(), match.end(), "day")
+        for match in _WEEKDAY_AHEAD.finditer(text):
+            if _FUTURE.search(text):
+                # "will carry a duty from Thursday": the next Thursday.
+                weekday = _WEEKDAYS.index(match["day"].lower())
+                days_ahead = (weekday - article_date.weekday() - 1) % 7 + 1
+                add(article_date + timedelta(days=days_ahead), match.start(), match.end(), "day")
         for match in _RELATIVE.finditer(text):
             add(relative_date(match["word"], article_date), match.start(), match.end(), "day")
         for match in _NEXT_MONTH.finditer(text):
@@ -377,7 +384,12 @@ _AHEAD_IN_FUTURE = re.compile(
     r"|\b(?:through|to)\s+$",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|would|going to)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is to|are to|is due|are due|would|going to"
+    # A measure announced in the present ("Laos bans exports … from April 1") starts ahead.
+    r"|bans|imposes|requires|prohibits|restricts|applies|takes effect|comes into)\b",
+    re.I,
+)
 
 
 #: "at the end of 2024": its last month.
