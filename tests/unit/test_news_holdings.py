@@ -150,3 +150,17 @@ def test_a_holding_fallen_to_one_figure_from_another_told_of_a_company_described
     document = only(extract(directory, body), "stake_changed")
     assert (document["holder_id"], document["target_id"]) == ("grinm", "creg")
     assert (document["pct_before"], document["pct_after"]) == ("3.9", "1.5")
+
+
+def test_an_arrangement_acquiring_every_share_not_held_with_the_earlier_holding_after(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The court approved a plan by which VAC Group acquires every common share of Neo"
+        " Performance Materials that it did not already hold. VAC held 10.5 per cent of Neo"
+        " before the transaction. It pays C$1.2 billion in cash for the remaining 89.5 per cent."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"]) == ("evac", "neo")
+    assert (document["pct_before"], document["pct_after"]) == ("10.5", "100")
+    assert document["consideration"] == {"amount": "1200000000", "currency": "CAD"}

@@ -324,3 +324,17 @@ def test_a_quota_carried_on_by_the_group_and_separately_is_no_stage(
         ("creg", "ion_adsorption_reo", "mining", "9000"),
         ("creg", "total_reo", "separation", "36000"),
     ]
+
+
+def test_permission_exporters_will_need_is_a_control_and_measures_still_suspended_are_not(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Exporters of some graphite products will need government permission to ship them out"
+        " of China from July 1, the commerce ministry said on Friday. The October measures"
+        " remain suspended, and the catalogue of technologies banned from export is unchanged."
+    )
+    candidates = extract(directory, body)
+    control = only(candidates, "export_control_imposed")
+    assert (control["commodity"], control["effective_from"]) == ("graphite", "2025-07-01")
+    assert [c for c in candidates if c.event.type == "export_control_suspended"] == []

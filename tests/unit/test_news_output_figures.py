@@ -213,3 +213,20 @@ def test_the_company_speaking_of_its_plant_as_it(directory: EntityDirectory) -> 
         "separation",
         2024,
     )
+
+
+def test_a_groups_report_gives_its_output_and_its_capacity_at_the_end_of_the_year(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "In 2024 the Group's smelting and separation plants produced 16,000 tonnes of separated"
+        " rare-earth oxides. The Group's designed separation capacity stood at 18,000 tonnes of"
+        " REO a year at the end of 2024, compared with 15,000 tonnes in 2022."
+    )
+    documents = published(
+        extract(directory, body, title="Shenghe Resources: 2024 report, operations"),
+        "output_reported",
+    )
+    this_year = sorted((d["measure"], d["tonnes"]) for d in documents if d["period"] == 2024)
+    assert this_year == [("capacity", "18000"), ("production", "16000")]
+    assert {d["entity_id"] for d in documents} == {"shenghe"}

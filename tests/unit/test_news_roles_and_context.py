@@ -423,3 +423,14 @@ def test_a_merger_reported_as_done_with_a_would_of_reported_speech_and_money_fro
     document = only(extract(directory, body), "merger_completed")
     assert (document["survivor_id"], document["absorbed_id"]) == ("shenghe", "peak")
     assert "consideration" not in document
+
+
+def test_a_merger_implemented_when_the_absorbed_company_ceased_to_exist(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Energy Transition Minerals ceased to exist as a listed company on Wednesday, when its"
+        " merger into Iluka Resources was implemented."
+    )
+    document = only(extract(directory, body), "merger_completed")
+    assert (document["survivor_id"], document["absorbed_id"]) == ("iluka", "etm")

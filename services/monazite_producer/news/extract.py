@@ -1018,6 +1018,7 @@ _STAKE_VERB = re.compile(
 )
 _STAKE_WORD = re.compile(
     r"(?:%|per ?cent) of (?-i:[A-Z])|\ball of (?-i:[A-Z])"
+    r"|\bevery (?:common |ordinary )?share\b"
     r"|\b(?:stake|holding|interest|shares|stock|share capital|control|the rest of|remaining"
     r"|outright|shareholder"
     r"|takeover|equity|majority|the balance of)\b",
@@ -1030,6 +1031,7 @@ _SELL = re.compile(
 )
 _WHOLE = re.compile(
     r"\b(?:the rest of|the remaining|the balance of|remaining shares|all of the shares"
+    r"|every (?:common |ordinary )?share"
     r"|own(?:s|ing)? all of"
     r"|wholly owns|sole (?:owner|shareholder)"
     r"|all the shares|outright|wholly[- ]owned|100 ?(?:%|per ?cent))",
@@ -1056,7 +1058,9 @@ _HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
 #: The words before an earlier holding: "which already held 90% of X", "previously owned 51%".
 _EARLIER_HOLDING = re.compile(
     r"\b(?:(?:already|previously)\s+(?:held|holds|owned|owns|had|has)|(?:which|that|who)\s+"
-    r"(?:held|owned))\s*(?:about |around |roughly )?$",
+    r"(?:held|owned))\s*(?:about |around |roughly )?$"
+    # "X held 12.6 per cent of Y before the transaction"
+    r"|^(?:(?-i:[A-Z])[\w&-]*\s+){1,4}(?:held|owned|had)\s+(?:about |around |roughly )?$",
     re.I,
 )
 #: The object of the verb is described, not named: "bought the rest of the Hanoi-based processor".
@@ -1655,7 +1659,10 @@ def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     )
     draft.parties = [survivor, absorbed]
     if not re.search(
-        r"\b(?:complet\w*|finali[sz]\w*|closed|absorbed|merged|became part)\b", text, re.I
+        r"\b(?:complet\w*|finali[sz]\w*|closed|absorbed|merged|became part|implemented"
+        r"|ceased to exist|became effective|took effect)\b",
+        text,
+        re.I,
     ):
         draft.cap(0.4, "the merger is not said to be completed")
     draft.money = _consideration(sentence)
@@ -2109,7 +2116,8 @@ _CONTROL_WORDS = re.compile(
     r"|are required to|is required to|will need to|will have to)"
     r" (?:hold|obtain|apply for|get|seek|have) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
     r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:need|needs|require|requires|will need"
-    r"|will require) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
+    r"|will require) (?:a |an )?(?:(?:government|state|official|export) )?(?:licen[cs]es?|permits?"
+    r"|permission|approval|authori[sz]ation)\b"
     r"|\bexports? of [^.;]{1,80}? (?:are|is|were|was|will be|have been|has been) (?:now )?"
     r"(?:banned|prohibited|barred|forbidden|restricted)\b",
     re.I,
@@ -2168,6 +2176,12 @@ _STANDING = re.compile(
 )
 
 
+#: A change that stands from before: "remain suspended", "stays lifted".
+_STILL_CHANGED = re.compile(
+    r"\b(?:remains?|remained|stays?|stayed|is still|are still)\s+"
+    r"(?:suspended|lifted|paused|on hold)\b",
+    re.I,
+)
 #: A licence that is not needed: "exporters are not required to apply for a licence".
 _NOT_REQUIRED = re.compile(
     r"\b(?:not|no longer) (?:be )?(?:required|needed|obliged)\b|\bneed not\b"
@@ -2197,8 +2211,10 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     )
     if jurisdiction is None:
         return []
-    if _NOT_REQUIRED.search(text):
-        return []  # "during the suspension exporters will not need a licence": no change itself
+    if _NOT_REQUIRED.search(text) or _STILL_CHANGED.search(text):
+        # "during the suspension exporters will not need a licence", "the October measures
+        # remain suspended": no change in this sentence.
+        return []
     if re.search(r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold)\b", lowered):
         return _control_change(sentence, reading, jurisdiction, "export_control_suspended")
     if re.search(
@@ -2846,7 +2862,7 @@ _PLANNED = re.compile(
     r"|\bdue to (?:start|open|begin|be commissioned|come on\w*)\b"
     r"|\b(?:will|plans? to|intends? to|aims? to)\s+(?:build|construct|develop|add|make|produce"
     r"|process|separate|turn out)\b"
-    r"|\bdesigned capacity\b|\b(?:wants?|aims?|plans?|intends?|hopes?|targets?|expects?) to\b"
+    r"|\b(?:wants?|aims?|plans?|intends?|hopes?|targets?|expects?) to\b"
     r"|\btargets? (?:a )?capacity\b",
     re.I,
 )
@@ -2883,7 +2899,9 @@ _AGENCY = re.compile(
 #: Output of the whole world or a region, which no producer owns.
 _WORLD = re.compile(r"\b(?:world|global|worldwide)\b[^.;,]{0,40}$", re.I)
 #: A figure's own year just after it: "13,000 tonnes in 2024", "7,200 tonnes … for 2023".
-_OWN_YEAR_AFTER = re.compile(r"^[^;]{0,50}?\b(?:in|for|during)\s+((?:19|20)\d\d)\b")
+_OWN_YEAR_AFTER = re.compile(
+    r"^[^;]{0,50}?\b(?:in|for|during|(?:at|by|as at) the end of)\s+((?:19|20)\d\d)\b"
+)
 #: … or just before it: "its 2023 level of 3,600 tonnes", "2024 output of 12,000 tonnes".
 _OWN_YEAR_BEFORE = re.compile(
     r"\b((?:19|20)\d\d)\s+(?:level|output|production|figure|total|capacity|volume)s?\s+"
@@ -3222,6 +3240,7 @@ def _producers(
     referent = sentence.antecedent or sentence.issuer
     if referent is not None and (
         _REFERS_BACK.match(text)
+        or re.search(r"\b[Tt]he (?:Group|Company)(?:'s|’s)?\b", text[: tonnes.start])
         or _FIRST_PERSON.search(text[: tonnes.start])
         or (_OUTPUT_AS_SUBJECT.match(text) and not _jurisdiction_mentions(text))
         or (re.search(r"\bit\b", text[: tonnes.start]) and not _jurisdiction_mentions(text))
