@@ -164,3 +164,18 @@ def test_an_arrangement_acquiring_every_share_not_held_with_the_earlier_holding_
     assert (document["holder_id"], document["target_id"]) == ("evac", "neo")
     assert (document["pct_before"], document["pct_after"]) == ("10.5", "100")
     assert document["consideration"] == {"amount": "1200000000", "currency": "CAD"}
+
+
+def test_a_seller_that_no_longer_holds_any_interest_named_by_a_short_name(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Iluka Resources has taken full control of Peak Rare Earths after buying it from"
+        " Shenghe Resources for A$200 million. Shenghe, which has owned 100 per cent of Peak"
+        " since 2025, no longer holds any interest in it."
+    )
+    documents = published(extract(directory, body), "stake_changed")
+    seller = [d for d in documents if d["holder_id"] == "shenghe"]
+    assert [(d["target_id"], d["pct_before"], d["pct_after"]) for d in seller] == [
+        ("peak", "100", "0")
+    ]

@@ -258,7 +258,7 @@ def extract_article(
     source = Source(publisher=article.source_publisher[:300], url=article.url, title=article.title)
     candidates: list[Candidate] = []
     antecedents = _Antecedents(directory)
-    sentences = _read_sentences(article, directory)
+    sentences = _with_short_names(_read_sentences(article, directory))
     reading = Reading(
         article, directory, article.published, _output_topic(article.title, sentences)
     )
@@ -363,6 +363,51 @@ def _read_sentences(article: Article, directory: EntityDirectory) -> list[Senten
             )
         )
     return sentences
+
+
+def _with_short_names(sentences: list[Sentence]) -> list[Sentence]:
+    """Later mentions of a company by the first word of the name the article gave it ("Peak
+    Rare Earths … 100 per cent of Peak"): a word that is neither a country nor a common opening
+    of names, standing alone."""
+    short: dict[str, str] = {}
+    read = []
+    for sentence in sentences:
+        added = []
+        for word, entity_id in short.items():
+            for found in re.finditer(
+                rf"\b{re.escape(word)}\b(?!\s+[A-Z&])(?!['’]s\s+[A-Z])", sentence.text
+            ):
+                if not any(
+                    m.start < found.end() and found.start() < m.end for m in sentence.mentions
+                ):
+                    added.append(Mention(entity_id, word, found.start(), found.end()))
+        if added:
+            sentence = replace(
+                sentence, mentions=sorted([*sentence.mentions, *added], key=lambda m: m.start)
+            )
+        for mention in sentence.mentions:
+            words = mention.surface.split()
+            first = words[0] if words else ""
+            if (
+                len(words) >= 2
+                and not mention.proposed
+                and len(first) >= 3
+                and first[0].isupper()
+                and first.lower() not in _NOT_SHORT_NAMES
+                and not any(True for _ in country_mentions(first))
+                and not _jurisdiction(first)
+            ):
+                short.setdefault(first, mention.entity_id)
+        read.append(sentence)
+    return read
+
+
+#: Words that open many names and so stand for none of them alone.
+_NOT_SHORT_NAMES = frozenset(
+    {"the", "china", "chinese", "rare", "national", "general", "state", "new", "north", "south"}
+    | {"northern", "southern", "western", "eastern", "united", "american", "international"}
+    | {"usa", "us", "u.s.", "energy", "critical", "strategic", "department", "ministry", "office"}
+)
 
 
 def _issuer(
@@ -1058,7 +1103,7 @@ _HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
 #: The words before an earlier holding: "which already held 90% of X", "previously owned 51%".
 _EARLIER_HOLDING = re.compile(
     r"\b(?:(?:already|previously)\s+(?:held|holds|owned|owns|had|has)|(?:which|that|who)\s+"
-    r"(?:held|owned))\s*(?:about |around |roughly )?$"
+    r"(?:has\s+|had\s+)?(?:held|owned))\s*(?:about |around |roughly )?$"
     # "X held 12.6 per cent of Y before the transaction"
     r"|^(?:(?-i:[A-Z])[\w&-]*\s+){1,4}(?:held|owned|had)\s+(?:about |around |roughly )?$",
     re.I,
@@ -1360,6 +1405,43 @@ _BEFORE_THE_DEAL = r"\b(?:before|prior to) the {deal}\b"
 _DEAL_MONEY = re.compile(
     r"\b(?:proceeds|consideration|price|paid|pays|for a total of|totall?ing|amounting to)\b", re.I
 )
+
+
+#: "X … no longer holds any interest in it": a holding ended.
+_NO_LONGER_HOLDS = re.compile(
+    r"\bno longer (?:holds|owns|has) any (?:interest|shares|stake|equity|holding)\b", re.I
+)
+
+
+def holding_ended_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A holding the text says its holder no longer has: the holding after is 0, and the one
+    before where the sentence says what the holder owned ("which has owned 100 per cent of
+    Y")."""
+    ended = _NO_LONGER_HOLDS.search(sentence.text)
+    if ended is None:
+        return []
+    companies = [m for m in sentence.mentions if _is_company(m, reading.directory)]
+    holders = [m for m in companies if m.end <= ended.start()]
+    if not holders:
+        return []
+    holder = holders[0]
+    targets = [m for m in companies if m.entity_id != holder.entity_id]
+    if not targets:
+        return []
+    draft = Draft(
+        {
+            "type": "stake_changed",
+            "holder_id": holder.entity_id,
+            "target_id": targets[0].entity_id,
+            "pct_after": "0",
+        }
+    )
+    draft.parties = [holder, targets[0]]
+    for pct in sentence.percentages:
+        if _EARLIER_HOLDING.search(sentence.text[max(0, pct.start - 60) : pct.start]):
+            draft.fields["pct_before"] = str(plain(pct.value))
+            break
+    return [draft]
 
 
 def holding_before_after_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
@@ -3495,6 +3577,7 @@ RULES: tuple[Rule, ...] = (
     stake_rule,
     holding_moved_rule,
     holding_before_after_rule,
+    holding_ended_rule,
     holding_table_rule,
     deal_table_rule,
     merger_rule,
