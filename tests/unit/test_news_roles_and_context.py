@@ -434,3 +434,22 @@ def test_a_merger_implemented_when_the_absorbed_company_ceased_to_exist(
     )
     document = only(extract(directory, body), "merger_completed")
     assert (document["survivor_id"], document["absorbed_id"]) == ("iluka", "etm")
+
+
+def test_a_venture_of_three_with_shares_over_two_sentences_and_one_partner_holding_the_rest(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "MP Materials, Lynas Rare Earths and Apple have formed Gulf Coast Recovery, a venture"
+        " that will recycle magnets in Texas. MP holds 50 per cent and will run the plant."
+        " Lynas has 30 per cent, and the iPhone maker owns the remaining fifth. The partners"
+        " have committed US$120 million between them."
+    )
+    document = only(extract(directory, body), "joint_venture_formed")
+    assert document["name"] == "Gulf Coast Recovery"
+    assert sorted((p["entity_id"], p["pct"]) for p in document["partners"]) == [
+        ("apple", "20"),
+        ("lynas", "30"),
+        ("mp", "50"),
+    ]
+    assert document["consideration"] == {"amount": "120000000", "currency": "USD"}

@@ -864,7 +864,9 @@ def _complete_ventures(
         ids = {p["entity_id"] for p in partners}
         shares: dict[str, str] = {}
         updates: dict[str, Any] = {}
-        follows_on = False
+        follows_on = True  # the sentence forming it
+        # Shares given over consecutive sentences ("MP holds 52%. Lynas has 28%, and …").
+        found: dict[str, Decimal] = {}
         for later in sentences[position + 1 : position + 1 + VENTURE_REACH]:
             about_it = bool(name and name in later.text) or bool(_THE_VENTURE.search(later.text))
             # "The venture, X, will … . USAR owns 55%; Neo holds the remaining 45%.": a sentence
@@ -872,6 +874,7 @@ def _complete_ventures(
             only_partners = bool(later.mentions) and all(m.entity_id in ids for m in later.mentions)
             if not about_it and not (follows_on and only_partners):
                 follows_on = False
+                found = {}
                 continue
             follows_on = True
             if name is None and (later_name := _venture_name(later.text)) is not None:
@@ -882,13 +885,24 @@ def _complete_ventures(
                 if money is not None and _INVESTED_IN_IT.search(later.text):
                     updates["consideration"] = _consideration_field(money)
             owners = [m for m in later.mentions if m.entity_id in ids]
-            found: dict[str, Decimal] = {}
             for pct in later.percentages:
                 owner = _owner_of(later, pct, owners)
                 if owner is not None and owner.entity_id not in found:
                     found[owner.entity_id] = pct.value
+            missing = ids - set(found)
+            if (
+                len(missing) == 1
+                and found
+                and sum(found.values()) < 100
+                and re.search(
+                    r"\b(?:the remaining|the rest|the balance|the remainder)\b", later.text
+                )
+            ):
+                # "MP holds 52%, Lynas 28%, and the iPhone maker owns the remaining fifth": the
+                # partner not named by name holds what is left.
+                found[missing.pop()] = Decimal(100) - sum(found.values(), Decimal(0))
             if set(found) == ids and sum(found.values()) <= 100 and not shares:
-                shares = {k: str(v) for k, v in found.items()}
+                shares = {k: str(plain(v)) for k, v in found.items()}
         if shares:
             updates["partners"] = [{**p, "pct": shares[p["entity_id"]]} for p in partners]
             majority = [k for k, v in shares.items() if Decimal(v) > 50]
@@ -1815,7 +1829,7 @@ _VENTURE_NAMES: tuple[re.Pattern[str], ...] = (
     ),
     re.compile(
         rf"(?P<name>{_NAME_WORDS})\s*,\s+(?:an?|the|their|its)\s+{_DESCRIBING_WORDS}"
-        r"joint[- ]venture\b(?!\s+partners?\b)"
+        r"(?:joint[- ])?venture\b(?!\s+partners?\b)"
     ),
     re.compile(rf"\b(?:joint[- ]|[Tt]he (?:new )?)venture\s*,\s+(?P<name>{_NAME_WORDS})\s*,"),
     re.compile(
@@ -1872,7 +1886,12 @@ def _formed_venture(sentence: Sentence, reading: Reading) -> tuple[str, tuple[in
 def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     formed = _formed_venture(sentence, reading)
-    if formed is None and not re.search(r"\bjoint[- ]venture\b|\bJV\b", text, re.I):
+    if formed is None and not re.search(
+        r"\bjoint[- ]venture\b|\bJV\b|\b(?:formed|set up|established|created)\b[^.;]{0,80}"
+        r"\bventure\b",
+        text,
+        re.I,
+    ):
         return []
     named = formed or _venture_name(text)
     name, name_span = named if named else (None, (0, 0))
