@@ -174,3 +174,10 @@ def test_a_weekday_from_which_a_measure_will_apply_is_the_next_one() -> None:
 def test_a_yearless_day_a_measure_announced_in_the_present_starts_from_is_ahead() -> None:
     [day] = find_dates("LAOS BANS EXPORTS OF ORE FROM APRIL 1", article_date=date(2026, 2, 24))
     assert day.value == date(2026, 4, 1)
+
+
+def test_a_yearless_day_month_after_with_effect_from_is_the_nearer_one() -> None:
+    [ahead] = find_dates("It goes up with effect from 1 July.", article_date=date(2026, 3, 10))
+    assert ahead.value == date(2026, 7, 1)
+    [past] = find_dates("It went up with effect from 1 February.", article_date=date(2026, 3, 10))
+    assert past.value == date(2026, 2, 1)

@@ -187,3 +187,19 @@ def test_a_company_agreeing_to_buy_product_from_another_funds_it_by_offtake(
         "evac",
         "offtake",
     )
+
+
+def test_a_floor_raised_with_effect_from_a_yearless_day_and_terms_left_untouched(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The minimum price that the Pentagon guarantees for MP Materials' NdPr oxide goes up to"
+        " US$120 per kilogram from US$110, with effect from 1 August. The other parts of the"
+        " package are untouched: the US$150 million loan from the US Department of Defense to"
+        " MP Materials for heavy-rare-earth separation."
+    )
+    candidates = extract(directory, body)
+    floor = only(candidates, "price_floor_set")
+    assert (floor["beneficiary_id"], floor["effective_from"]) == ("mp", "2025-08-01")
+    assert floor["price_per_kg"] == {"amount": "120", "currency": "USD"}
+    assert published(candidates, "funding_awarded") == []

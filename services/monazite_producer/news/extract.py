@@ -522,6 +522,12 @@ def _is_header(text: str) -> bool:
     return re.match(r"^(?:title|date|url|publisher|source)\s*:", text, re.I) is not None
 
 
+#: Terms said to stand unchanged: "the other parts of the package are untouched: …".
+_UNCHANGED = re.compile(
+    r"\b(?:untouched|unchanged|not affected|remains? in (?:force|place|effect)|(?:does|do) not"
+    r" change|continues? to apply)\b",
+    re.I,
+)
 #: Deals and measures are news when they happen; one the article dates this many days before
 #: its own date is history retold ("the agreement the two sides struck in July, when …").
 HISTORY_DAYS = 45
@@ -544,6 +550,13 @@ def _finish(
     occurred = draft.occurred or _occurred(sentence, reading)
     if occurred is None:
         return None
+    if (
+        draft.fields["type"] in _DEALS_AND_MEASURES
+        and not draft.fields["type"].startswith("export_control")
+        and (standing := _UNCHANGED.search(sentence.text))
+    ):
+        # "The other parts of the package are untouched: the US$150 million loan …"
+        draft.cap(0.5, f"spoken of as standing ({standing.group()!r}), not as news")
     if (
         draft.fields["type"] in _DEALS_AND_MEASURES
         and draft.occurred is None

@@ -294,6 +294,8 @@ _START_OF_YEAR = re.compile(
 )
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 _MONTH_DAY = re.compile(rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})\b(?!,?\s+\d{{4}})", re.I)
+#: "1 July" with no year.
+_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}(?![\w.]|\s*,?\s*\d{{4}})", re.I)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _RELATIVE = re.compile(
@@ -347,12 +349,22 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
         month = MONTHS[match["month"].lower()]
         add(date(int(match["year"]), month, 1), match.start(), match.end(), "month")
     if article_date is not None:
-        for match in _MONTH_DAY.finditer(text):
+        for match in [*_MONTH_DAY.finditer(text), *_DAY_MONTH.finditer(text)]:
             month = MONTHS[match["month"].lower()]
             if match["month"].lower() == "may" and not match["day"]:
                 continue
             value = _safe_date(article_date.year, month, int(match["day"]))
             ahead = _points_ahead(text, match.start())
+            if (
+                value is not None
+                and value > article_date
+                and not ahead
+                and _EFFECT_FROM.search(text[max(0, match.start() - 25) : match.start()])
+            ):
+                # "with effect from 1 July" in a present-tense sentence: the nearer 1 July.
+                earlier = _safe_date(article_date.year - 1, month, int(match["day"]))
+                if earlier is not None and (value - article_date) < (article_date - earlier):
+                    ahead = True
             if value is not None and value > article_date and not ahead:
                 value = _safe_date(article_date.year - 1, month, int(match["day"]))
             elif value is not None and value < article_date and ahead:
@@ -426,6 +438,9 @@ def _bare_month(text: str, match: re.Match[str], article_date: date) -> date:
     if _FUTURE.search(text) and not match.group().lower().startswith(("since", "last")):
         return value if value >= current else date(article_date.year + 1, month, 1)
     return value if value <= current else date(article_date.year - 1, month, 1)
+
+
+_EFFECT_FROM = re.compile(r"\b(?:with effect from|effective(?: from)?|from)\s+$", re.I)
 
 
 def _points_ahead(text: str, start: int) -> bool:
