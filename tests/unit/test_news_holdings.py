@@ -179,3 +179,31 @@ def test_a_seller_that_no_longer_holds_any_interest_named_by_a_short_name(
     assert [(d["target_id"], d["pct_before"], d["pct_after"]) for d in seller] == [
         ("peak", "100", "0")
     ]
+
+
+def test_a_company_now_wholly_owned_by_another_with_its_earlier_holding_after(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Energy Transition Minerals, the company that has spent years trying to mine in"
+        " Greenland, is now wholly owned by Lynas Rare Earths. Lynas had held 15 per cent of"
+        " ETM since last June. For the rest of the shares it paid A$80 million."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"]) == ("lynas", "etm")
+    assert (document["pct_before"], document["pct_after"]) == ("15", "100")
+
+
+def test_a_seller_that_now_holds_none_of_the_company_sold_its_stake(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Rare Earth Group has taken full control of Vietnam Rare Earth Company by buying"
+        " the whole of Shenghe Resources' 80 per cent stake. Shenghe, which had owned the shares"
+        " since 2022, now holds none of the company."
+    )
+    documents = published(extract(directory, body), "stake_changed")
+    seller = [d for d in documents if d["holder_id"] == "shenghe"]
+    assert [(d["target_id"], d["pct_before"], d["pct_after"]) for d in seller] == [
+        ("vietnam_re", "80", "0")
+    ]

@@ -1090,7 +1090,7 @@ _STAKE_VERB = re.compile(
 )
 _STAKE_WORD = re.compile(
     r"(?:%|per ?cent) of (?-i:[A-Z])|\ball of (?-i:[A-Z])"
-    r"|\bevery (?:common |ordinary )?share\b"
+    r"|\bevery (?:common |ordinary )?share\b|\b(?:now |wholly |fully )+owned by\b"
     r"|\b(?:stake|holding|interest|shares|stock|share capital|control|the rest of|remaining"
     r"|outright|shareholder"
     r"|takeover|equity|majority|the balance of)\b",
@@ -1132,7 +1132,8 @@ _EARLIER_HOLDING = re.compile(
     r"\b(?:(?:already|previously)\s+(?:held|holds|owned|owns|had|has)|(?:which|that|who)\s+"
     r"(?:has\s+|had\s+)?(?:held|owned))\s*(?:about |around |roughly )?$"
     # "X held 12.6 per cent of Y before the transaction"
-    r"|^(?:(?-i:[A-Z])[\w&-]*\s+){1,4}(?:held|owned|had)\s+(?:about |around |roughly )?$",
+    r"|^(?:(?-i:[A-Z])[\w&-]*\s+){1,4}(?:had\s+|has\s+)?(?:held|owned|had)\s+"
+    r"(?:about |around |roughly )?$",
     re.I,
 )
 #: The object of the verb is described, not named: "bought the rest of the Hanoi-based processor".
@@ -1171,7 +1172,9 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     if re.search(r"\b(?:loan|grant|tax credit|offtake|preferred)\b", text, re.I):
         return []
-    passive = re.search(r"\b(?:acquired|bought|purchased|taken over) by\b", text, re.I)
+    passive = re.search(
+        r"\b(?:acquired|bought|purchased|taken over|(?:now |wholly |fully )+owned) by\b", text, re.I
+    )
     if passive:
         holders = sentence.after(passive.end())
         targets = sentence.before(passive.start())
@@ -1436,7 +1439,9 @@ _DEAL_MONEY = re.compile(
 
 #: "X … no longer holds any interest in it": a holding ended.
 _NO_LONGER_HOLDS = re.compile(
-    r"\bno longer (?:holds|owns|has) any (?:interest|shares|stake|equity|holding)\b", re.I
+    r"\bno longer (?:holds|owns|has) any (?:interest|shares|stake|equity|holding)\b"
+    r"|\bnow (?:holds|owns|has) none of\b|\bnow (?:holds|owns|has) no (?:interest|shares|stake)\b",
+    re.I,
 )
 
 
@@ -1453,6 +1458,17 @@ def holding_ended_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     holder = holders[0]
     targets = [m for m in companies if m.entity_id != holder.entity_id]
+    if not targets and sentence.earlier:
+        # "… now holds none of the company": the company the sentence before says changed hands.
+        before = sentence.earlier[-1]
+        taken = re.search(
+            r"\b(?:control of|stake in|shares in|holding in|all of|whole of)\s+", before.text
+        )
+        targets = [
+            m
+            for m in before.mentions
+            if taken is not None and m.start == taken.end() and m.entity_id != holder.entity_id
+        ]
     if not targets:
         return []
     draft = Draft(
@@ -1468,6 +1484,18 @@ def holding_ended_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         if _EARLIER_HOLDING.search(sentence.text[max(0, pct.start - 60) : pct.start]):
             draft.fields["pct_before"] = str(plain(pct.value))
             break
+    else:
+        # "… by buying the whole of Shenghe Resources' 90 per cent stake. Shenghe … now holds
+        # none of the company": the holder's stake as the sentence before gives it.
+        for earlier in sentence.earlier[-1:]:
+            for pct in earlier.percentages:
+                own = [
+                    m
+                    for m in earlier.mentions
+                    if m.entity_id == holder.entity_id and 0 <= pct.start - m.end <= 6
+                ]
+                if own and re.match(r"\s*(?:stake|holding|interest)\b", earlier.text[pct.end :]):
+                    draft.fields["pct_before"] = str(plain(pct.value))
     return [draft]
 
 
