@@ -272,6 +272,18 @@ def _known_country(code: str) -> str:
 
 CountryCode = Annotated[str, AfterValidator(_known_country)]
 
+#: The code ISO 3166-1 reserves exceptionally for the European Union: the jurisdiction of
+#: measures the Union takes as a whole (an anti-dumping duty, a price floor), never a supplier.
+EUROPEAN_UNION = "EU"
+
+
+def _known_jurisdiction(code: str) -> str:
+    return code if code == EUROPEAN_UNION else _known_country(code)
+
+
+#: Who takes a trade measure: a country, or the European Union.
+JurisdictionCode = Annotated[str, AfterValidator(_known_jurisdiction)]
+
 
 #: Member states of the European Union: every other country is a "third country" under the
 #: Critical Raw Materials Act.

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 import pydantic
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from monazite_core.countries import CountryCode
+from monazite_core.countries import CountryCode, JurisdictionCode
 from monazite_core.upcasting import current_version, upcast
 
 Identifier = Annotated[
@@ -381,7 +381,7 @@ class QuotaSet(Event):
 
 class TariffImposed(_Dated):
     type: Literal["tariff_imposed"] = "tariff_imposed"
-    jurisdiction: CountryCode
+    jurisdiction: JurisdictionCode
     on_origin: CountryCode | None = None
     commodity: Slug = "rare_earths"
     stages: tuple[Stage, ...] = ()
@@ -403,7 +403,7 @@ class PriceFloorSet(_Dated):
 
     type: Literal["price_floor_set"] = "price_floor_set"
     schema_version: Annotated[int, Field(ge=1)] = 2
-    jurisdiction: CountryCode | None = None
+    jurisdiction: JurisdictionCode | None = None
     beneficiary_id: Identifier | None = None
     commodity: Slug = "rare_earths"
     element_group: Slug

@@ -103,6 +103,26 @@ def test_unknown_country_code_is_rejected_and_named(code: str) -> None:
     assert repr(code) in str(error.value)
 
 
+def test_the_european_union_may_impose_a_tariff_but_is_never_a_supplier() -> None:
+    tariff = {
+        "type": "tariff_imposed",
+        "event_id": "eu-ndfeb-duty",
+        "occurred_at": "2026-04-14T00:00:00Z",
+        "source": {"publisher": "European Commission"},
+        "jurisdiction": "EU",
+        "on_origin": "CN",
+        "stages": ["magnets"],
+        "rate_pct": "27.9",
+        "effective_from": "2026-04-16",
+    }
+    assert parse_input_event(tariff).model_dump()["jurisdiction"] == "EU"
+    with pytest.raises(pydantic.ValidationError) as error:
+        parse_input_event({**tariff, "on_origin": "EU"})
+    assert "'EU'" in str(error.value)
+    with pytest.raises(pydantic.ValidationError):
+        parse_input_event(output_document(country="EU"))
+
+
 def test_other_countries_code_zz_is_accepted() -> None:
     event = parse_input_event(output_document(country="ZZ", tonnes="1100"))
 

@@ -338,3 +338,20 @@ def test_permission_exporters_will_need_is_a_control_and_measures_still_suspende
     control = only(candidates, "export_control_imposed")
     assert (control["commodity"], control["effective_from"]) == ("graphite", "2025-07-01")
     assert [c for c in candidates if c.event.type == "export_control_suspended"] == []
+
+
+def test_a_duty_the_european_commission_imposes_on_goods_from_china_is_the_unions(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Sintered neodymium-iron-boron magnets imported from China will carry a provisional"
+        " anti-dumping duty of 22.5% from Thursday, the European Commission said, after an"
+        " inquiry found that Chinese producers had sold below cost."
+    )
+    document = only(extract(directory, body), "tariff_imposed")
+    assert (document["jurisdiction"], document["on_origin"], document["rate_pct"]) == (
+        "EU",
+        "CN",
+        "22.5",
+    )
+    assert document["effective_from"] == "2025-06-05"

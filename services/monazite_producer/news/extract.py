@@ -2945,7 +2945,12 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     jurisdiction = None
     if states:
         jurisdiction = reading.directory.entities[states[0].entity_id].country
-    jurisdiction = jurisdiction or _context_jurisdiction(sentence, reading)
+    jurisdiction = (
+        jurisdiction
+        or _european_union(text)
+        or _european_union(terms.text)
+        or _context_jurisdiction(sentence, reading)
+    )
     draft = Draft(
         {
             "type": "price_floor_set",
@@ -3525,9 +3530,13 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     origin, acting = _tariff_parties(text)
     # "The White House concluded its review. A proclamation imposes …": the one acting may be
     # named only in the sentence before.
+    if acting == origin:
+        acting = None  # "… imported from China, after … found that Chinese producers had …"
     jurisdiction = (
         acting
+        or _european_union(text)
         or _tariff_parties(sentence.previous_text)[1]
+        or _european_union(sentence.previous_text)
         or _jurisdiction(reading.article.title or "")
     )
     if jurisdiction == origin:
@@ -3579,6 +3588,20 @@ def _same_date_as_before(sentence: Sentence) -> date | None:
         if _EFFECT_MARKER.search(before[max(0, mention.start - 30) : mention.start]):
             return mention.value
     return None
+
+
+#: The European Union acting as one: its Commission, its Council, "the EU", "Brussels".
+_EUROPEAN_UNION = re.compile(
+    r"\b(?:the )?European (?:Union|Commission|Council)\b|\b(?:the )?EU\b(?!-)|\bBrussels\b"
+)
+
+
+def _european_union(text: str) -> str | None:
+    """ "EU" where the text has the Union take the measure: a tariff or a price floor."""
+    found = _EUROPEAN_UNION.search(text)
+    if found is None or _COUNTRY_AS_OBJECT.search(text[max(0, found.start() - 20) : found.start()]):
+        return None
+    return "EU"
 
 
 def _tariff_rate(sentence: Sentence) -> Quantity | None:
