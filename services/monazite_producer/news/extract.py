@@ -1611,7 +1611,7 @@ def deal_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if header is None:
         return []
     columns = _deal_columns(header)
-    cells = [c.strip() for c in text.strip().strip("|").split("|")]
+    cells = _cells(text)
     if len(cells) != len(_cells(header)):
         return []
     cell_of = {role: cells[index] for role, index in columns.items()}
@@ -1647,6 +1647,7 @@ def deal_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
 
 
 def _cells(row: str) -> list[str]:
+    """The cells of a table row written with bars: "| a | b |" is ["a", "b"]."""
     return [c.strip() for c in row.strip().strip("|").split("|")]
 
 
@@ -3217,8 +3218,8 @@ def figure_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     figures: list[tuple[str, int, Decimal]] = []
     if header is not None and sentence.text.startswith("|"):
         measure = _heading_measure(heading)
-        columns = [c.strip() for c in header.strip("|").split("|")][1:]
-        row_cells = [c.strip() for c in cells.strip("|").split("|")]
+        columns = _cells(header)[1:]
+        row_cells = _cells(cells)
         for column, cell in zip(columns, row_cells, strict=False):
             years = _years_in(column)
             number = _LABELLED_NUMBER.fullmatch(cell)
