@@ -355,3 +355,29 @@ def test_a_duty_the_european_commission_imposes_on_goods_from_china_is_the_union
         "22.5",
     )
     assert document["effective_from"] == "2025-06-05"
+
+
+def test_a_table_of_trade_measures_gives_each_duty_and_export_control_it_lists(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The table lists the trade measures clients asked about.\n"
+        "| Date in force | Jurisdiction | Measure | Goods covered | Rate or restriction | Note |\n"
+        "|---|---|---|---|---|---|\n"
+        "| 1 Aug 2025 | Japan | Anti-dumping duty | Sintered NdFeB magnets originating in China"
+        " | 15% ad valorem | Five years |\n"
+        "| 1 Sep 2025 | Kazakhstan | Export licensing | Rare-earth metals and alloys | Licence"
+        " required | Allow 30 days |\n"
+        "| 1 Oct 2025 | United States | Section 232 duty | Copper wire | 50% | Not rare earths |"
+    )
+    candidates = extract(directory, body)
+    tariff = only(candidates, "tariff_imposed")
+    assert (tariff["jurisdiction"], tariff["on_origin"], tariff["rate_pct"]) == ("JP", "CN", "15")
+    assert tariff["effective_from"] == "2025-08-01"
+    control = only(candidates, "export_control_imposed")
+    assert (control["jurisdiction"], control["restriction"], control["stages"]) == (
+        "KZ",
+        "licence",
+        ["metals"],
+    )
+    assert control["effective_from"] == "2025-09-01"

@@ -1646,6 +1646,83 @@ def deal_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     return [draft]
 
 
+#: Column titles of a table of trade measures.
+_MEASURE_COLUMNS = {
+    "date": re.compile(
+        r"^(?:date(?: in force)?|in force(?: from)?|effective(?: date| from)?|from)$", re.I
+    ),
+    "jurisdiction": re.compile(r"^(?:jurisdiction|country|government|imposed by)$", re.I),
+    "measure": re.compile(r"^(?:measure|action|type)$", re.I),
+    "goods": re.compile(
+        r"^(?:goods(?: covered)?|products?(?: covered)?|items?(?: covered)?)$", re.I
+    ),
+    "rate": re.compile(r"^(?:rate|rate or restriction|restriction|duty|terms)$", re.I),
+}
+_DUTY_MEASURE = re.compile(r"\b(?:duty|duties|tariff|surtax|levy)\b", re.I)
+_EXPORT_MEASURE = re.compile(r"\bexport\w*\b", re.I)
+
+
+def measure_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A row of a table of trade measures ("| Date in force | Jurisdiction | Measure | Goods
+    covered | Rate or restriction |"): the row is read as the sentence it stands for, and the
+    tariff and export-control rules read that sentence."""
+    text = sentence.text
+    if not text.startswith("|"):
+        return []
+    header = next((e.text for e in reversed(sentence.earlier) if _measure_columns(e.text)), None)
+    if header is None:
+        return []
+    columns = _measure_columns(header)
+    cells = _cells(text)
+    if len(cells) != len(_cells(header)):
+        return []
+    cell = {role: cells[index] for role, index in columns.items()}
+    who, measure, goods = cell["jurisdiction"], cell["measure"], cell["goods"]
+    rate, when = cell.get("rate", ""), cell.get("date", "")
+    if _DUTY_MEASURE.search(measure):
+        told = f"{who} imposes a duty of {rate} ({measure}) on {goods} from {when}."
+        rule: Rule = tariff_rule
+    elif _EXPORT_MEASURE.search(measure):
+        if re.search(r"\b(?:ban|banned|prohibit\w*)\b", f"{measure} {rate}", re.I):
+            told = f"{who} imposes a ban: exports of {goods} are banned from {when}."
+        else:
+            told = (
+                f"{who} imposes licensing and will require exporters of {goods} to obtain"
+                f" licences from {when}."
+            )
+        rule = export_control_rule
+    else:
+        return []
+    row_as_sentence = replace(
+        sentence,
+        text=told,
+        mentions=reading.directory.mentions(told),
+        money=find_money(told),
+        percentages=find_percentages(told),
+        tonnes=find_tonnes(told),
+        dates=find_dates(told, article_date=reading.article_date),
+        following=(),
+        earlier=(),
+        previous_text="",
+        previous_dates=[],
+    )
+    drafts = rule(row_as_sentence, reading)
+    for draft in drafts:
+        draft.notes.append(f"a row of a table of measures, read as: {told!r}")
+    return drafts
+
+
+def _measure_columns(header: str) -> dict[str, int]:
+    if not header.startswith("|"):
+        return {}
+    found: dict[str, int] = {}
+    for index, title in enumerate(_cells(header)):
+        for role, pattern in _MEASURE_COLUMNS.items():
+            if pattern.match(title) and role not in found:
+                found[role] = index
+    return found if {"jurisdiction", "measure", "goods", "date"} <= set(found) else {}
+
+
 def _cells(row: str) -> list[str]:
     """The cells of a table row written with bars: "| a | b |" is ["a", "b"]."""
     return [c.strip() for c in row.strip().strip("|").split("|")]
@@ -3664,6 +3741,7 @@ RULES: tuple[Rule, ...] = (
     holding_ended_rule,
     holding_table_rule,
     deal_table_rule,
+    measure_table_rule,
     merger_rule,
     venture_rule,
     funding_rule,
