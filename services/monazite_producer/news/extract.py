@@ -394,7 +394,7 @@ def _with_short_names(sentences: list[Sentence]) -> list[Sentence]:
                 and len(first) >= 3
                 and first[0].isupper()
                 and first.lower() not in _NOT_SHORT_NAMES
-                and not any(True for _ in country_mentions(first))
+                and next(country_mentions(first), None) is None
                 and not _jurisdiction(first)
             ):
                 short.setdefault(first, mention.entity_id)
@@ -1713,14 +1713,7 @@ def measure_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
 
 
 def _measure_columns(header: str) -> dict[str, int]:
-    if not header.startswith("|"):
-        return {}
-    found: dict[str, int] = {}
-    for index, title in enumerate(_cells(header)):
-        for role, pattern in _MEASURE_COLUMNS.items():
-            if pattern.match(title) and role not in found:
-                found[role] = index
-    return found if {"jurisdiction", "measure", "goods", "date"} <= set(found) else {}
+    return _table_columns(header, _MEASURE_COLUMNS, {"jurisdiction", "measure", "goods", "date"})
 
 
 def _cells(row: str) -> list[str]:
@@ -1729,16 +1722,22 @@ def _cells(row: str) -> list[str]:
 
 
 def _deal_columns(header: str) -> dict[str, int]:
-    """Which column holds what, for a header naming at least a holder, a company and a
-    holding."""
+    return _table_columns(header, _DEAL_COLUMNS, {"holder", "target", "holding"})
+
+
+def _table_columns(
+    header: str, titles: dict[str, re.Pattern[str]], required: set[str]
+) -> dict[str, int]:
+    """Which column holds what (role → index), for a header row with a bar that names every
+    `required` role; else nothing."""
     if not header.startswith("|"):
         return {}
     found: dict[str, int] = {}
     for index, title in enumerate(_cells(header)):
-        for role, pattern in _DEAL_COLUMNS.items():
+        for role, pattern in titles.items():
             if pattern.match(title) and role not in found:
                 found[role] = index
-    return found if {"holder", "target", "holding"} <= set(found) else {}
+    return found if required <= set(found) else {}
 
 
 def _cell_starts(row: str) -> list[int]:
@@ -2831,6 +2830,12 @@ _OXIDE_UNIT = re.compile(
 )
 
 
+def _without_oxide_unit(text: str) -> str:
+    """`text` with "tonnes of rare-earth oxide" read as plain tonnes, every offset kept: the
+    unit a figure is counted in names no stage."""
+    return _OXIDE_UNIT.sub(lambda unit: "t" + " " * (len(unit.group()) - 1), text)
+
+
 def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     # "The group was also given 37,400 tonnes …" after a sentence about a quota carries it on.
@@ -2864,7 +2869,7 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     # Stages are read with the quota's unit and the dateline ("(Asia Metals Wire)") blanked
     # out, keeping every offset.
-    text = _OXIDE_UNIT.sub(lambda unit: "t" + " " * (len(unit.group()) - 1), text)
+    text = _without_oxide_unit(text)
     if dateline := _DATELINE.match(text):
         text = " " * dateline.end() + text[dateline.end() :]
     export = re.search(_EXPORT_ALLOWED, text, re.I) is not None
@@ -2887,7 +2892,7 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             stage = _last_stage(text[segment_start : tonnes.start])
         if stage is None and _PART_OF_TOTAL.match(text) and _QUOTA_WORDS.search(previous):
             # "Of the total, 600 tonnes is allocated to X": a share of the quota just set.
-            stage = _last_stage(_OXIDE_UNIT.sub("t", previous))
+            stage = _last_stage(_without_oxide_unit(previous))
             export = export or re.search(_EXPORT_ALLOWED, previous, re.I) is not None
         if stage is None:
             continue
@@ -3175,11 +3180,15 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if not capacity and not produced and not carried_on:
         return []
     anchor = produced.start() if produced else None
+    # "tonnes of rare-earth oxide" is the unit a figure is counted in; it names a stage only
+    # when nothing else does.
+    unit_blanked = replace(sentence, text=_without_oxide_unit(text))
     drafts: list[Draft] = []
     previous: tuple[_Producer, int, str] | None = None
     for index, tonnes in enumerate(sentence.tonnes):
         clause_start = _clause_start(text, tonnes.start)
         clause_end = _clause_end(text, tonnes.end)
+        window = _figure_window(sentence, tonnes, clause_start)
         if _PART_BEFORE.search(text[clause_start : tonnes.start]) and previous is not None:
             producers, period, stage = [previous[0]], previous[1], previous[2]
             group = _element_group(text[tonnes.end : tonnes.end + 40])
@@ -3204,13 +3213,6 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             if period_or_none is None:
                 continue
             period = period_or_none
-            window = _figure_window(sentence, tonnes, clause_start)
-            # "tonnes of rare-earth oxide" is the unit a figure is counted in; it names a stage
-            # only when nothing else does.
-            unit_blanked = replace(
-                sentence,
-                text=_OXIDE_UNIT.sub(lambda unit: "t" + " " * (len(unit.group()) - 1), text),
-            )
             stages = _stages(_figure_window(unit_blanked, tonnes, clause_start))
             if not stages and previous is not None:
                 # "… 130 tonnes of ore in 2024, down from 310 tonnes in 2023": the same stage.
@@ -3221,7 +3223,9 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             if not stages:
                 continue
             stage = stages[-1] if "magnets" in stages else stages[0]
-        window = _figure_window(sentence, tonnes, clause_start)
+        stated_in_present = (
+            capacity and not find_years(text) and not _own_period(sentence, tonnes, reading)
+        )
         # A capacity word far from the figure ("the survey's annual summary") says nothing of it.
         near = text[max(clause_start, tonnes.start - 80) : min(clause_end, tonnes.end + 60)]
         for producer in producers:
@@ -3230,7 +3234,7 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             )
             if capacity and _CAPACITY.search(near):
                 draft.fields["measure"] = "capacity"
-            if not find_years(text) and capacity and not _own_period(sentence, tonnes, reading):
+            if stated_in_present:
                 draft.notes.append(
                     "the capacity is stated in the present: the article's year taken as period"
                 )
@@ -3311,7 +3315,7 @@ def figure_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             measure = _TABLE_MEASURES.get(label) or (None if label else _heading_measure(heading))
             if measure is not None:
                 figures.append((measure, years[0], _table_number(labelled["number"])))
-    stages = _stages(_OXIDE_UNIT.sub("t", heading)) or (
+    stages = _stages(_without_oxide_unit(heading)) or (
         [reading.output_topic] if reading.output_topic else []
     )
     if not stages:
