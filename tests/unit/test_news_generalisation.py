@@ -10,8 +10,9 @@ import pytest
 
 from monazite_core.events import EntityRegistered
 from monazite_producer.news.entities import EntityDirectory
-from monazite_producer.news.extract import DEFAULT_THRESHOLD, ELEMENTS
+from monazite_producer.news.extract import DEFAULT_THRESHOLD
 from monazite_producer.news.quantities import find_dates, relative_date
+from monazite_producer.news.reading import ELEMENTS
 from tests.support.news import ARTICLE_DATE, extract, fields, only, published
 
 # --- export controls worded as prohibitions, and controls on know-how ----------------------------

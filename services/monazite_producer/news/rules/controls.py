@@ -1,0 +1,502 @@
+"""Export controls imposed, suspended and lifted, with their elements, stages and dates. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from monazite_producer.news.quantities import (
+    DateMention,
+)
+from monazite_producer.news.reading import (
+    ELEMENTS,
+    REVIEW_CAP,
+    STAGE_ORDER,
+    Draft,
+    Reading,
+    Sentence,
+    element_group,
+    jurisdiction_named,
+    occurred_on,
+    policy_jurisdiction,
+    stages_named,
+)
+
+_CONTROL_WORDS = re.compile(
+    r"\bexport (?:controls?|licen[cs]\w*|restrictions?|bans?|curbs?|prohibitions?)"
+    r"|\bban\w* (?:the )?export\w*|\bbans? on (?:the )?export\w*"
+    r"|\brestrict\w* (?:the )?exports?|\blicen[cs]es? to export"
+    r"|\bprohibit\w* (?:the )?export\w*|\bprohibitions? on (?:the )?export\w*"
+    r"|\bbar(?:s|red|ring)? (?:the )?export\w*|\bforb(?:id|ids|ade|idding) (?:the )?export\w*"
+    r"|\b(?:prohibited|banned|barred|forbidden|restricted) from export\w*"
+    r"|\bno longer be exported|\b(?:may|can|will) no longer (?:ship|export|sell|supply)\w*"
+    # India's wording: an item's export policy amended from "Free" to "Restricted".
+    r"|\bexport policy\b[^.;]{0,200}?\bto\s+[\"“']?(?:Restricted|Prohibited)\b"
+    r"|\bexported only (?:under|with|against) (?:an? )?(?:licen|authori[sz]ation|permit)"
+    r"|\bexports?\b[^.;]{0,60}?\b(?:shall|will|may) not be (?:permitted|allowed)"
+    r"|\brequir\w* (?:all )?(?:exporters|exporting (?:companies|firms)|shippers|traders)\b"
+    r"[^.;]{0,120}?"
+    r"\b(?:licen[cs]es?|permits?|approval)\b"
+    r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:must|need to|needs to|have to|has to"
+    r"|are required to|is required to|will need to|will have to)"
+    r" (?:hold|obtain|apply for|get|seek|have) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
+    r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:need|needs|require|requires|will need"
+    r"|will require) (?:a |an )?(?:(?:government|state|official|export) )?(?:licen[cs]es?|permits?"
+    r"|permission|approval|authori[sz]ation)\b"
+    r"|\bexports? of [^.;]{1,80}? (?:are|is|were|was|will be|have been|has been) (?:now )?"
+    r"(?:banned|prohibited|barred|forbidden|restricted)\b",
+    re.I,
+)
+
+_BAN = re.compile(
+    r"\bban\w*|\bprohibit\w*|\bbarr(?:ed|ing)\b|\bbars? (?:the )?export|\bforb[ia]d\w*"
+    r"|no longer be exported|no longer (?:ship|export|sell|supply)|not be (?:permitted|allowed)",
+    re.I,
+)
+
+#: Where the goods a control covers stop being named: the clause that dates it or reports it.
+_OBJECT_END = re.compile(
+    r"\b(?:took|takes|take|will take|came|comes|come|entered|enters|went|goes)\s+"
+    r"(?:effect|into (?:force|effect))|\b(?:from|effective|starting|as of|said|says|according to)\b"
+    r"|;",
+    re.I,
+)
+
+#: Material before any processing, the mining stage's product.
+_RAW = re.compile(r"\b(?:unprocessed|raw|unrefined|crude)\b", re.I)
+
+#: Know-how rather than material: the reference data models such a control with the commodity
+#: `rare_earth_technology` and the element group `all`.
+_TECHNOLOGY = re.compile(
+    r"\btechnolog\w*|\bknow[- ]how\b|\bexpertise\b|\btechniques?\b"
+    r"|\b(?:process(?:es|ing)?|production|manufacturing) (?:methods?|processes)\b",
+    re.I,
+)
+
+#: "some rare earths", "seven rare earths": a subset the sentence does not list.
+_SUBSET_OF_RARE_EARTHS = re.compile(
+    r"\b(?:some|several|certain|a few|selected|specific|two|three|four|five|six|seven|eight|nine"
+    r"|ten|\d+)\s+(?:(?:more|other)\s+)?rare[- ]earths?",
+    re.I,
+)
+
+#: Words that say the measure is being taken, not only talked about as background.
+_IMPOSED = re.compile(
+    r"\b(?:impos\w*|introduc\w*|announc\w*|adopt\w*|enact\w*|order\w*|decree\w*|prohibits|bans"
+    r"|banned|took effect|takes effect|take effect|(?:came|comes|entered|enters|went|goes)"
+    r" into (?:force|effect)|now in force|in force from)\b",
+    re.I,
+)
+
+
+#: A control named without the word "export", in an article about exports: "the licence
+#: requirement", "the licensing regime", "the curbs".
+_CONTROL_WITHOUT_EXPORT = re.compile(
+    r"\b(?:licen[cs]\w*|controls|restrictions|curbs|measures)\b", re.I
+)
+
+
+#: A control spoken of as standing, not as news: "is untouched", "exporters still need a
+#: permit", "remain in force".
+_STANDING = re.compile(
+    # Not "already": "China, which already dominates supply, imposed licences" is news.
+    r"\b(?:still|untouched|unchanged|not affected|remains? in (?:force|place|effect)"
+    r"|continues? to apply|had applied|has applied|have applied|stays? in place"
+    r"|continues? to be (?:implemented|enforced|applied|in force)|remains? valid)\b",
+    re.I,
+)
+
+
+#: A change that stands from before: "remain suspended", "stays lifted".
+_STILL_CHANGED = re.compile(
+    r"\b(?:remains?|remained|stays?|stayed|is still|are still)\s+"
+    r"(?:suspended|lifted|paused|on hold)\b",
+    re.I,
+)
+
+#: A licence that is not needed: "exporters are not required to apply for a licence".
+_NOT_REQUIRED = re.compile(
+    r"\b(?:not|no longer) (?:be )?(?:required|needed|obliged)\b|\bneed not\b"
+    r"|\b(?:do|does|will) not (?:need|require)\b|\bno (?:longer )?need\b",
+    re.I,
+)
+
+#: An item of a list a notice spells out after the sentence making the control: "(1) samarium
+#: metal; samarium-cobalt magnets; …".
+_LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}\)|\d{1,2}\.|[IVX]{1,4}\.|[-•*])\s")
+
+
+def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    control = _CONTROL_WORDS.search(text)
+    if control is None:
+        # A change to a control may name it loosely when the article is about exports.
+        loose = _CONTROL_WITHOUT_EXPORT.search(text)
+        about_exports = re.search(
+            r"\bexport", f"{reading.article.title}\n{sentence.previous_text}\n{text}", re.I
+        )
+        if loose is None or not _CHANGE_VERB.search(text) or about_exports is None:
+            return []
+        control = loose
+    lowered = sentence.lower
+    jurisdiction = policy_jurisdiction(text, control.start()) or jurisdiction_named(
+        reading.article.title or ""
+    )
+    if jurisdiction is None:
+        return []
+    if _NOT_REQUIRED.search(text) or _STILL_CHANGED.search(text):
+        # "during the suspension exporters will not need a licence", "the October measures
+        # remain suspended": no change in this sentence.
+        return []
+    if re.search(r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold)\b", lowered):
+        return _control_change(sentence, reading, jurisdiction, "export_control_suspended")
+    if re.search(
+        r"\b(?:lift\w*|scrap\w*|revok\w*|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?)\b(?!-)",
+        lowered,
+    ):
+        return _control_change(sentence, reading, jurisdiction, "export_control_lifted")
+    if _STANDING.search(text) or _NOT_REQUIRED.search(text):
+        return []
+    # The goods covered: the control's own words and what follows them up to the clause that
+    # dates or reports the measure, so that "ore shipped to refineries" later in the sentence
+    # does not add a stage.
+    following = text[control.end() :]
+    object_end = _OBJECT_END.search(following)
+    covered = control.group() + (following[: object_end.start()] if object_end else following)
+    elements = sorted(
+        {symbol for name, symbol in ELEMENTS.items() if re.search(rf"\b{name}\b", lowered)},
+        key=list(ELEMENTS.values()).index,
+    )
+    groups = []
+    group = element_group(text)
+    notes = []
+    commodity = "rare_earths"
+    if _TECHNOLOGY.search(covered) and (elements or group or re.search(r"\bmagnets?\b", lowered)):
+        commodity = "rare_earth_technology"
+        elements, groups = [], ["all"]
+        notes.append("a control on know-how: commodity rare_earth_technology, element group all")
+    elif group in ("heavy_reo", "light_reo"):
+        groups.append(group)
+    elif not elements and group == "total_reo":
+        if _SUBSET_OF_RARE_EARTHS.search(text) or not _IMPOSED.search(text):
+            return []
+        elements = list(ELEMENTS.values())
+        notes.append("rare earths with no element named: every rare-earth element")
+    if not elements and not groups:
+        return _other_commodity_controls(sentence, reading, jurisdiction, covered)
+    stages = stages_named(covered)
+    if _RAW.search(covered) and "mining" not in stages:
+        stages = sorted({*stages, "mining"}, key=STAGE_ORDER.index)
+    stages = stages or stages_named(text) or _listed_stages(sentence)
+    draft = Draft(
+        {
+            "type": "export_control_imposed",
+            "jurisdiction": jurisdiction,
+            "commodity": commodity,
+            "elements": elements,
+            "element_groups": groups,
+            "restriction": "ban" if _BAN.search(text) else "licence",
+        },
+        notes=notes,
+    )
+    if not stages:
+        stages = ["separation"]
+        draft.cap(REVIEW_CAP, "the text names no stage: separation assumed")
+    draft.fields["stages"] = stages
+    effective = effective_date(sentence, reading)
+    draft.fields["effective_from"] = effective.isoformat() if effective else None
+    if effective is None:
+        return []
+    draft.fields["control_id"] = f"news-{jurisdiction.lower()}-{effective.isoformat()}"
+    return [draft]
+
+
+def _listed_stages(sentence: Sentence) -> list[str]:
+    """The stages of the items a notice lists in the lines after the sentence making the
+    control ("(1) samarium metal; samarium-cobalt permanent magnets; samarium oxide")."""
+    stages: set[str] = set()
+    for text, _dates in sentence.following:
+        if _LIST_ITEM.match(text):
+            stages.update(stages_named(text))
+    return sorted(stages, key=STAGE_ORDER.index)
+
+
+def _other_commodity_controls(
+    sentence: Sentence, reading: Reading, jurisdiction: str, covered: str
+) -> list[Draft]:
+    """A control on commodities other than rare earths ("exporters of gallium and germanium
+    will need a licence"): one control per commodity, each over the whole commodity, as the
+    reference data records them."""
+    effective = effective_date(sentence, reading)
+    if effective is None:
+        return []
+    named_stages = stages_named(covered)
+    stages = named_stages or ["separation", "metals"]
+    drafts = []
+    for commodity in sorted(_commodities_named(sentence.lower)):
+        draft = Draft(
+            {
+                "type": "export_control_imposed",
+                "control_id": f"news-{jurisdiction.lower()}-{commodity}-{effective.isoformat()}",
+                "jurisdiction": jurisdiction,
+                "commodity": commodity,
+                "elements": [],
+                "element_groups": ["all"],
+                "stages": stages,
+                "restriction": "ban" if _BAN.search(sentence.text) else "licence",
+                "effective_from": effective.isoformat(),
+            }
+        )
+        if not named_stages:
+            draft.notes.append("the text names no stage: refined material and metal assumed")
+        drafts.append(draft)
+    return drafts
+
+
+EFFECT_MARKER = re.compile(
+    r"\b(?:from|effective|starting|as of|takes effect on|with effect from"
+    r"|(?:took|takes|take|will take|has taken|have taken) effect|(?:came|comes|come|entered|enters"
+    r"|went|goes) into (?:force|effect)|applies from|apply from|in force from"
+    r"|ends|will end|expires|lapses|ceases)\b",
+    re.I,
+)
+
+#: A sentence that goes on about the measure just reported: "The ban took effect yesterday."
+_MEASURE_FOLLOW_UP = re.compile(
+    r"^(?:\d+\.\s+)?(?:(?:The|This|These|Those|Its)\s+(?:new\s+)?(?:ban|measures?|controls?"
+    r"|restrictions?|rules?|decree|order|notice|suspension|pause|prohibition|curbs?|licen[cs]ing"
+    r"|requirements?"
+    r"|regime|tariffs?|dut(?:y|ies)|levy|floor|price floor)\b|It\b)"
+)
+
+
+def effective_date(sentence: Sentence, reading: Reading) -> date | None:
+    """When a measure applies from: a date after an effect marker in the sentence, else one in
+    the next sentence when that sentence goes on about the measure ("The ban took effect
+    yesterday."), else the date the sentence reports it."""
+    marker = EFFECT_MARKER.search(sentence.text)
+    if marker is not None:
+        later = [d for d in sentence.dates if d.start >= marker.end()]
+        if later:
+            return later[0].value
+    if _MEASURE_FOLLOW_UP.match(sentence.next_text):
+        follow = EFFECT_MARKER.search(sentence.next_text)
+        if follow is not None:
+            later = [d for d in sentence.next_dates if d.start >= follow.end()]
+            if later:
+                return later[0].value
+    return occurred_on(sentence, reading)
+
+
+_CHANGE_VERB = re.compile(
+    r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold|lift\w*|scrap\w*|revok\w*"
+    r"|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?)\b",
+    re.I,
+)
+
+#: A date that says when the control being changed was made: "the measures published on
+#: October 9", "the controls it imposed in April".
+_DESCRIBES_CONTROL = re.compile(
+    r"\b(?:imposed|published|introduced|issued|announced|adopted|unveiled|of)\s+(?:on\s+|in\s+)?$"
+    # "the items added to the Catalogue of … on 21 December 2023", "in force since 1 August".
+    r"|\b(?:added|listed|imposed|introduced|in force|in place|applied)\b[^.;,]{0,100}?"
+    r"\b(?:on|in|since)\s+$|\bsince\s+$",
+    re.I,
+)
+
+_IMMEDIATE = re.compile(r"\bimmediate(?:ly)?\b", re.I)
+
+#: A sentence telling when a notice was issued: "The ministry issued the notice on Friday."
+_ISSUED = re.compile(r"\b(?:issued|announced|published|released|said|notified|unveiled)\b", re.I)
+
+
+def _control_dates(sentence: Sentence) -> tuple[list[DateMention], list[DateMention]]:
+    """(the dates describing the control being changed, the others)."""
+    text = sentence.text
+    control = _CONTROL_WORDS.search(text)
+    change = _CHANGE_VERB.search(text, control.end() if control else 0)
+    describing, others = [], []
+    for mention in sentence.dates:
+        inside = control is not None and change is not None and control.start() <= mention.start
+        inside = inside and change is not None and mention.start < change.start()
+        if inside or _DESCRIBES_CONTROL.search(text[max(0, mention.start - 120) : mention.start]):
+            describing.append(mention)
+        else:
+            others.append(mention)
+    return describing, others
+
+
+def _change_effective(sentence: Sentence, reading: Reading) -> date | None:
+    """When a suspension or lifting applies. "With immediate effect" is the day the notice was
+    issued: a date the sentence gives for it, else the one the sentence before gives for the
+    issuing ("issued the notice on Friday"), else the article's date."""
+    _describing, others = _control_dates(sentence)
+    own = replace(sentence, dates=others)
+    immediate_here = _IMMEDIATE.search(sentence.text) is not None
+    immediate_after = any(
+        _IMMEDIATE.search(text) and _ABOUT_THE_CHANGE.search(text)
+        for text, _dates in sentence.following
+    )
+    if not immediate_here and not immediate_after:
+        return effective_date(own, reading)
+    limit = reading.article_date
+    if immediate_here:
+        # A day: "in April" names when the control was made, not when it was suspended.
+        for mention in others:
+            if mention.precision == "day" and (limit is None or mention.value <= limit):
+                return mention.value
+    for text, dates in ((sentence.previous_text, sentence.previous_dates), *sentence.following):
+        issued = _ISSUED.search(text)
+        days = [
+            d
+            for d in dates
+            if issued is not None
+            and d.precision == "day"
+            and (limit is None or d.value <= limit)
+            and abs(d.start - issued.end()) <= 20
+        ]
+        if days:
+            return days[0].value
+    return reading.article_date
+
+
+#: A sentence that goes on about a suspension or lifting just reported.
+_ABOUT_THE_CHANGE = re.compile(
+    r"\b(?:suspension|pause|lifting|removal|the (?:notice|announcement|decision|change|move)"
+    r"|it)\b",
+    re.I,
+)
+
+
+#: "the October measures": a control named by the month it was imposed in.
+_NAMED_BY_MONTH = (
+    r"\b(january|february|march|april|may|june|july|august|september|october|november"
+    r"|december)(?:'s)? (?:export )?(?:measures|controls|rules|restrictions)"
+)
+
+
+#: "the requirement it imposed on seven rare earths in April": the month the control was made.
+_MADE_IN_MONTH = (
+    r"\b(?:imposed|introduced|announced|issued|published|adopted|unveiled|placed)\b[^.;]{0,60}?"
+    r"\bin (?:early |mid-?|late )?(january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)\b"
+)
+
+#: "the seven rare earths", "five more heavy rare earths": a control known by how many it covers.
+_COUNTED_ELEMENTS = (
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:more\s+|other\s+)?"
+    r"(?:medium(?:[- ]and[- ]|\s+)heavy\s+|heavy\s+|light\s+)?rare[- ]earth(?:s| elements)\b"
+)
+
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    )
+} | {str(number): number for number in range(1, 18)}
+
+
+def _control_change(
+    sentence: Sentence, reading: Reading, jurisdiction: str, kind: str
+) -> list[Draft]:
+    known = [c for c in reading.directory.controls if c.jurisdiction == jurisdiction]
+    if not known:
+        return []
+    lowered = sentence.lower
+    mentioned = {symbol for name, symbol in ELEMENTS.items() if re.search(rf"\b{name}\b", lowered)}
+    describing, _others = _control_dates(sentence)
+    described_days = {d.value for d in describing if d.precision == "day"}
+    chosen = next(
+        (c for c in known if described_days & {c.effective_from, c.announced}),
+        None,
+    )
+    for control in sorted(known, key=lambda c: c.effective_from, reverse=True):
+        if chosen is not None:
+            break
+        if mentioned and mentioned & set(control.elements):
+            chosen = control
+            break
+        month_names = re.findall(_NAMED_BY_MONTH, lowered) + re.findall(_MADE_IN_MONTH, lowered)
+        if month_names and month_names[0] == control.effective_from.strftime("%B").lower():
+            chosen = control
+            break
+        counted = re.search(_COUNTED_ELEMENTS, lowered)
+        if counted and _NUMBER_WORDS.get(counted.group(1)) == len(control.elements):
+            chosen = control
+            break
+    note = None
+    if chosen is None and _TECHNOLOGY.search(lowered.replace("science and technology", "")):
+        # Know-how named with no element, day or month: the control on rare-earth technology.
+        chosen = next((c for c in known if c.commodity == "rare_earth_technology"), None)
+    if chosen is None:
+        chosen = max(known, key=lambda c: c.effective_from)
+        note = f"the control is not named: the latest recorded one ({chosen.control_id}) assumed"
+    # Controls on other commodities are named by their commodity: "the licences for gallium and
+    # germanium" changes both.
+    commodities = _commodities_named(lowered)
+    by_commodity = [c for c in known if c.commodity in commodities]
+    changed = by_commodity or [chosen]
+    if by_commodity:
+        note = None
+    effective = _change_effective(sentence, reading)
+    if effective is None:
+        return []
+    # Dated by the change, not by the day the control it changes was made.
+    immediate = _IMMEDIATE.search(sentence.text) is not None
+    occurred = effective if immediate else occurred_on(replace(sentence, dates=_others), reading)
+    until = _suspended_until(sentence) if kind == "export_control_suspended" else None
+    drafts = []
+    for control in changed:
+        draft = Draft({"type": kind, "control_id": control.control_id})
+        draft.occurred = occurred
+        draft.fields["effective_from"] = effective.isoformat()
+        if until is not None:
+            draft.fields["effective_until"] = until.isoformat()
+        if note:
+            draft.cap(REVIEW_CAP, note)
+        drafts.append(draft)
+    return drafts
+
+
+#: Commodities other than rare earths that export controls name; each is its own slug.
+_OTHER_COMMODITIES = (
+    "gallium",
+    "germanium",
+    "graphite",
+    "antimony",
+    "tungsten",
+    "indium",
+    "bismuth",
+    "tellurium",
+    "molybdenum",
+    "lithium",
+)
+
+
+def _commodities_named(lowered: str) -> set[str]:
+    return {word for word in _OTHER_COMMODITIES if re.search(rf"\b{word}\b", lowered)}
+
+
+#: "until 30 June 2026", "runs to the end of June", "for a year, to 10 November 2026".
+_UNTIL = re.compile(r"\b(?:until|till|through|to the end of|runs to|lasts to|expir\w* on)\b", re.I)
+
+
+def _suspended_until(sentence: Sentence) -> date | None:
+    """The last day of a suspension: a date after "until" in the sentence, else in the next one
+    when that goes on about the measure ("The suspension runs until 30 June 2026.")."""
+    for text, dates in (
+        (sentence.text, sentence.dates),
+        *(
+            (text, dates)
+            for text, dates in sentence.following
+            if _MEASURE_FOLLOW_UP.match(text) or _ABOUT_THE_CHANGE.search(text)
+        ),
+    ):
+        until = _UNTIL.search(text)
+        ends = [
+            d for d in dates if until and d.start > until.end() and d.precision in ("day", "month")
+        ]
+        if ends:
+            return ends[0].value
+    return None

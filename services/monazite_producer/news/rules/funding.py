@@ -1,0 +1,232 @@
+"""Funding awarded: grants, loans, guarantees, equity and offtake, and who gave it. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from monazite_producer.news.entities import Mention
+from monazite_producer.news.quantities import (
+    Money,
+)
+from monazite_producer.news.reading import (
+    REFERRED_CAP,
+    Draft,
+    Reading,
+    Sentence,
+    consideration,
+    consideration_field,
+    distinct,
+    is_company,
+    jurisdiction_named,
+    state_first,
+)
+
+_INSTRUMENTS: tuple[tuple[str, str], ...] = (
+    (r"\btax credit", "tax_credit"),
+    (r"\bloan|\blend\w*|\bcredit facility|\bdebt financing", "loan"),
+    (r"\bguarantee", "guarantee"),
+    (
+        r"\bofftake|\bprepay\w*|\bsupply agreement|\bpurchase commitment"
+        r"|\bagree\w* to (?:buy|purchase)\b[^.;]{0,40}?\bof\b[^.;]{0,40}?\b(?:magnets?|oxides?"
+        r"|metals?|alloys?|concentrates?|rare earths)\b",
+        "offtake",
+    ),
+    (
+        r"\bpreferred (?:stock|shares)|\bequity\b|\bconvertible"
+        r"|\bnewly[- ]issued\b[^.;]{0,30}\b(?:stock|shares)\b|\bnew shares\b",
+        "equity",
+    ),
+    (r"\bgrant\w*|\baward\w*", "grant"),
+)
+
+
+#: Equity bought from its holders changes who owns a company; it funds no one ("the purchase of
+#: additional equity in X from Y").
+_EQUITY_BOUGHT = (
+    r"\b(?:purchas\w*|acqui\w*|bought|buy\w*)\s+(?:of\s+)?(?:[\w%.-]+\s+){0,6}?equity\b"
+)
+
+
+def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    instrument = next(
+        (kind for pattern, kind in _INSTRUMENTS if re.search(pattern, text, re.I)), None
+    )
+    if instrument is None or not sentence.money:
+        return []
+    if re.search(
+        r"\bjoint venture\b|\b(?:price floor|floor price|minimum price)\b|\bquota\b", text, re.I
+    ):
+        return []
+    if all(_is_price(sentence, money) for money in sentence.money):
+        return []
+    # "… its first equity raise since the Defense Department became its largest shareholder":
+    # a name inside a clause of time or reason is not a party to the funding.
+    mentions = distinct([m for m in sentence.mentions if not _SUBORDINATE.search(text[: m.start])])
+    # "the Department" after a registered state body was named is that body; otherwise an
+    # unregistered department or "the government" stands for the country's government.
+    government = state_body(sentence, reading, len(text)) or unnamed_government(sentence, reading)
+    if government is not None and _SUBORDINATE.search(text[: government.start]):
+        government = None
+    if len(mentions) <= 1 and government is not None:
+        mentions = distinct([government, *mentions])
+    if (
+        instrument == "equity"
+        and not re.search(r"preferred|convertible", text, re.I)
+        and not any(_is_funder(m, reading) for m in mentions)
+    ):
+        # A company buying shares takes a stake; it funds no one. A state buying new shares
+        # does both.
+        return []
+    referred = None
+    if (
+        len(mentions) == 1
+        and _is_funder(mentions[0], reading)
+        and (referent := sentence.referent) is not None
+        and referent.entity_id != mentions[0].entity_id
+        and is_company(referent, reading.directory)
+        and _FUNDS.search(text)
+    ):
+        # "The DoD is buying US$400 million of preferred stock": the article's company is the
+        # one funded.
+        mentions, referred = [mentions[0], referent], referent
+    if len(mentions) < 2:
+        return []
+    source_of = re.search(r"\bfrom\b", text)
+    funder = None
+    if instrument == "offtake" and source_of is not None:
+        # "Apple has agreed to buy US$250m of magnets from X": the buyer funds the seller.
+        buyers = [m for m in mentions if m.end <= source_of.start()]
+        funder = buyers[0] if buyers else None
+    elif source_of is not None:
+        after = sentence.after(source_of.end())
+        funder = next((m for m in after if _is_funder(m, reading)), after[0] if after else None)
+    if funder is None:
+        funder = state_first(mentions, reading.directory)[0]
+        if not _is_funder(funder, reading):
+            funder = mentions[0]
+    recipient = next((m for m in mentions if m.entity_id != funder.entity_id), None)
+    if recipient is None:
+        return []
+    draft = Draft(
+        {
+            "type": "funding_awarded",
+            "funder_id": funder.entity_id,
+            "recipient_id": recipient.entity_id,
+            "instrument": instrument,
+        }
+    )
+    draft.parties = [funder, recipient]
+    if referred is not None:
+        draft.cap(
+            REFERRED_CAP,
+            f"the sentence does not name the recipient: {referred.surface!r}, the company the"
+            " article is about, assumed",
+        )
+    if (_HELD_FUNDING.search(text) and not _FUNDS.search(text)) or _ALREADY_GIVEN.search(text):
+        draft.cap(0.5, "funding the recipient already has, not funding awarded: background")
+    draft.money = consideration(sentence)
+    draft.fields["amount"] = consideration_field(draft.money)
+    return [draft]
+
+
+#: A clause of time, reason or description that the text just before a name opens.
+_SUBORDINATE = re.compile(
+    r"\b(?:since|because|although|whereas|while)\s+(?:the\s+)?[^,;()]*$", re.I
+)
+
+#: "the A$1.65 billion in loans already provided to Iluka": funding told as history.
+_ALREADY_GIVEN = re.compile(
+    r"\balready (?:provided|granted|lent|awarded|extended|committed|given|approved)\b", re.I
+)
+
+#: "Iluka has an A$1.65 billion loan package from …": funding held, told as background.
+_HELD_FUNDING = re.compile(
+    r"\b(?:has|have|had|holds|hold)\s+(?:an?\s+|the\s+|its\s+|their\s+|(?=[A-Z]{0,3}\$))"
+    r"(?:[\w$.,-]+\s+){0,8}?(?:loans?|grants?|facilit(?:y|ies)|package|funding|support)\b",
+    re.I,
+)
+
+
+#: "A$95 per kilogram", "US$110/kg": a price, not a sum of money given or lent.
+_PER_UNIT = re.compile(
+    r"^\s*(?:per|a|an|/)\s*(?:kilo(?:gram)?s?|kg|tonnes?|tons?|t|pounds?|lbs?)\b", re.I
+)
+
+
+def _is_price(sentence: Sentence, money: Money) -> bool:
+    return _PER_UNIT.match(sentence.text[money.end :]) is not None
+
+
+#: "the government", "the federal government": a state the sentence leaves unnamed.
+_THE_GOVERNMENT = re.compile(
+    r"\b[Tt]he (?:federal |national |central |state )?(?:government|administration)\b"
+    # A department that is not registered stands for its government: "the Commerce
+    # Department", "the Department of Energy", "the Treasury".
+    r"|\b[Tt]he (?:[A-Z][a-z]+ )?Department\b(?: of [A-Z][a-z]+)?|\b[Tt]he Treasury\b"
+    r"|(?i:\b(?:energy|commerce|interior) department\b|\bdepartment of (?:energy|commerce)\b)"
+)
+
+
+def unnamed_government(sentence: Sentence, reading: Reading) -> Mention | None:
+    """The government of the country the sentence or the text just before it is about, for a
+    sentence that says only "the government", when that government is registered."""
+    said = _THE_GOVERNMENT.search(sentence.text)
+    country = context_jurisdiction(sentence, reading)
+    if said is None or country is None:
+        return None
+    government = f"{country.lower()}_government"
+    known = reading.directory.entities.get(government)
+    if known is None or known.kind != "state":
+        return None
+    return Mention(government, said.group(), said.start(), said.end())
+
+
+def context_jurisdiction(sentence: Sentence, reading: Reading) -> str | None:
+    """The country the sentence is about, or else the text just before it, the title or the
+    article's opening."""
+    for context in (
+        sentence.text,
+        sentence.previous_text,
+        reading.article.title or "",
+        reading.article.text[:300],
+    ):
+        country = jurisdiction_named(context)
+        if country is not None:
+            return country
+    return None
+
+
+#: A state doing the funding, not funding described as background ("backed by loans").
+_FUNDS = re.compile(
+    r"\b(?:lend|lends|lent|lending|award(?:s|ed|ing)?|grant(?:s|ed|ing)|approv(?:es|ed)"
+    r"|provid(?:es|ed|ing)|pa(?:id|ys|ying)|buys"
+    r"|buying|bought|invest(?:s|ed|ing)|commit(?:s|ted)|extend(?:s|ed)|agree(?:s|d)|sign(?:s|ed)"
+    r"|subscrib(?:es|ed|ing))\b",
+    re.I,
+)
+
+
+#: A state body referred to by its kind: "the department is buying …", "the ministry will lend".
+_STATE_BODY = re.compile(
+    r"\b(?:the|The) (?:[Dd]epartment|[Mm]inistry|[Aa]gency|Pentagon|Commonwealth)\b(?! of)"
+)
+
+
+def state_body(sentence: Sentence, reading: Reading, end: int) -> Mention | None:
+    """The state body "the department" before `end` means: the last one the sentences just
+    before named."""
+    bodies = list(_STATE_BODY.finditer(sentence.text, 0, end))
+    if not bodies:
+        return None
+    said = bodies[-1]
+    for earlier in reversed(sentence.earlier):
+        named = [m for m in earlier.mentions if _is_funder(m, reading)]
+        if named:
+            return Mention(named[-1].entity_id, said.group(), said.start(), said.end())
+    return None
+
+
+def _is_funder(mention: Mention, reading: Reading) -> bool:
+    known = reading.directory.entities.get(mention.entity_id)
+    return known is not None and known.kind in ("state", "fund")

@@ -1,0 +1,98 @@
+"""Price floors set: a guaranteed minimum price per unit, its beneficiary and start. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+
+from monazite_producer.news.quantities import (
+    Money,
+    find_money,
+    plain,
+)
+from monazite_producer.news.reading import Draft, Reading, Sentence, element_group
+from monazite_producer.news.rules.controls import effective_date
+from monazite_producer.news.rules.funding import context_jurisdiction
+from monazite_producer.news.rules.tariffs import european_union
+
+#: A floor under a price: named, or a price per unit that a state guarantees.
+_PRICE_FLOOR = re.compile(
+    r"\b(?:price floor|floor price|minimum price|floor of|price guarantee)\b"
+    r"|\b(?:guarantee\w*|underwrit\w*|assur\w*)\b[^.;]{0,60}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b",
+    re.I,
+)
+
+
+#: "the company's facility", "its output": the company the sentence refers back to.
+_THE_COMPANYS = re.compile(r"\bthe (?:company|group|miner|producer)(?:'s|’s)|\bits\b", re.I)
+
+
+def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    if not _PRICE_FLOOR.search(text):
+        return []
+    price, per_kg = _unit_price(text, sentence.money)
+    terms = sentence
+    if price is None and sentence.following and sentence.mentions:
+        # "X agreed a price floor with Y. From 1 July 2027, if the price falls below A$132 per
+        # kilogram, …": the terms in the sentence after.
+        following, following_dates = sentence.following[0]
+        price, per_kg = _unit_price(following, find_money(following))
+        terms = replace(
+            sentence, text=following, dates=following_dates, following=sentence.following[1:]
+        )
+    if price is None:
+        return []
+    group = element_group(text) or element_group(terms.text)
+    if group is None:
+        return []
+    companies = [
+        m
+        for m in sentence.mentions
+        if (e := reading.directory.entities.get(m.entity_id)) is None or e.kind == "company"
+    ]
+    states = [m for m in sentence.mentions if m not in companies]
+    if not companies and sentence.referent is not None and _THE_COMPANYS.search(text):
+        # "… oxide produced at the company's facility": the company just named.
+        companies = [sentence.referent]
+    jurisdiction = None
+    if states:
+        jurisdiction = reading.directory.entities[states[0].entity_id].country
+    jurisdiction = (
+        jurisdiction
+        or european_union(text)
+        or european_union(terms.text)
+        or context_jurisdiction(sentence, reading)
+    )
+    draft = Draft(
+        {
+            "type": "price_floor_set",
+            "jurisdiction": jurisdiction,
+            "beneficiary_id": companies[0].entity_id if companies else None,
+            "element_group": group,
+            "price_per_kg": {
+                "amount": str(plain(price.amount / per_kg)),
+                "currency": price.currency,
+            },
+        }
+    )
+    draft.parties = companies[:1]
+    effective = effective_date(terms, reading)
+    if effective is None:
+        return []
+    draft.fields["effective_from"] = effective.isoformat()
+    draft.money = price
+    return [draft]
+
+
+def _unit_price(text: str, money: Sequence[Money]) -> tuple[Money | None, Decimal]:
+    """The first sum given per kilogram or per tonne, with the divisor to a kilogram price."""
+    for sum_ in money:
+        unit = text[sum_.end : sum_.end + 20].lower()
+        if re.match(r"\s*(?:per|a|/|an)\s*(?:kilogram|kg)", unit):
+            return sum_, Decimal(1)
+        if re.match(r"\s*(?:per|a|/)\s*(?:tonne|ton|t)\b", unit):
+            return sum_, Decimal(1000)
+    return None, Decimal(1)

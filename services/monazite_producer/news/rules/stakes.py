@@ -1,0 +1,552 @@
+"""Stake changes: shares bought or sold, holdings that moved, ended, or are given before and
+after. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from monazite_producer.news.entities import Mention
+from monazite_producer.news.quantities import (
+    Quantity,
+    plain,
+)
+from monazite_producer.news.reading import (
+    FIRST_PERSON,
+    REFERRED_CAP,
+    THE_COMPANY,
+    Draft,
+    Reading,
+    Sentence,
+    consideration,
+    consideration_field,
+    is_company,
+)
+from monazite_producer.news.rules.funding import state_body, unnamed_government
+
+_STAKE_VERB = re.compile(
+    r"\b(?:acquir\w*|acquisitions?|takeovers?|buy-?outs?|buy(?:s|ing)?|bought|purchas\w*"
+    r"|tak(?:e|es|ing|en)|took|rais\w*|increas\w*|subscrib\w*"
+    r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
+    r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
+    r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold)"
+    r"|pa(?:id|ys|ying)\b[^.;]{0,40}?\bfor (?:newly[- ]issued |new )?(?:common |ordinary )?"
+    r"(?:shares|stock))\b",
+    re.I,
+)
+
+_STAKE_WORD = re.compile(
+    r"(?:%|per ?cent) of (?-i:[A-Z])|\ball of (?-i:[A-Z])"
+    r"|\bevery (?:common |ordinary )?share\b|\b(?:now |wholly |fully )+owned by\b"
+    r"|\b(?:stake|holding|interest|shares|stock|share capital|control|the rest of|remaining"
+    r"|outright|shareholder"
+    r"|takeover|equity|majority|the balance of)\b",
+    re.I,
+)
+
+SELL = re.compile(
+    r"\b(?:sell(?:s|ing)?|sold|cut(?:s|ting)?|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*"
+    r"|trim\w*)\b",
+    re.I,
+)
+
+WHOLE = re.compile(
+    r"\b(?:the rest of|the remaining|the balance of|remaining shares|all of the shares"
+    r"|every (?:common |ordinary )?share"
+    r"|own(?:s|ing)? all of"
+    r"|wholly owns|sole (?:owner|shareholder)"
+    r"|all the shares|outright|wholly[- ]owned|100 ?(?:%|per ?cent))",
+    re.I,
+)
+
+_CONTROL = re.compile(
+    r"\b(?:a majority|majority stake|majority holder|controlling (?:stake|shareholder|holder)"
+    r"|full control|control of|already controls|parent company|parent|takeover|buy-?out)\b",
+    re.I,
+)
+
+_NOT_STAKE_PCT = re.compile(
+    r"^\s*(?:premium|discount|rise|increase|jump|gain|drop|fall|decline|of (?:its |the )?"
+    r"(?:output|production|revenue|sales|supply|world|global|market|exports|imports|capacity))",
+    re.I,
+)
+
+
+#: "Following the issue of the shares, X holds 9.9% of Y": a holding that a deal just made, read
+#: like a stake bought. A holding said without such a lead is not a change.
+_RESULTING_CLAUSE = re.compile(
+    r"^(?:\d+\.\s+)?(?:Following|After|With|Upon|On completion of|Once)\b[^,]{3,80},\s*"
+)
+
+_HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
+
+#: The words before an earlier holding: "which already held 90% of X", "previously owned 51%".
+EARLIER_HOLDING = re.compile(
+    r"\b(?:(?:already|previously)\s+(?:held|holds|owned|owns|had|has)|(?:which|that|who)\s+"
+    r"(?:has\s+|had\s+)?(?:held|owned))\s*(?:about |around |roughly )?$"
+    # "X held 12.6 per cent of Y before the transaction"
+    r"|^(?:(?-i:[A-Z])[\w&-]*\s+){1,4}(?:had\s+|has\s+)?(?:held|owned|had)\s+"
+    r"(?:about |around |roughly )?$",
+    re.I,
+)
+
+#: The object of the verb is described, not named: "bought the rest of the Hanoi-based processor".
+_DESCRIBED_OBJECT = re.compile(
+    r"^\s*(?:the rest of|the remaining\b(?:\s+(?:shares|stake|equity|interest))?(?:\s+(?:of|in))?"
+    r"|the balance of|all of|full control of|control of)\s+(?:the|its|it|them|for)\b",
+    re.I,
+)
+
+
+#: A clause describing the name before it, up to the verb: ", which it bought", ", who sold".
+_DESCRIBING = re.compile(
+    r",\s*(?:which|who|whom)\s+(?P<pronoun>(?:it|they|the company|the group)\s+)?[^,;]*$", re.I
+)
+
+
+def _clause_end_comma(text: str, verb: re.Match[str]) -> int:
+    """Where the clause holding `verb` ends: the next comma or semicolon."""
+    ends = [i for i in (text.find(",", verb.end()), text.find(";", verb.end())) if i >= 0]
+    return min(ends, default=len(text))
+
+
+def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    if _HOLDING_MOVED.search(text):
+        return []  # read by holding_moved_rule, holding by holding
+    lead = _RESULTING_CLAUSE.match(text)
+    lead_end = lead.end() if lead else 0
+    verb = _STAKE_VERB.search(text, lead_end)
+    holds = _HOLDS.search(text, lead_end) if lead is not None else None
+    if holds is not None and (verb is None or holds.start() < verb.start()):
+        verb = holds
+    if verb is None or not (_STAKE_WORD.search(text) or verb is holds):
+        return []
+    if re.search(r"joint venture|\bmerg", text, re.I):
+        return []
+    if re.search(r"\b(?:loan|grant|tax credit|offtake|preferred)\b", text, re.I):
+        return []
+    passive = re.search(
+        r"\b(?:acquired|bought|purchased|taken over|(?:now |wholly |fully )+owned) by\b", text, re.I
+    )
+    if passive:
+        holders = sentence.after(passive.end())
+        targets = sentence.before(passive.start())
+        holder = holders[0] if holders else None
+        target = targets[-1] if targets else None
+    else:
+        before = sentence.before(verb.start())
+        holder = before[-1] if before else None
+        if holder is not None and len(before) > 1 and before[0].entity_id != holder.entity_id:
+            # "X, the parent of Y, bought …": the subject is the first organisation named.
+            holder = before[0]
+        target = next(
+            (m for m in sentence.after(verb.start()) if holder and m.entity_id != holder.entity_id),
+            None,
+        )
+        if holder is not None and target is None and _DESCRIBED_OBJECT.match(text[verb.end() :]):
+            # "X, which already held 90% of Y, bought the rest of the processor": the target is
+            # the company named before the verb.
+            target = next((m for m in reversed(before) if m.entity_id != holder.entity_id), None)
+    describing = _DESCRIBING.search(text[: verb.start()])
+    if describing is not None and not passive:
+        # "with Peak, which it bought last year, Shenghe now owns …": the clause describes Peak,
+        # bought by the sentence's subject; a deal told in passing is background, not news.
+        described = sentence.before(describing.start())
+        subject = [m for m in sentence.after(verb.end()) if m.start > _clause_end_comma(text, verb)]
+        if describing["pronoun"] and described:
+            target = described[-1]
+            holder = next(
+                (m for m in (*subject, sentence.referent) if m and m.entity_id != target.entity_id),
+                None,
+            )
+    if holder is None and not passive and not sentence.before(verb.start()):
+        # "the Commerce Department paid US$400m for new shares that give it a fifth of X"
+        government = unnamed_government(sentence, reading)
+        if government is not None and government.start < verb.start():
+            holder = government
+            target = next(
+                (m for m in sentence.after(verb.start()) if m.entity_id != government.entity_id),
+                None,
+            )
+    if holder is None and not passive and (body := state_body(sentence, reading, verb.start())):
+        # "the department is buying US$45m of X stock, which will give it a 4.2% stake"
+        holder = body
+        target = next(
+            (m for m in sentence.after(verb.start()) if m.entity_id != body.entity_id), None
+        )
+    referred = None
+    if (
+        holder is None
+        and not passive
+        and (
+            THE_COMPANY.search(text[lead_end : verb.start()])
+            or FIRST_PERSON.search(text[lead_end : verb.start()])
+        )
+    ):
+        # "The company has taken full control of X": the company just named, else the one the
+        # article is about; never the company the sentence goes on to name as the target.
+        for referent in (sentence.antecedent, sentence.issuer, sentence.prior_subject):
+            named = [
+                m
+                for m in sentence.after(verb.start())
+                if referent and m.entity_id != referent.entity_id
+            ]
+            if referent is not None and named:
+                holder, referred, target = referent, referent, named[0]
+                break
+    if holder is None or target is None or holder.entity_id == target.entity_id:
+        return []
+    draft = Draft(
+        {"type": "stake_changed", "holder_id": holder.entity_id, "target_id": target.entity_id}
+    )
+    draft.parties = [holder, target]
+    if referred is not None:
+        draft.cap(
+            REFERRED_CAP,
+            f"the sentence does not name the buyer: {referred.surface!r}, the company it refers"
+            " back to, assumed",
+        )
+    if describing is not None and not passive:
+        draft.cap(0.5, "told in a clause describing another name: background, not the news")
+    selling = SELL.search(verb.group()) is not None
+    _stake_percentages(sentence, draft, selling)
+    if WHOLE.search(text) and not selling:
+        draft.fields["pct_after"] = "100"
+    if (_CONTROL.search(text) or (verb is holds and holds["controls"])) and not selling:
+        draft.fields["controlling"] = True
+    if (
+        not selling
+        and "pct_after" not in draft.fields
+        and "controlling" not in draft.fields
+        and reading.directory.controllers.get(target.entity_id) == holder.entity_id
+    ):
+        draft.fields["controlling"] = True
+        draft.notes.append(
+            "controlling: the holder is the target's recorded controller; the text gives no"
+            " percentage"
+        )
+    if selling and re.search(r"\b(?:entire|whole|all of its|its remaining)\b", text, re.I):
+        draft.fields.setdefault("pct_after", "0")
+    if not any(k in draft.fields for k in ("pct_after", "pct_before", "controlling")):
+        draft.fields["controlling"] = False
+        draft.cap(0.45, "no percentage and no word on control: controlling false is an assumption")
+    draft.money = consideration(sentence)
+    draft.fields["consideration"] = consideration_field(draft.money)
+    return [draft]
+
+
+_PCT = r"(?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent|percent)"
+
+#: A holding before and after, in any of the usual orders: "from 9% to 4.5%", "to 4.5% from 9%",
+#: "4.5%, down from 9%". Each pattern gives (before, after) group numbers.
+_STAKE_SPANS: tuple[tuple[re.Pattern[str], int, int], ...] = (
+    (re.compile(rf"\bfrom {_PCT} to {_PCT}", re.I), 1, 2),
+    (re.compile(rf"\bto {_PCT},? (?:up |down )?from {_PCT}", re.I), 2, 1),
+    (re.compile(rf"{_PCT},? (?:up|down) from {_PCT}", re.I), 2, 1),
+)
+
+#: Words a before-and-after span must follow to be a holding, not a price or a growth rate.
+_HOLDING_NOUN = re.compile(
+    r"\b(?:stake|holding|shareholding|interest(?!\s+rates?)|position|ownership|voting power)\b",
+    re.I,
+)
+
+#: "shareholders holding 70% of the votes": a percentage held by others than the holder.
+_OTHERS_HOLD = re.compile(
+    r"\b(?:shareholders|holders|investors|members|owners|institutions)\b[^.;%]{0,30}$", re.I
+)
+
+#: "its stake to 12%", "its holding in Peak Rare Earths to 12%": the holding after the deal.
+_HOLDING_BEFORE_PCT = re.compile(
+    r"\b(?:stake|holding|shareholding|interest|position|ownership)\b"
+    r"(?:\s+in\s+(?:[A-Z][\w&.'-]*\s*){1,6})?\s*(?:to|at|of)\s*(?:about |around |roughly )?$",
+    re.I,
+)
+
+#: "12% stake", "6.5% of the voting power", "12% of Peak": what the percentage is of.
+_HOLDING_AFTER_PCT = re.compile(
+    r"\s*(?:stake|holding|shareholding|interest|equity|of (?:the |its )?(?:shares|company|equity"
+    r"|voting (?:power|rights|shares|stock)|votes|issued (?:shares|share capital|capital)"
+    r"|outstanding shares|share capital|ordinary shares))",
+    re.I,
+)
+
+
+def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
+    text = sentence.text
+    for pattern, before_group, after_group in _STAKE_SPANS:
+        for span in pattern.finditer(text):
+            if not _HOLDING_NOUN.search(text[max(0, span.start() - 160) : span.start()]):
+                continue
+            draft.fields["pct_before"] = span.group(before_group)
+            draft.fields["pct_after"] = span.group(after_group)
+            return
+    for pct in sentence.percentages:
+        after = text[pct.end : pct.end + 40]
+        before = text[max(0, pct.start - 100) : pct.start]
+        if (
+            _NOT_YET_HELD.match(text[pct.end : pct.end + 90])
+            and not selling
+            and "pct_before" not in draft.fields
+        ):
+            # "the 91% it did not already hold": the text gives the rest, so the holding before.
+            draft.fields["pct_before"] = str(plain(100 - pct.value))
+            draft.fields["pct_after"] = "100"
+            draft.notes.append(f"the holding before is what the {pct.value}% bought leaves")
+            continue
+        if _NOT_STAKE_PCT.match(after) or _OTHERS_HOLD.search(before):
+            continue
+        if EARLIER_HOLDING.search(before):
+            draft.fields["pct_before"] = str(pct.value)
+            continue
+        additional = re.search(r"\b(?:additional|further|another|extra)\s*$", before, re.I)
+        if _HOLDING_BEFORE_PCT.search(before):
+            draft.fields["pct_after"] = str(pct.value)
+        elif _HOLDING_AFTER_PCT.match(after) or re.match(r"\s*(?i:of)\s+[A-Z]", after):
+            if additional:
+                draft.notes.append(
+                    f"{pct.value}% is the size of the purchase, not the holding after it"
+                )
+                continue
+            if (selling and re.search(r"\bto\s*$", before)) or not selling:
+                draft.fields["pct_after"] = str(pct.value)
+        else:
+            continue
+        if pct.approximate:
+            draft.confidence -= 0.05
+            draft.notes.append(f"the text gives the percentage as approximate ({pct.value}%)")
+        return
+
+
+#: "the 91% it did not already hold", "the 65 per cent it does not own".
+_NOT_YET_HELD = re.compile(
+    r"^\s+(?:of (?-i:[A-Z])[\w&-]*(?: (?-i:[A-Z])[\w&-]*)*\s+)?(?:that |which )?"
+    r"(?:it|they|we|the company|the group)\s+(?:did|does|do) not\s+"
+    r"(?:already\s+)?(?:own|hold|have|control)\b",
+    re.I,
+)
+
+
+def _pct(name: str) -> str:
+    """`_PCT` with its number captured under `name`."""
+    return _PCT.replace("(\\d", f"(?P<{name}>\\d", 1)
+
+
+#: "X's equity interest in Y decreased from 20.33% to 15.33%": a holding that moved, told by
+#: its holder's possessive. One sentence may tell several ("…, and Z's interest in Y rose …").
+_HOLDING_MOVED = re.compile(
+    r"(?:'s|’s|(?<=s)'|(?<=s)’|\b[Ii]ts)\s+(?:(?:equity\s+|voting\s+)?"
+    r"(?:interest|stake|holding|shareholding)(?:\s+in\s+(?P<target>[^,;]{2,80}?))?\s+)?"
+    r"(?P<verb>(?:increas|decreas|ris|ros|fall|fell|grow|grew|dropp?|declin|slipp?|climb)\w*"
+    r"|(?:was|is|has been|will be) (?:cut|raised|reduced|lifted|increased|decreased|diluted)"
+    r"|(?:went|goes|will go) (?:up|down)|(?:will|has|have) (?:\w+ ){0,1}?\w+)\s+"
+    rf"(?:from {_pct('before')} to {_pct('after')}|to {_pct('after_first')} from "
+    rf"{_pct('before_last')})",
+    re.I,
+)
+
+
+def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """Holdings that moved, read from the holder's possessive: "X's interest in Y fell from A%
+    to B%, while Z's rose from C% to D%" (the second holding is in the same company)."""
+    drafts = []
+    text = sentence.text
+    target: Mention | None = None
+    for moved in _HOLDING_MOVED.finditer(text):
+        holder = _possessor(sentence, moved.start())
+        if moved.group("target") is not None:
+            named = [
+                m
+                for m in sentence.mentions
+                if moved.start("target") <= m.start < moved.end("target")
+            ]
+            target = named[0] if named else None
+        if target is None and holder is not None:
+            # "X has sold most of its shares in Y. The research group's holding has fallen to
+            # 1.2% from 3.9%": the company the sentence before says the holder held.
+            target = _held_before(sentence, holder)
+        if holder is None or target is None or holder.entity_id == target.entity_id:
+            continue
+        draft = Draft(
+            {
+                "type": "stake_changed",
+                "holder_id": holder.entity_id,
+                "target_id": target.entity_id,
+                "pct_before": moved["before"] or moved["before_last"],
+                "pct_after": moved["after"] or moved["after_first"],
+            }
+        )
+        draft.parties = [holder, target]
+        drafts.append(draft)
+    return drafts
+
+
+#: A filing's holding before and after a deal: "Shareholding before the reduction: X held
+#: 38.60% of the Company's share capital." … "Shareholding after the reduction: 34.90%."
+_DEAL_NOUNS = (
+    r"(?P<deal>reduction|increase|disposal|transfer|acquisition|purchase|sale|placement"
+    r"|subscription|issuance|issue|change|transaction|deal|offer)"
+)
+
+_AFTER_THE_DEAL = re.compile(rf"\b(?:after|following|upon completion of) the {_DEAL_NOUNS}\b", re.I)
+
+_BEFORE_THE_DEAL = r"\b(?:before|prior to) the {deal}\b"
+
+#: Money a filing gives for the deal: "for aggregate proceeds of RMB 5.3 billion".
+DEAL_MONEY = re.compile(
+    r"\b(?:proceeds|consideration|price|paid|pays|for a total of|totall?ing|amounting to)\b", re.I
+)
+
+
+#: "X … no longer holds any interest in it": a holding ended.
+_NO_LONGER_HOLDS = re.compile(
+    r"\bno longer (?:holds|owns|has) any (?:interest|shares|stake|equity|holding)\b"
+    r"|\bnow (?:holds|owns|has) none of\b|\bnow (?:holds|owns|has) no (?:interest|shares|stake)\b",
+    re.I,
+)
+
+
+def holding_ended_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A holding the text says its holder no longer has: the holding after is 0, and the one
+    before where the sentence says what the holder owned ("which has owned 100 per cent of
+    Y")."""
+    ended = _NO_LONGER_HOLDS.search(sentence.text)
+    if ended is None:
+        return []
+    companies = [m for m in sentence.mentions if is_company(m, reading.directory)]
+    holders = [m for m in companies if m.end <= ended.start()]
+    if not holders:
+        return []
+    holder = holders[0]
+    targets = [m for m in companies if m.entity_id != holder.entity_id]
+    if not targets and sentence.earlier:
+        # "… now holds none of the company": the company the sentence before says changed hands.
+        before = sentence.earlier[-1]
+        taken = re.search(
+            r"\b(?:control of|stake in|shares in|holding in|all of|whole of)\s+", before.text
+        )
+        targets = [
+            m
+            for m in before.mentions
+            if taken is not None and m.start == taken.end() and m.entity_id != holder.entity_id
+        ]
+    if not targets:
+        return []
+    draft = Draft(
+        {
+            "type": "stake_changed",
+            "holder_id": holder.entity_id,
+            "target_id": targets[0].entity_id,
+            "pct_after": "0",
+        }
+    )
+    draft.parties = [holder, targets[0]]
+    for pct in sentence.percentages:
+        if EARLIER_HOLDING.search(sentence.text[max(0, pct.start - 60) : pct.start]):
+            draft.fields["pct_before"] = str(plain(pct.value))
+            break
+    else:
+        # "… by buying the whole of Shenghe Resources' 90 per cent stake. Shenghe … now holds
+        # none of the company": the holder's stake as the sentence before gives it.
+        for earlier in sentence.earlier[-1:]:
+            for pct in earlier.percentages:
+                own = [
+                    m
+                    for m in earlier.mentions
+                    if m.entity_id == holder.entity_id and 0 <= pct.start - m.end <= 6
+                ]
+                if own and re.match(r"\s*(?:stake|holding|interest)\b", earlier.text[pct.end :]):
+                    draft.fields["pct_before"] = str(plain(pct.value))
+    return [draft]
+
+
+def holding_before_after_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A holding a filing states before and after a deal, some lines apart: the holder and the
+    company held are read from the "before" line ("the Company" is the issuer)."""
+    after = _AFTER_THE_DEAL.search(sentence.text)
+    if after is None:
+        return []
+    pct_after = next((p for p in sentence.percentages if p.start > after.end()), None)
+    if pct_after is None:
+        return []
+    before_the_deal = re.compile(_BEFORE_THE_DEAL.format(deal=re.escape(after["deal"])), re.I)
+    for back, earlier in enumerate(reversed(sentence.earlier)):
+        if not before_the_deal.search(earlier.text) or not earlier.percentages:
+            continue
+        pct = earlier.percentages[0]
+        target = _held_company(earlier, pct, sentence.issuer)
+        holders = [
+            m
+            for m in earlier.mentions
+            if m.start < pct.start
+            and is_company(m, reading.directory)
+            and (target is None or m.entity_id != target.entity_id)
+        ]
+        if target is None or not holders:
+            return []
+        draft = Draft(
+            {
+                "type": "stake_changed",
+                "holder_id": holders[0].entity_id,
+                "target_id": target.entity_id,
+                "pct_before": str(pct.value),
+                "pct_after": str(pct_after.value),
+            }
+        )
+        draft.parties = [holders[0], target]
+        between = sentence.earlier[len(sentence.earlier) - back :]
+        for told in (*between, sentence):
+            money = consideration(told)
+            if money is not None and DEAL_MONEY.search(told.text[: money.start]):
+                draft.fields["consideration"] = consideration_field(money)
+                draft.money = money
+        return [draft]
+    return []
+
+
+def _held_company(sentence: Sentence, pct: Quantity, issuer: Mention | None) -> Mention | None:
+    """The company a holding is of: the one named after the percentage ("of X's shares"), or,
+    in a filing, the issuer ("of the Company's total share capital")."""
+    after = sentence.text[pct.end : pct.end + 60]
+    named = [m for m in sentence.mentions if pct.end <= m.start <= pct.end + 20]
+    if named:
+        return named[0]
+    if re.match(r"\s+of (?:the|its) (?:Company|Group|Issuer|company)\b", after):
+        return issuer
+    return None
+
+
+def _held_before(sentence: Sentence, holder: Mention) -> Mention | None:
+    """The company the sentence before names as held ("its shares in Y")."""
+    if not sentence.earlier:
+        return None
+    before = sentence.earlier[-1]
+    held = re.search(r"\b(?:shares|stake|holding|interest|equity)\s+in\s+", before.text)
+    if held is None:
+        return None
+    return next(
+        (m for m in before.mentions if m.start >= held.end() and m.entity_id != holder.entity_id),
+        None,
+    )
+
+
+def _possessor(sentence: Sentence, position: int) -> Mention | None:
+    """Whose holding "X's interest" or "the Company's interest" is: the organisation named just
+    before the possessive, else the company "the Company" or "its" refers to."""
+    before = sentence.text[max(0, position - 40) : position]
+    # A name may be read with its possessive ("SASAC's"), ending after `position`.
+    named = [m for m in sentence.mentions if m.start < position and abs(position - m.end) <= 2]
+    if named:
+        return named[-1]
+    if re.search(r"\b(?:the|The) (?:Company|Group|Issuer)$", before):
+        # A defined term of a filing: the issuer, whoever was named just before.
+        return sentence.issuer or sentence.referent
+    if re.search(r"\b(?:the|The) (?:company|group|issuer)$", before) or (
+        sentence.text[position:].lower().startswith("its")
+    ):
+        return sentence.referent
+    if re.search(r"\b(?:the|The) [\w-]+ (?:company|group|institute|miner|producer)$", before):
+        # "The research group's holding": a description of the company just named.
+        return sentence.referent or sentence.prior_subject
+    return None

@@ -1,0 +1,215 @@
+"""Tariffs imposed: rate, goods, origin and the jurisdiction that charges them. Pure."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from monazite_producer.news.quantities import (
+    Quantity,
+)
+from monazite_producer.news.reading import (
+    COUNTRY_AS_OBJECT,
+    ELEMENTS,
+    Draft,
+    Reading,
+    Sentence,
+    jurisdiction_mentions,
+    jurisdiction_named,
+    stages_named,
+)
+from monazite_producer.news.rules.controls import EFFECT_MARKER, effective_date
+
+_TARIFF = r"(?:tariffs?|dut(?:y|ies)|levy|levies|surtax(?:es)?|surcharges?)"
+
+#: "25% tariff", "a 25 per cent additional duty".
+_RATE_BEFORE_TARIFF = re.compile(
+    r"^\s*(?:(?:ad valorem|additional|extra|import|punitive|retaliatory|anti-dumping"
+    rf"|countervailing|customs|basic customs)\s+)*{_TARIFF}\b",
+    re.I,
+)
+
+#: "a tariff of 25%", "duties at 25%".
+_TARIFF_OF_RATE = re.compile(rf"\b{_TARIFF}\s+(?:rate\s+)?(?:of|at)\s+$", re.I)
+
+#: "the tariff … will rise from zero to 25%", "raised the duty on magnets to 50%": a rate the
+#: tariff is raised or set to.
+_RAISED_TO = re.compile(
+    r"\b(?:rise|rises|rising|raise[sd]?|raising|increas\w*|hik\w*|lift\w*|go(?:es)? up"
+    r"|doubl\w*|set|sets)\b[^.%;]{0,80}?\bto\s+$",
+    re.I,
+)
+
+#: Something else a percentage may measure once a tariff is named: trade flows, prices, revenue.
+_NOT_TARIFF_SUBJECT = re.compile(
+    r"\b(?:imports?|exports?|prices?|revenues?|sales|collections|receipts|shipments|volumes?"
+    r"|demand|supply|costs?)\b",
+    re.I,
+)
+
+#: A tariff cut or removed is not a tariff imposed; the contract has no event for it.
+_TARIFF_RELIEF = re.compile(
+    r"\b(?:cut\w*|lower\w*|reduc\w*|remov\w*|scrap\w*|suspend\w*|exempt\w*|waiv\w*|paus\w*"
+    r"|eliminat\w*|roll\w* back|drop\w*|exclu\w*|rescind\w*|repeal\w*)\b",
+    re.I,
+)
+
+#: What a tariff on rare earths is charged on; a tariff on steel or cars is no concern here.
+_RARE_EARTH_GOODS = re.compile(
+    r"\bmagnets?\b|\bndfeb\b|neodymium[- ]iron[- ]boron|\brare[- ]earths?\b|"
+    + "|".join(rf"\b{name}\b" for name in ELEMENTS),
+    re.I,
+)
+
+#: "imported from China", "tariff on China": the country whose goods are charged.
+_FROM_ORIGIN = re.compile(
+    r"\b(?:from|on|against|originating in|originating from|made in|produced in)\s+(?:the\s+)?$",
+    re.I,
+)
+
+_DEMONYM_GOODS = re.compile(
+    r"^(?:-made|-origin|-sourced)?(?:\s+[\w-]+){0,2}?\s+(?:magnets?|rare[- ]earths?|oxides?"
+    r"|metals?|imports?|goods|products|origin)\b",
+    re.I,
+)
+
+_DEMONYMS = frozenset(
+    "chinese american australian canadian japanese malaysian vietnamese indian".split()
+)
+
+
+def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    text = sentence.text
+    tariff = re.search(rf"\b{_TARIFF}\b", text, re.I)
+    if tariff is None or not _RARE_EARTH_GOODS.search(text) or _TARIFF_RELIEF.search(text):
+        return []
+    rate = _tariff_rate(sentence)
+    if rate is None:
+        return []
+    origin, acting = _tariff_parties(text)
+    # "The White House concluded its review. A proclamation imposes …": the one acting may be
+    # named only in the sentence before.
+    if acting == origin:
+        acting = None  # "… imported from China, after … found that Chinese producers had …"
+    jurisdiction = (
+        acting
+        or european_union(text)
+        or _tariff_parties(sentence.previous_text)[1]
+        or european_union(sentence.previous_text)
+        or jurisdiction_named(reading.article.title or "")
+    )
+    if jurisdiction == origin:
+        # "… magnets originating in China" in a notice on imports "into the United Kingdom":
+        # the country the text named before, other than the goods' origin.
+        jurisdiction = next(
+            (
+                code
+                for earlier in reversed(sentence.earlier)
+                for _start, _end, code in jurisdiction_mentions(earlier.text)
+                if code != origin
+            ),
+            None,
+        )
+    if jurisdiction is None or jurisdiction == origin:
+        return []
+    stages = stages_named(text)
+    draft = Draft(
+        {
+            "type": "tariff_imposed",
+            "jurisdiction": jurisdiction,
+            "on_origin": origin,
+            "commodity": "rare_earths",
+            "stages": stages,
+            "rate_pct": str(rate.value),
+        }
+    )
+    if not stages:
+        draft.notes.append("the text names no stage: the tariff is read as covering every stage")
+    if rate.approximate:
+        draft.cap(0.65, f"the rate is approximate ({rate.value}%)")
+    effective = (
+        _tariff_effective(sentence, rate)
+        or _same_date_as_before(sentence)
+        or effective_date(sentence, reading)
+    )
+    if effective is None:
+        return []
+    draft.fields["effective_from"] = effective.isoformat()
+    return [draft]
+
+
+def _same_date_as_before(sentence: Sentence) -> date | None:
+    """ "… from the same date": the date the sentence before gave a measure effect from."""
+    if not re.search(r"\b(?:from|on|at) the same (?:date|day|time)\b", sentence.text, re.I):
+        return None
+    before = sentence.previous_text
+    for mention in sentence.previous_dates:
+        if EFFECT_MARKER.search(before[max(0, mention.start - 30) : mention.start]):
+            return mention.value
+    return None
+
+
+#: The European Union acting as one: its Commission, its Council, "the EU", "Brussels".
+_EUROPEAN_UNION = re.compile(
+    r"\b(?:the )?European (?:Union|Commission|Council)\b|\b(?:the )?EU\b(?!-)|\bBrussels\b"
+)
+
+
+def european_union(text: str) -> str | None:
+    """ "EU" where the text has the Union take the measure: a tariff or a price floor."""
+    found = _EUROPEAN_UNION.search(text)
+    if found is None or COUNTRY_AS_OBJECT.search(text[max(0, found.start() - 20) : found.start()]):
+        return None
+    return "EU"
+
+
+def _tariff_rate(sentence: Sentence) -> Quantity | None:
+    """The percentage the text gives as the tariff's rate, if any."""
+    text = sentence.text
+    for pct in sentence.percentages:
+        before = text[max(0, pct.start - 120) : pct.start]
+        if _RATE_BEFORE_TARIFF.match(text[pct.end :]) or _TARIFF_OF_RATE.search(before):
+            return pct
+        tariffs = list(re.finditer(rf"\b{_TARIFF}\b", before, re.I))
+        if not tariffs or not _RAISED_TO.search(before):
+            continue
+        # Between the tariff and "to 25%" only the goods charged may stand ("on Chinese
+        # magnets"), not another thing that rises ("tariff revenue increased to 18%").
+        between = before[tariffs[-1].end() :]
+        subject = re.split(r"\bon\b", between, maxsplit=1)[0]
+        if not _NOT_TARIFF_SUBJECT.search(subject):
+            return pct
+    return None
+
+
+def _tariff_parties(text: str) -> tuple[str | None, str | None]:
+    """(origin, acting): the country whose goods are charged and the one charging."""
+    origin = None
+    acting = None
+    for start, end, code in jurisdiction_mentions(text):
+        word = text[start:end].lower()
+        is_origin = bool(_FROM_ORIGIN.search(text[max(0, start - 20) : start])) or (
+            word in _DEMONYMS and bool(_DEMONYM_GOODS.match(text[end:]))
+        )
+        if is_origin:
+            origin = origin or code
+        elif not COUNTRY_AS_OBJECT.search(text[max(0, start - 20) : start]):
+            acting = acting or code
+    return origin, acting
+
+
+def _tariff_effective(sentence: Sentence, rate: Quantity) -> date | None:
+    """A date the rate applies from, written after the rate ("… to 25% on January 1, 2026"); it
+    may lie after the article's date, as a tariff is often announced ahead."""
+    for mention in sentence.dates:
+        if mention.start < rate.end:
+            continue
+        lead = sentence.text[max(0, mention.start - 30) : mention.start]
+        if sentence.text.startswith(("on ", "On "), mention.start) or re.search(
+            r"\b(?:on|from|effective|starting|as of|beginning|with effect from|in force from"
+            r"|(?:takes|take|will take|took) effect(?: on)?)\s+$",
+            lead,
+            re.I,
+        ):
+            return mention.value
+    return None
