@@ -443,3 +443,23 @@ def first_stage(text: str) -> str | None:
 
 #: First person in an interview or a release: the company speaking.
 FIRST_PERSON = re.compile(r"\b(?:we|us|our)\b", re.I)
+
+
+#: Critical minerals other than rare earths that controls and shares are told of.
+OTHER_COMMODITIES = (
+    "gallium",
+    "germanium",
+    "graphite",
+    "antimony",
+    "tungsten",
+    "indium",
+    "bismuth",
+    "tellurium",
+    "molybdenum",
+    "lithium",
+)
+
+
+def other_commodities_named(lowered: str) -> set[str]:
+    """The commodities other than rare earths that lower-cased text names."""
+    return {word for word in OTHER_COMMODITIES if re.search(rf"\b{word}\b", lowered)}

@@ -12,6 +12,7 @@ from monazite_producer.news.rules.mergers import merger_rule
 from monazite_producer.news.rules.output import figure_table_rule, output_rule
 from monazite_producer.news.rules.price_floors import price_floor_rule
 from monazite_producer.news.rules.quotas import quota_rule
+from monazite_producer.news.rules.shares import share_rule
 from monazite_producer.news.rules.stakes import (
     holding_before_after_rule,
     holding_ended_rule,
@@ -42,5 +43,6 @@ RULES: tuple[Rule, ...] = (
     price_floor_rule,
     output_rule,
     figure_table_rule,
+    share_rule,
     tariff_rule,
 )

@@ -19,6 +19,7 @@ from monazite_producer.news.reading import (
     element_group,
     jurisdiction_named,
     occurred_on,
+    other_commodities_named,
     policy_jurisdiction,
     stages_named,
 )
@@ -85,7 +86,9 @@ _SUBSET_OF_RARE_EARTHS = re.compile(
 _IMPOSED = re.compile(
     r"\b(?:impos\w*|introduc\w*|announc\w*|adopt\w*|enact\w*|order\w*|decree\w*|prohibits|bans"
     r"|banned|took effect|takes effect|take effect|(?:came|comes|entered|enters|went|goes)"
-    r" into (?:force|effect)|now in force|in force from)\b",
+    r" into (?:force|effect)|now in force|in force from"
+    # A measure announced to come: "will ban", "is to prohibit" (published once dated).
+    r"|(?:will|shall|is to|are to) (?:ban|prohibit|bar|restrict))\b",
     re.I,
 )
 
@@ -204,7 +207,7 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         stages = ["separation"]
         draft.cap(REVIEW_CAP, "the text names no stage: separation assumed")
     draft.fields["stages"] = stages
-    effective = effective_date(sentence, reading)
+    effective = effective_date(sentence, reading, draft)
     draft.fields["effective_from"] = effective.isoformat() if effective else None
     if effective is None:
         return []
@@ -228,13 +231,14 @@ def _other_commodity_controls(
     """A control on commodities other than rare earths ("exporters of gallium and germanium
     will need a licence"): one control per commodity, each over the whole commodity, as the
     reference data records them."""
-    effective = effective_date(sentence, reading)
+    stated = stated_effective_date(sentence, reading)
+    effective = stated or occurred_on(sentence, reading)
     if effective is None:
         return []
     named_stages = stages_named(covered)
     stages = named_stages or ["separation", "metals"]
     drafts = []
-    for commodity in sorted(_commodities_named(sentence.lower)):
+    for commodity in sorted(other_commodities_named(sentence.lower)):
         draft = Draft(
             {
                 "type": "export_control_imposed",
@@ -250,6 +254,8 @@ def _other_commodity_controls(
         )
         if not named_stages:
             draft.notes.append("the text names no stage: refined material and metal assumed")
+        if stated is None and _TO_COME.search(sentence.text):
+            draft.cap(REVIEW_CAP, _NO_EFFECTIVE_DATE)
         drafts.append(draft)
     return drafts
 
@@ -271,10 +277,32 @@ _MEASURE_FOLLOW_UP = re.compile(
 )
 
 
-def effective_date(sentence: Sentence, reading: Reading) -> date | None:
-    """When a measure applies from: a date after an effect marker in the sentence, else one in
-    the next sentence when that sentence goes on about the measure ("The ban took effect
-    yesterday."), else the date the sentence reports it."""
+_NO_EFFECTIVE_DATE = (
+    "the measure is to apply later, and the text gives no date: the day reported assumed"
+)
+
+#: A measure told as one to come ("will charge", "is to require"): it does not apply from the
+#: day of the report.
+_TO_COME = re.compile(r"\b(?:will|shall|(?:is|are) (?:set )?to|plans? to|intends? to)\b", re.I)
+
+
+def effective_date(sentence: Sentence, reading: Reading, draft: Draft) -> date | None:
+    """When a measure applies from: the date the text gives for it, else the date the sentence
+    reports it. A measure told as one to come with no date of its own keeps the day of the
+    report but waits for review: its start is given elsewhere, or not yet known."""
+    stated = stated_effective_date(sentence, reading)
+    if stated is not None:
+        return stated
+    if _TO_COME.search(sentence.text):
+        draft.cap(REVIEW_CAP, _NO_EFFECTIVE_DATE)
+    return occurred_on(sentence, reading)
+
+
+def stated_effective_date(sentence: Sentence, reading: Reading) -> date | None:
+    """The date a measure applies from, where the text says it: a date after an effect marker in
+    the sentence, else one in the next sentence when that sentence goes on about the measure
+    ("The ban took effect yesterday."), else the day reported for a measure "with immediate
+    effect"."""
     marker = EFFECT_MARKER.search(sentence.text)
     if marker is not None:
         later = [d for d in sentence.dates if d.start >= marker.end()]
@@ -286,7 +314,9 @@ def effective_date(sentence: Sentence, reading: Reading) -> date | None:
             later = [d for d in sentence.next_dates if d.start >= follow.end()]
             if later:
                 return later[0].value
-    return occurred_on(sentence, reading)
+    if _IMMEDIATE.search(sentence.text):
+        return occurred_on(sentence, reading)
+    return None
 
 
 _CHANGE_VERB = re.compile(
@@ -339,7 +369,7 @@ def _change_effective(sentence: Sentence, reading: Reading) -> date | None:
         for text, _dates in sentence.following
     )
     if not immediate_here and not immediate_after:
-        return effective_date(own, reading)
+        return stated_effective_date(own, reading) or occurred_on(own, reading)
     limit = reading.article_date
     if immediate_here:
         # A day: "in April" names when the control was made, not when it was suspended.
@@ -434,7 +464,7 @@ def _control_change(
         note = f"the control is not named: the latest recorded one ({chosen.control_id}) assumed"
     # Controls on other commodities are named by their commodity: "the licences for gallium and
     # germanium" changes both.
-    commodities = _commodities_named(lowered)
+    commodities = other_commodities_named(lowered)
     by_commodity = [c for c in known if c.commodity in commodities]
     changed = by_commodity or [chosen]
     if by_commodity:
@@ -460,24 +490,6 @@ def _control_change(
 
 
 #: Commodities other than rare earths that export controls name; each is its own slug.
-_OTHER_COMMODITIES = (
-    "gallium",
-    "germanium",
-    "graphite",
-    "antimony",
-    "tungsten",
-    "indium",
-    "bismuth",
-    "tellurium",
-    "molybdenum",
-    "lithium",
-)
-
-
-def _commodities_named(lowered: str) -> set[str]:
-    return {word for word in _OTHER_COMMODITIES if re.search(rf"\b{word}\b", lowered)}
-
-
 #: "until 30 June 2026", "runs to the end of June", "for a year, to 10 November 2026".
 _UNTIL = re.compile(r"\b(?:until|till|through|to the end of|runs to|lasts to|expir\w* on)\b", re.I)
 

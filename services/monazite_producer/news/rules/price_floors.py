@@ -79,7 +79,7 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         }
     )
     draft.parties = companies[:1]
-    effective = effective_date(terms, reading)
+    effective = effective_date(terms, reading, draft)
     if effective is None:
         return []
     draft.fields["effective_from"] = effective.isoformat()

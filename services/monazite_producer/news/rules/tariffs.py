@@ -130,7 +130,7 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     effective = (
         _tariff_effective(sentence, rate)
         or _same_date_as_before(sentence)
-        or effective_date(sentence, reading)
+        or effective_date(sentence, reading, draft)
     )
     if effective is None:
         return []
@@ -198,6 +198,14 @@ def _tariff_parties(text: str) -> tuple[str | None, str | None]:
     return origin, acting
 
 
+#: A date the news was told on, not one the measure applies from.
+_TOLD = re.compile(
+    r"\b(?:said|says|announced|told \w+|reported|stated|confirmed|disclosed|published|issued)"
+    r"\s+(?:late\s+|early\s+)?(?:on\s+)?$",
+    re.I,
+)
+
+
 def _tariff_effective(sentence: Sentence, rate: Quantity) -> date | None:
     """A date the rate applies from, written after the rate ("… to 25% on January 1, 2026"); it
     may lie after the article's date, as a tariff is often announced ahead."""
@@ -205,6 +213,8 @@ def _tariff_effective(sentence: Sentence, rate: Quantity) -> date | None:
         if mention.start < rate.end:
             continue
         lead = sentence.text[max(0, mention.start - 30) : mention.start]
+        if _TOLD.search(lead):
+            continue  # "…, the finance ministry said on Friday": the day of the report
         if sentence.text.startswith(("on ", "On "), mention.start) or re.search(
             r"\b(?:on|from|effective|starting|as of|beginning|with effect from|in force from"
             r"|(?:takes|take|will take|took) effect(?: on)?)\s+$",

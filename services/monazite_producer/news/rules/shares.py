@@ -1,0 +1,190 @@
+"""Shares of world supply: "China accounted for 92% of the world's refined rare earths in 2023",
+"Malaysia's share of global separation was 5%", "70% of world mine output came from China".
+Each is an `output_reported` figure of measure `share`, the way sources that give no tonnes
+describe a stage's concentration. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from monazite_producer.news.entities import Mention
+from monazite_producer.news.quantities import Quantity
+from monazite_producer.news.reading import (
+    REVIEW_CAP,
+    Draft,
+    Reading,
+    Sentence,
+    element_group,
+    jurisdiction_mentions,
+    other_commodities_named,
+    stages_named,
+)
+
+_WORLD = r"(?:the\s+)?(?:world(?:'s|’s)?|global|worldwide)"
+
+#: "92% of the world's refined rare earths", "70 per cent of global mine output".
+_OF_THE_WORLD = re.compile(rf"^\s*(?:share\s+)?of\s+{_WORLD}\s+(?P<what>[^;.,]{{0,80}})", re.I)
+
+#: "China's share of world mine output was 70%": what the share is of, before the figure.
+_SHARE_OF_THE_WORLD = re.compile(
+    rf"['’]s\s+share\s+of\s+{_WORLD}\s+(?P<what>[^;%]{{0,80}}?)\s*(?:,[^,;]{{0,40}},\s*)?"
+    r"\b(?:is|was|stood at|stands at|reached|rose to|fell to|came to|of|at)\s+"
+    r"(?:about |around |roughly |nearly |almost |some |more than |over |close to )?$",
+    re.I,
+)
+
+#: A verb saying the supplier produced the share: "accounted for", "refines", "mined".
+_SUPPLIED = re.compile(
+    r"\b(?:accounts? for|accounted for|produc\w*|mine[sd]?|refine[sd]?|process(?:es|ed)?"
+    r"|separate[sd]?|suppl(?:y|ies|ied)|makes?|made|controls?|controlled|holds?|held|ha[sd]"
+    r"|(?:is|was) responsible for|represent\w*|contribut\w*)\b[^;,]{0,25}$",
+    re.I,
+)
+
+#: "… came from China", "… was refined in China": the supplier after the share.
+_CAME_FROM = re.compile(
+    r"\b(?:came|comes|come|originated|originates) (?:from|in)\s+"
+    r"|\b(?:was|were|is|are) (?:produced|mined|refined|made|processed|separated) in\s+",
+    re.I,
+)
+
+#: A share of something other than supply: demand, trade, reserves, or a company described by
+#: its rank ("9% of the world's largest producer").
+_NOT_SUPPLY = re.compile(
+    r"^\s*(?:largest|biggest|leading|top|second|third|main|major)\b|\b(?:demand|consumption"
+    r"|imports?|exports?|reserves?|resources?|deposits?|trade|sales|revenue|market value"
+    r"|patents?|purchases?|buyers?|capital|shares?|investment)\b",
+    re.I,
+)
+
+#: A share to come, or one aimed at.
+_PROJECTED = re.compile(
+    r"\b(?:will|would|could|expected|forecasts?|projected|projection|targets?|aims?|goal"
+    r"|by (?:19|20)\d\d)\b",
+    re.I,
+)
+
+#: Several suppliers' combined share: "China, Malaysia and Australia together …".
+_COMBINED = re.compile(r"\b(?:together|combined|between them|jointly)\b|\b(?:and|&)\s+$", re.I)
+
+#: The share's own year: "in 2023", "for 2024", "last year" is left to the text around it.
+_SHARE_YEAR = re.compile(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b", re.I)
+
+
+def share_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    drafts = []
+    for share in sentence.percentages:
+        found = _share_of_world(sentence, share)
+        if found is None:
+            continue
+        supplier, what, verb = found
+        draft = _share_draft(sentence, reading, share, supplier, what, verb)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def _share_of_world(
+    sentence: Sentence, share: Quantity
+) -> tuple[tuple[str | None, Mention | None], str, str] | None:
+    """The supplier (a country code, or a company) whose share of world supply `share` is, the
+    words saying what it is a share of, and the verb saying how it supplied it ("refined")."""
+    text = sentence.text
+    before, after = text[: share.start], text[share.end :]
+    of_world = _OF_THE_WORLD.match(after)
+    if of_world is not None:
+        what = of_world.group("what")
+        verb = _SUPPLIED.search(before)
+        if verb is not None:
+            supplier = _supplier_before(sentence, verb.start())
+            return (supplier, what, verb.group()) if supplier else None
+        came_from = _CAME_FROM.search(what)
+        if came_from is not None:
+            supplier = _supplier_at(sentence, share.end + of_world.start("what") + came_from.end())
+            return (supplier, what[: came_from.start()], came_from.group()) if supplier else None
+        return None
+    share_of = _SHARE_OF_THE_WORLD.search(before)
+    if share_of is not None:
+        supplier = _supplier_before(sentence, share_of.start(), possessive=True)
+        return (supplier, share_of.group("what"), "") if supplier else None
+    return None
+
+
+def _supplier_before(
+    sentence: Sentence, position: int, *, possessive: bool = False
+) -> tuple[str | None, Mention | None] | None:
+    """The one country or company that is the subject just before `position`, in its clause."""
+    text = sentence.text
+    clause_start = max(text.rfind(";", 0, position), text.rfind(":", 0, position)) + 1
+    region = text[clause_start:position]
+    if _COMBINED.search(region):
+        return None
+    countries = [
+        (start + clause_start, end + clause_start, code)
+        for start, end, code in jurisdiction_mentions(region)
+    ]
+    companies = [m for m in sentence.mentions if clause_start <= m.start and m.end <= position]
+    if possessive:
+        countries = [c for c in countries if c[1] == position]
+        companies = [m for m in companies if m.end == position]
+    if len(countries) + len(companies) != 1:
+        return None
+    if countries:
+        return countries[0][2], None
+    return None, companies[0]
+
+
+def _supplier_at(sentence: Sentence, position: int) -> tuple[str | None, Mention | None] | None:
+    """The country or company named at `position`: "… came from China"."""
+    countries = [c for c in jurisdiction_mentions(sentence.text) if c[0] == position]
+    if countries:
+        return countries[0][2], None
+    companies = [m for m in sentence.mentions if m.start == position]
+    return (None, companies[0]) if companies else None
+
+
+def _share_draft(
+    sentence: Sentence,
+    reading: Reading,
+    share: Quantity,
+    supplier: tuple[str | None, Mention | None],
+    what: str,
+    verb: str,
+) -> Draft | None:
+    if _NOT_SUPPLY.search(what) or other_commodities_named(what.lower()):
+        return None
+    country, company = supplier
+    stages = stages_named(what) or stages_named(verb)
+    magnets = stages == ["magnets"]
+    group = element_group(what) or ("ndfeb" if magnets else "total_reo")
+    draft = Draft(
+        {
+            "type": "output_reported",
+            "country": country,
+            "entity_id": company.entity_id if company else None,
+            "commodity": "rare_earths",
+            "element_group": group,
+            "stage": stages[0] if len(stages) == 1 else "mining",
+            "measure": "share",
+            "share_pct": str(share.value),
+        }
+    )
+    if company is not None:
+        draft.parties = [company]
+    if len(stages) != 1:
+        draft.cap(REVIEW_CAP, "the text names no single stage for the share: mining assumed")
+    year = _SHARE_YEAR.search(sentence.text[share.end :]) or _SHARE_YEAR.search(sentence.text)
+    if year is not None:
+        draft.fields["period"] = int(year.group(1))
+    elif reading.article_date is not None:
+        draft.fields["period"] = reading.article_date.year
+        draft.cap(REVIEW_CAP, "the share is given for no year: the article's year assumed")
+    else:
+        return None
+    if share.approximate:
+        draft.cap(REVIEW_CAP, f"the share is approximate ({share.value}%)")
+    projected = _PROJECTED.search(sentence.text)
+    if projected is not None:
+        draft.cap(0.4, f"a share to come ({projected.group()!r}), not one reported")
+    return draft
