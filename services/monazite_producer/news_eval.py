@@ -75,6 +75,12 @@ def main() -> None:
         f"partial credit: {scores.fields_right} of {scores.fields_labelled} labelled fields right"
         f" ({scores.field_accuracy:.2f}), counting each fact's nearest candidate of its type"
     )
+    if scores.miss_causes:
+        causes = ", ".join(f"{n} {cause}" for cause, n in scores.miss_causes.most_common())
+        print(f"missed facts by cause: {causes}")
+    if scores.wrong_fields:
+        wrong = ", ".join(f"{name} {n}" for name, n in scores.wrong_fields.most_common(8))
+        print(f"fields most often wrong in near misses: {wrong}")
     if options.verbose or scores.missed or scores.unexpected:
         for missed in scores.missed:
             print(f"missed: {missed}")

@@ -72,3 +72,38 @@ def test_a_missing_corpus_is_a_usage_error(
         news_eval.main()
     assert exit_info.value.code == 2
     assert "--corpus" in capsys.readouterr().err
+
+
+def test_missed_facts_are_counted_by_cause_with_the_fields_that_were_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "01-lynas-peak.txt").write_text(ARTICLE, encoding="utf-8")
+    expected = tmp_path / "expected.jsonl"
+    facts = [
+        {
+            "fact": "lynas-peak-misread",
+            "articles": ["01-lynas-peak.txt"],
+            "type": "stake_changed",
+            "fields": {"holder_id": "lynas", "target_id": "peak", "pct_after": "15"},
+        },
+        {
+            "fact": "a-tariff-nowhere-in-the-text",
+            "articles": ["01-lynas-peak.txt"],
+            "type": "tariff_imposed",
+            "fields": {"jurisdiction": "AU", "rate_pct": "10"},
+        },
+    ]
+    expected.write_bytes(b"".join(orjson.dumps(fact) + b"\n" for fact in facts))
+    monkeypatch.setattr(
+        sys, "argv", ["news_eval", "--corpus", str(corpus), "--expected", str(expected)]
+    )
+    news_eval.main()
+    output = capsys.readouterr().out
+    # Equal counts keep the order of the expected file.
+    assert (
+        "missed facts by cause: 1 published with a field wrong,"
+        " 1 no candidate of its kind in its article"
+    ) in output
+    assert "fields most often wrong in near misses: stake_changed.pct_after 1" in output

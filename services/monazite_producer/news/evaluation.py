@@ -10,7 +10,10 @@ queue, and are scored separately.
 Strict matching counts a near miss (the right fact with one field wrong) twice: as a missed fact
 and as an unexpected candidate. Partial credit shows how near: for every missed fact, the
 predicted candidate of its type and article with the most labelled fields right, and which
-fields it got wrong.
+fields it got wrong. Each missed fact also gets a cause (`MissCause`): no candidate of its kind
+in its article at all, a candidate published with a field wrong, or one held below the
+threshold; and the fields the nearest published candidates got wrong are counted, so that the
+work that would gain most recall shows first.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
 from monazite_producer.news.candidates import Candidate
@@ -59,6 +63,16 @@ class KindScore:
         return self.true_positives / expected if expected else 1.0
 
 
+class MissCause(StrEnum):
+    """Why a labelled fact was not matched by a published candidate."""
+
+    NO_CANDIDATE = "no candidate of its kind in its article"
+    FIELD_WRONG = "published with a field wrong"
+    BELOW_THRESHOLD = "right, but below the threshold"
+    BELOW_THRESHOLD_FIELD_WRONG = "below the threshold, with a field wrong"
+    COUNTED_FOR_ANOTHER = "its candidate counted for another fact"
+
+
 @dataclass
 class Evaluation:
     by_kind: dict[str, KindScore] = field(default_factory=dict)
@@ -72,6 +86,10 @@ class Evaluation:
     #: article got right, and how many fields were labelled.
     fields_right: int = 0
     fields_labelled: int = 0
+    miss_causes: Counter[MissCause] = field(default_factory=Counter)
+    #: How often each field was the one wrong in the nearest published candidate of a missed
+    #: fact, by "kind.field".
+    wrong_fields: Counter[str] = field(default_factory=Counter)
 
     @property
     def field_accuracy(self) -> float:
@@ -145,11 +163,13 @@ def evaluate(
             continue
         result.by_kind.setdefault(fact.type, KindScore()).false_negatives += 1
         result.missed.append(f"{fact.fact} ({fact.type})")
+        result.miss_causes[_miss_cause(fact, predicted, below)] += 1
         nearest = _nearest(predicted, fact)
         if nearest is not None:
             candidate, wrong = nearest
             result.fields_right += len(fact.fields) - len(wrong)
             result.near_misses.append(NearMiss(fact.fact, candidate.event.event_id, wrong))
+            result.wrong_fields.update(f"{fact.type}.{name}" for name, _got, _want in wrong)
     review_facts = [f for f in facts if not f.publish]
     result.review_expected = len(review_facts)
     result.review_found = sum(1 for f in review_facts if any(matches(c, f) for c in below))
@@ -160,6 +180,20 @@ def evaluate(
         totals["fn"] += score.false_negatives
     result.overall = KindScore(totals["tp"], totals["fp"], totals["fn"])
     return result
+
+
+def _miss_cause(
+    fact: ExpectedFact, predicted: list[Candidate], below: list[Candidate]
+) -> MissCause:
+    if any(matches(c, fact) for c in predicted):
+        return MissCause.COUNTED_FOR_ANOTHER
+    if any(_same_report(c, fact) for c in predicted):
+        return MissCause.FIELD_WRONG
+    if any(matches(c, fact) for c in below):
+        return MissCause.BELOW_THRESHOLD
+    if any(_same_report(c, fact) for c in below):
+        return MissCause.BELOW_THRESHOLD_FIELD_WRONG
+    return MissCause.NO_CANDIDATE
 
 
 def _describe(candidate: Candidate) -> str:
