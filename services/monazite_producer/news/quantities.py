@@ -292,6 +292,12 @@ _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)
 _START_OF_YEAR = re.compile(
     r"\b(?:the )?(?:start|beginning|turn) of (?P<year>(?:19|20)\d\d)\b", re.I
 )
+#: "from the start of next year", "at the beginning of July this year": the first day of it.
+_START_OF = re.compile(
+    rf"\b(?:the )?(?:start|beginning) of (?:(?P<which>next|this) year|{_MONTH}"
+    r"(?:\s+(?P<month_year>next|this) year)?)\b(?!\s*,?\s*(?:19|20)\d\d)",
+    re.I,
+)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 _MONTH_DAY = re.compile(rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})\b(?!,?\s+\d{{4}})", re.I)
 #: "1 July" with no year.
@@ -299,7 +305,7 @@ _DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}(?![\w.]|\s*,?\s*\d{{4
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _RELATIVE = re.compile(
-    rf"\b(?P<word>today|yesterday|(?:on|last|this past)\s+{_WEEKDAY})\b",
+    rf"\b(?P<word>today|yesterday|(?:on|last|this past|since)\s+{_WEEKDAY})\b",
     re.I,
 )
 _WEEKDAY_AHEAD = re.compile(rf"\b(?:from|starting|effective|as of)\s+(?P<day>{_WEEKDAY})\b", re.I)
@@ -376,8 +382,17 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
                 weekday = _WEEKDAYS.index(match["day"].lower())
                 days_ahead = (weekday - article_date.weekday() - 1) % 7 + 1
                 add(article_date + timedelta(days=days_ahead), match.start(), match.end(), "day")
+            else:
+                # "has banned exports from Sunday": the latest Sunday.
+                day = relative_date(f"on {match['day']}", article_date)
+                add(day, match.start(), match.end(), "day")
         for match in _RELATIVE.finditer(text):
             add(relative_date(match["word"], article_date), match.start(), match.end(), "day")
+        for match in _START_OF.finditer(text):
+            which = (match["which"] or match["month_year"] or "this").lower()
+            year = article_date.year + (1 if which == "next" else 0)
+            month = MONTHS[match["month"].lower()] if match["month"] else 1
+            add(date(year, month, 1), match.start(), match.end(), "day")
         for match in _NEXT_MONTH.finditer(text):
             following = _first_of_next_month(article_date)
             add(following, match.start(), match.end(), "day" if match["first"] else "month")
@@ -393,7 +408,9 @@ _UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.IGNORECASE)
 #: Words that point ahead only in a sentence about the future ("from August 1" may be past).
 _AHEAD_IN_FUTURE = re.compile(
     r"\b(?:from|effective|starting|beginning|as of|on or after|by)\s+(?:on\s+)?$"
-    r"|\b(?:through|to)\s+$",
+    r"|\b(?:through|to)\s+$"
+    # "when the suspension runs out on 10 November, the measures will be repealed"
+    r"|\b(?:runs? out|expires?|ends?|lapses?)\s+on\s+$",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
@@ -451,9 +468,9 @@ def _points_ahead(text: str, start: int) -> bool:
 
 
 def relative_date(word: str, article_date: date) -> date:
-    """ "yesterday", "today", "on Tuesday" (the latest Tuesday on or before the article's date),
-    or "last Tuesday" / "this past Tuesday" (the latest Tuesday before it: an article dated on a
-    Tuesday would say "today", not "last Tuesday", of its own day)."""
+    """ "yesterday", "today", "on Tuesday" or "since Tuesday" (the latest Tuesday on or before
+    the article's date), or "last Tuesday" / "this past Tuesday" (the latest Tuesday before it:
+    an article dated on a Tuesday would say "today", not "last Tuesday", of its own day)."""
     word = " ".join(word.lower().split())
     if word == "today":
         return article_date
@@ -461,7 +478,7 @@ def relative_date(word: str, article_date: date) -> date:
         return article_date - timedelta(days=1)
     qualifier, _, day = word.rpartition(" ")
     weekday = _WEEKDAYS.index(day)
-    if qualifier == "on":
+    if qualifier in ("on", "since"):
         return article_date - timedelta(days=(article_date.weekday() - weekday) % 7)
     return article_date - timedelta(days=(article_date.weekday() - weekday - 1) % 7 + 1)
 

@@ -457,6 +457,16 @@ OTHER_COMMODITIES = (
     "tellurium",
     "molybdenum",
     "lithium",
+    "cobalt",
+    "nickel",
+    "copper",
+    "tin",
+    "manganese",
+    "vanadium",
+    "niobium",
+    "tantalum",
+    "zirconium",
+    "hafnium",
 )
 
 

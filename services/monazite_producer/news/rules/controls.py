@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from monazite_producer.news.entities import KnownControl
 from monazite_producer.news.quantities import (
     DateMention,
 )
@@ -25,13 +28,13 @@ from monazite_producer.news.reading import (
 )
 
 _CONTROL_WORDS = re.compile(
-    r"\bexport (?:controls?|licen[cs]\w*|restrictions?|bans?|curbs?|prohibitions?)"
+    r"\bexport (?:controls?|licen[cs]\w*|permits?|restrictions?|bans?|curbs?|prohibitions?)"
     r"|\bban\w* (?:the )?export\w*|\bbans? on (?:the )?export\w*"
     r"|\brestrict\w* (?:the )?exports?|\blicen[cs]es? to export"
     r"|\bprohibit\w* (?:the )?export\w*|\bprohibitions? on (?:the )?export\w*"
     r"|\bbar(?:s|red|ring)? (?:the )?export\w*|\bforb(?:id|ids|ade|idding) (?:the )?export\w*"
     r"|\b(?:prohibited|banned|barred|forbidden|restricted) from export\w*"
-    r"|\bno longer be exported|\b(?:may|can|will) no longer (?:ship|export|sell|supply)\w*"
+    r"|\bno longer be exported|\b(?:may|can|will) no longer (?:ship|export|sell|supply|leave)\w*"
     # India's wording: an item's export policy amended from "Free" to "Restricted".
     r"|\bexport policy\b[^.;]{0,200}?\bto\s+[\"“']?(?:Restricted|Prohibited)\b"
     r"|\bexported only (?:under|with|against) (?:an? )?(?:licen|authori[sz]ation|permit)"
@@ -39,7 +42,7 @@ _CONTROL_WORDS = re.compile(
     r"|\brequir\w* (?:all )?(?:exporters|exporting (?:companies|firms)|shippers|traders)\b"
     r"[^.;]{0,120}?"
     r"\b(?:licen[cs]es?|permits?|approval)\b"
-    r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:must|need to|needs to|have to|has to"
+    r"|\b(?:exporters|shipments|exports)\b[^.;]{0,100}?\b(?:must|need to|needs to|have to|has to"
     r"|are required to|is required to|will need to|will have to)"
     r" (?:hold|obtain|apply for|get|seek|have) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
     r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:need|needs|require|requires|will need"
@@ -52,7 +55,8 @@ _CONTROL_WORDS = re.compile(
 
 _BAN = re.compile(
     r"\bban\w*|\bprohibit\w*|\bbarr(?:ed|ing)\b|\bbars? (?:the )?export|\bforb[ia]d\w*"
-    r"|no longer be exported|no longer (?:ship|export|sell|supply)|not be (?:permitted|allowed)",
+    r"|no longer be exported|no longer (?:ship|export|sell|supply|leave)"
+    r"|not be (?:permitted|allowed)",
     re.I,
 )
 
@@ -66,6 +70,11 @@ _OBJECT_END = re.compile(
 
 #: Material before any processing, the mining stage's product.
 _RAW = re.compile(r"\b(?:unprocessed|raw|unrefined|crude)\b", re.I)
+
+#: Rare-earth minerals: a control on them is one on rare-earth ore.
+_RARE_EARTH_MINERALS = re.compile(
+    r"\b(?:monazite|xenotime|bastn[aä]e?site|loparite|ionic clays?|ion-adsorption clays?)\b", re.I
+)
 
 #: Know-how rather than material: the reference data models such a control with the commodity
 #: `rare_earth_technology` and the element group `all`.
@@ -88,7 +97,8 @@ _IMPOSED = re.compile(
     r"|banned|took effect|takes effect|take effect|(?:came|comes|entered|enters|went|goes)"
     r" into (?:force|effect)|now in force|in force from"
     # A measure announced to come: "will ban", "is to prohibit" (published once dated).
-    r"|(?:will|shall|is to|are to) (?:ban|prohibit|bar|restrict))\b",
+    r"|(?:will|shall|is to|are to) (?:ban|prohibit|bar|restrict)|prohibit\w*|forb[ia]d\w*|outlaw\w*"
+    r"|barred|bars|may no longer|must)\b",
     re.I,
 )
 
@@ -139,7 +149,8 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         about_exports = re.search(
             r"\bexport", f"{reading.article.title}\n{sentence.previous_text}\n{text}", re.I
         )
-        if loose is None or not _CHANGE_VERB.search(text) or about_exports is None:
+        named = _announced_control(text, reading.directory.controls) is not None
+        if loose is None or not _CHANGE_VERB.search(text) or (about_exports is None and not named):
             return []
         control = loose
     lowered = sentence.lower
@@ -155,7 +166,8 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if re.search(r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold)\b", lowered):
         return _control_change(sentence, reading, jurisdiction, "export_control_suspended")
     if re.search(
-        r"\b(?:lift\w*|scrap\w*|revok\w*|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?)\b(?!-)",
+        r"\b(?:lift\w*|scrap\w*|revok\w*|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?"
+        r"|repeal\w*|abolish\w*|cancel\w*|stop\w* requiring|no longer requir\w*)\b(?!-)",
         lowered,
     ):
         return _control_change(sentence, reading, jurisdiction, "export_control_lifted")
@@ -172,7 +184,9 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         key=list(ELEMENTS.values()).index,
     )
     groups = []
-    group = element_group(text)
+    # A rare-earth mineral ("monazite sand") is rare-earth ore wherever the sentence names it.
+    mineral = _RARE_EARTH_MINERALS.search(text)
+    group = element_group(text) or ("total_reo" if mineral else None)
     notes = []
     commodity = "rare_earths"
     if _TECHNOLOGY.search(covered) and (elements or group or re.search(r"\bmagnets?\b", lowered)):
@@ -189,9 +203,16 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if not elements and not groups:
         return _other_commodity_controls(sentence, reading, jurisdiction, covered)
     stages = stages_named(covered)
-    if _RAW.search(covered) and "mining" not in stages:
+    if (_RAW.search(covered) or mineral) and "mining" not in stages:
         stages = sorted({*stages, "mining"}, key=STAGE_ORDER.index)
-    stages = stages or stages_named(text) or _listed_stages(sentence)
+    stages = (
+        stages
+        or stages_named(text)
+        or _listed_stages(sentence)
+        # The follow-up's first clause: "finished magnets are not named" after a semicolon
+        # does not add a stage.
+        or (stages_named(sentence.next_text.split(";")[0]) if _goes_on_about_it(sentence) else [])
+    )
     draft = Draft(
         {
             "type": "export_control_imposed",
@@ -209,6 +230,9 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     draft.fields["stages"] = stages
     effective = effective_date(sentence, reading, draft)
     draft.fields["effective_from"] = effective.isoformat() if effective else None
+    until = _in_force_until(sentence)
+    if until is not None and effective is not None and until > effective:
+        draft.fields["effective_until"] = until.isoformat()
     if effective is None:
         return []
     draft.fields["control_id"] = f"news-{jurisdiction.lower()}-{effective.isoformat()}"
@@ -254,6 +278,9 @@ def _other_commodity_controls(
         )
         if not named_stages:
             draft.notes.append("the text names no stage: refined material and metal assumed")
+        until = _in_force_until(sentence)
+        if until is not None and until > effective:
+            draft.fields["effective_until"] = until.isoformat()
         if stated is None and _TO_COME.search(sentence.text):
             draft.cap(REVIEW_CAP, _NO_EFFECTIVE_DATE)
         drafts.append(draft)
@@ -264,7 +291,7 @@ EFFECT_MARKER = re.compile(
     r"\b(?:from|effective|starting|as of|takes effect on|with effect from"
     r"|(?:took|takes|take|will take|has taken|have taken) effect|(?:came|comes|come|entered|enters"
     r"|went|goes) into (?:force|effect)|applies from|apply from|in force from"
-    r"|ends|will end|expires|lapses|ceases)\b",
+    r"|ends|will end|expires|lapses|ceases|runs? out)\b",
     re.I,
 )
 
@@ -298,30 +325,88 @@ def effective_date(sentence: Sentence, reading: Reading, draft: Draft) -> date |
     return occurred_on(sentence, reading)
 
 
-def stated_effective_date(sentence: Sentence, reading: Reading) -> date | None:
+def stated_effective_date(
+    sentence: Sentence, reading: Reading, *, imposed: bool = True
+) -> date | None:
     """The date a measure applies from, where the text says it: a date after an effect marker in
     the sentence, else one in the next sentence when that sentence goes on about the measure
     ("The ban took effect yesterday."), else the day reported for a measure "with immediate
     effect"."""
     marker = EFFECT_MARKER.search(sentence.text)
     if marker is not None:
-        later = [d for d in sentence.dates if d.start >= marker.end()]
+        # A date may hold its marker: "from Sunday" is one mention.
+        later = [d for d in sentence.dates if d.end > marker.end()]
         if later:
             return later[0].value
-    if _MEASURE_FOLLOW_UP.match(sentence.next_text):
+    # "Since" dates a measure being imposed; for one being lifted it tells the control's past
+    # ("The ban had applied since December 2023").
+    since = _in_force_since(sentence.text, sentence.dates) if imposed else None
+    if since is not None:
+        return since
+    if _goes_on_about_it(sentence):
         follow = EFFECT_MARKER.search(sentence.next_text)
         if follow is not None:
             later = [d for d in sentence.next_dates if d.start >= follow.end()]
             if later:
                 return later[0].value
+        since = _in_force_since(sentence.next_text, sentence.next_dates) if imposed else None
+        if since is not None:
+            return since
     if _IMMEDIATE.search(sentence.text):
         return occurred_on(sentence, reading)
     return None
 
 
+#: "has needed a licence since Monday", "the prohibition had applied since 1 September": a
+#: measure in force from the date after "since".
+_PERFECT = re.compile(r"\b(?:has|have|had)\b", re.I)
+
+
+def _in_force_since(text: str, dates: Sequence[DateMention]) -> date | None:
+    if not _PERFECT.search(text):
+        return None
+    for mention in dates:
+        # "since 1 September" (the date after the word), "since Monday" (the word in the date).
+        before = text[max(0, mention.start - 7) : mention.start]
+        if re.search(r"\bsince\s+$", before, re.I) or re.match(
+            r"since\b", text[mention.start :], re.I
+        ):
+            return mention.value
+    return None
+
+
+#: Words of a control in a sentence that goes on about one without naming it as such.
+_CONTROL_NOUNS = re.compile(
+    r"\b(?:licen[cs]\w*|permits?|ban\w*|prohibit\w*|forb[ia]d\w*|requirements?|restrict\w*)", re.I
+)
+
+
+#: The measure referred back to inside a sentence: "… said the prohibition had applied since …".
+_THE_MEASURE = re.compile(
+    r"\b(?:the|this) (?:new )?(?:ban|prohibition|export licen[cs]ing|licen[cs]ing requirement"
+    r"|permit requirement)\b",
+    re.I,
+)
+
+
+def _goes_on_about_it(sentence: Sentence) -> bool:
+    """Whether the next sentence goes on about this sentence's measure: it opens by referring to
+    it ("The ban …", "It …"), or names the same element or mineral and a licence or ban
+    ("Since Monday, anyone shipping scandium oxide has needed a licence")."""
+    following = sentence.next_text
+    if _MEASURE_FOLLOW_UP.match(following) or _THE_MEASURE.search(following):
+        return True
+    if not _CONTROL_NOUNS.search(following):
+        return False
+    lowered = following.lower()
+    named_here = {name for name in ELEMENTS if re.search(rf"\b{name}\b", sentence.lower)}
+    named_here |= other_commodities_named(sentence.lower)
+    return any(re.search(rf"\b{name}\b", lowered) for name in named_here)
+
+
 _CHANGE_VERB = re.compile(
     r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold|lift\w*|scrap\w*|revok\w*"
-    r"|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?)\b",
+    r"|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?|repeal\w*|abolish\w*|cancel\w*)\b",
     re.I,
 )
 
@@ -369,7 +454,7 @@ def _change_effective(sentence: Sentence, reading: Reading) -> date | None:
         for text, _dates in sentence.following
     )
     if not immediate_here and not immediate_after:
-        return stated_effective_date(own, reading) or occurred_on(own, reading)
+        return stated_effective_date(own, reading, imposed=False) or occurred_on(own, reading)
     limit = reading.article_date
     if immediate_here:
         # A day: "in April" names when the control was made, not when it was suspended.
@@ -434,27 +519,18 @@ def _control_change(
     if not known:
         return []
     lowered = sentence.lower
-    mentioned = {symbol for name, symbol in ELEMENTS.items() if re.search(rf"\b{name}\b", lowered)}
     describing, _others = _control_dates(sentence)
+    announced = _announced_control(sentence.text, known)
     described_days = {d.value for d in describing if d.precision == "day"}
-    chosen = next(
-        (c for c in known if described_days & {c.effective_from, c.announced}),
-        None,
+    chosen = (
+        announced
+        or next((c for c in known if described_days & {c.effective_from, c.announced}), None)
+        or _control_named(lowered, known)
     )
-    for control in sorted(known, key=lambda c: c.effective_from, reverse=True):
-        if chosen is not None:
-            break
-        if mentioned and mentioned & set(control.elements):
-            chosen = control
-            break
-        month_names = re.findall(_NAMED_BY_MONTH, lowered) + re.findall(_MADE_IN_MONTH, lowered)
-        if month_names and month_names[0] == control.effective_from.strftime("%B").lower():
-            chosen = control
-            break
-        counted = re.search(_COUNTED_ELEMENTS, lowered)
-        if counted and _NUMBER_WORDS.get(counted.group(1)) == len(control.elements):
-            chosen = control
-            break
+    if chosen is None and _REFERS_BACK.search(sentence.text):
+        # "When their suspension runs out, the measures will be repealed": the control the
+        # sentence before named.
+        chosen = _control_named(sentence.previous_text.lower(), known)
     note = None
     if chosen is None and _TECHNOLOGY.search(lowered.replace("science and technology", "")):
         # Know-how named with no element, day or month: the control on rare-earth technology.
@@ -489,9 +565,57 @@ def _control_change(
     return drafts
 
 
-#: Commodities other than rare earths that export controls name; each is its own slug.
 #: "until 30 June 2026", "runs to the end of June", "for a year, to 10 November 2026".
 _UNTIL = re.compile(r"\b(?:until|till|through|to the end of|runs to|lasts to|expir\w* on)\b", re.I)
+
+
+#: A notice by its number: "Announcement No. 18 of 2025", "MOFCOM Announcement No. 18 [2025]".
+_ANNOUNCEMENT = re.compile(
+    r"\bannouncement\s+no\.?\s*(?P<number>\d+)\s*(?:of\s+|\[\s*|\(\s*)(?P<year>(?:19|20)\d\d)", re.I
+)
+
+
+#: A control referred to, not named: "the measures", "their suspension".
+_REFERS_BACK = re.compile(
+    r"\b(?:the|these|those|their|its) (?:\w+[- ])?(?:measures|controls|curbs|restrictions"
+    r"|suspension|licen[cs]ing)\b|\b(?:they|their)\b",
+    re.I,
+)
+
+
+def _control_named(lowered: str, known: Sequence[KnownControl]) -> KnownControl | None:
+    """The latest registered control that lower-cased text names by one of its elements, by the
+    month it was made ("the October measures") or by how many elements it covers."""
+    month_names = re.findall(_NAMED_BY_MONTH, lowered) + re.findall(_MADE_IN_MONTH, lowered)
+    mentioned = {symbol for name, symbol in ELEMENTS.items() if re.search(rf"\b{name}\b", lowered)}
+    counted = re.search(_COUNTED_ELEMENTS, lowered)
+    for control in sorted(known, key=lambda c: c.effective_from, reverse=True):
+        if mentioned and mentioned & set(control.elements):
+            return control
+        if month_names and month_names[0] == control.effective_from.strftime("%B").lower():
+            return control
+        if counted and _NUMBER_WORDS.get(counted.group(1)) == len(control.elements):
+            return control
+    return None
+
+
+def _announced_control(text: str, known: Sequence[KnownControl]) -> KnownControl | None:
+    """The registered control a notice's number names (its id ends in "-YEAR-NUMBER")."""
+    for match in _ANNOUNCEMENT.finditer(text):
+        suffix = f"-{match['year']}-{match['number']}"
+        found = next((c for c in known if c.control_id.endswith(suffix)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _in_force_until(sentence: Sentence) -> date | None:
+    """The last day of a measure imposed for a time: "banned exports from Sunday until 21 June"."""
+    until = _UNTIL.search(sentence.text)
+    if until is None:
+        return None
+    ends = [d for d in sentence.dates if d.start > until.end() and d.precision == "day"]
+    return ends[0].value if ends else None
 
 
 def _suspended_until(sentence: Sentence) -> date | None:
@@ -511,4 +635,8 @@ def _suspended_until(sentence: Sentence) -> date | None:
         ]
         if ends:
             return ends[0].value
+        # "suspended from 16 March 2026 to 15 March 2027": the second of two dates joined by "to".
+        for first, second in itertools.pairwise(dates):
+            if re.fullmatch(r"\s*(?:to|-|–|—)\s*", text[first.end : second.start]):
+                return second.value
     return None

@@ -1,0 +1,117 @@
+"""Export controls in the wordings of notices and wire copy: a measure whose goods, start or
+end are told in the next sentence, a ban in force "since" a day, rare-earth minerals named as
+such, minerals beyond rare earths, a notice named by its number, and a repeal of measures the
+sentence before named."""
+
+from __future__ import annotations
+
+from monazite_producer.news.entities import EntityDirectory
+from tests.support.news import extract, only
+
+
+def test_a_ban_told_as_goods_that_may_no_longer_leave_dates_from_since_in_the_next_sentence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Heavy rare-earth concentrate may no longer leave Laos. The mines ministry said in a"
+        " notice on Friday that the prohibition had applied since 3 May."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["restriction"]) == ("LA", "ban")
+    assert document["stages"] == ["mining"]
+    assert document["effective_from"] == "2025-05-03"
+
+
+def test_the_goods_of_a_requirement_may_be_given_in_the_next_sentence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Shipments of terbium out of Vietnam will need a permit from 1 July, the trade ministry"
+        " said. The requirement reaches the oxide as well as the metal; magnets are not named."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert document["elements"] == ["Tb"]
+    assert document["stages"] == ["separation", "metals"]
+    assert document["effective_from"] == "2025-07-01"
+
+
+def test_a_licence_needed_since_a_weekday_dates_the_control_it_goes_on_about(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Kazakhstan has put dysprosium under export control. Since Monday, anyone shipping"
+        " dysprosium metal out of the country has needed a licence from the industry ministry."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["elements"]) == ("KZ", ["Dy"])
+    assert document["stages"] == ["metals"]
+    assert document["effective_from"] == "2025-06-02"
+
+
+def test_a_permit_for_a_rare_earth_mineral_is_a_control_on_rare_earth_ore(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "From the start of next year, every shipment of xenotime sand out of Malawi must be"
+        " covered by an export permit from the mines ministry."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["restriction"]) == ("MW", "licence")
+    assert document["stages"] == ["mining"]
+    assert document["effective_from"] == "2026-01-01"
+
+
+def test_a_ban_on_another_mineral_for_a_time_has_its_start_and_end(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Zambia has banned exports of copper concentrate from Sunday until 30 September, its"
+        " mines ministry said."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["commodity"], document["restriction"]) == ("copper", "ban")
+    assert document["effective_from"] == "2025-06-01"
+    assert document["effective_until"] == "2025-09-30"
+
+
+def test_a_licence_for_exporters_of_a_long_list_of_one_mineral_is_a_control(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "From 1 July, exporters of tungsten ores, ammonium paratungstate, tungsten carbide and"
+        " tungsten metal will have to apply for a licence, Vietnam's trade ministry said."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["commodity"]) == ("VN", "tungsten")
+    assert document["effective_from"] == "2025-07-01"
+
+
+def test_a_notice_named_by_its_number_is_the_registered_control_it_suspends(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        '"Licensing requirements under Announcement No. 18 of 2025 will be suspended from 1 July'
+        ' 2026 to 30 June 2027," a commerce ministry spokesperson told the briefing.'
+    )
+    document = only(
+        extract(directory, body, title="Beijing pauses April licensing", day="2026-06-03"),
+        "export_control_suspended",
+    )
+    assert document["control_id"] == "cn-mofcom-2025-18"
+    assert (document["effective_from"], document["effective_until"]) == (
+        "2026-07-01",
+        "2027-06-30",
+    )
+
+
+def test_measures_repealed_when_their_suspension_runs_out_are_those_named_before(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The export controls China announced in October 2025 on holmium and erbium will not come"
+        " back. When their suspension runs out on 10 November, the measures will be repealed,"
+        " MOFCOM said."
+    )
+    document = only(extract(directory, body, day="2026-06-03"), "export_control_lifted")
+    assert document["control_id"] == "cn-mofcom-2025-oct"
+    assert document["effective_from"] == "2026-11-10"
