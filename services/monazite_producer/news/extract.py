@@ -656,6 +656,16 @@ _INVESTED_IN_IT = re.compile(
     r"\b(?:invest\w*|put\w*|contribut\w*|inject\w*|commit\w*|capitali[sz]ed|funded)\b", re.I
 )
 
+#: "the €40m venture": a sum that sizes the venture.
+_VENTURE_AFTER_MONEY = re.compile(r"^\s*(?:joint[- ])?venture\b", re.I)
+
+#: "VAC will control the venture's board", "Lynas controls the JV": the partner in control.
+_CONTROLS_IT = re.compile(
+    r"\s(?:will |is to |shall )?(?:controls?|run|runs|have control of|has control of)"
+    r" (?:the (?:joint |new )?venture|the JV|it)\b",
+    re.I,
+)
+
 #: How far after the sentence forming a venture its owners' shares may be given.
 VENTURE_REACH = 6
 
@@ -670,9 +680,12 @@ def _complete_ventures(
     for candidate in candidates:
         document = candidate.event.model_dump(mode="json", exclude_none=True)
         partners = document.get("partners", [])
-        if document["type"] != "joint_venture_formed" or any("pct" in p for p in partners):
+        if document["type"] != "joint_venture_formed":
             completed.append(candidate)
             continue
+        # Shares already read from the sentence forming it are not read again; the price and
+        # who controls it may still be told after.
+        shares_known = any("pct" in p for p in partners)
         position = _position(candidate, sentences)
         if position is None:
             completed.append(candidate)
@@ -699,8 +712,20 @@ def _complete_ventures(
                 updates["name"] = name
             if "consideration" not in document and "consideration" not in updates:
                 money = consideration(later)
-                if money is not None and _INVESTED_IN_IT.search(later.text):
+                if money is not None and (
+                    _INVESTED_IN_IT.search(later.text)
+                    or _VENTURE_AFTER_MONEY.match(later.text[money.end :])
+                ):
                     updates["consideration"] = consideration_field(money)
+            if "controlling_partner_id" not in document and "controlling_partner_id" not in updates:
+                controller = _CONTROLS_IT.search(later.text)
+                controllers = [
+                    m for m in later.mentions if controller and m.end <= controller.start()
+                ]
+                if controllers and controllers[-1].entity_id in ids:
+                    updates["controlling_partner_id"] = controllers[-1].entity_id
+            if shares_known:
+                continue
             owners = [m for m in later.mentions if m.entity_id in ids]
             for pct in later.percentages:
                 owner = owner_of(later, pct, owners)

@@ -9,6 +9,7 @@ import re
 from monazite_producer.news.entities import Mention
 from monazite_producer.news.quantities import (
     Quantity,
+    find_percentages,
     plain,
 )
 from monazite_producer.news.reading import (
@@ -29,6 +30,10 @@ _STAKE_VERB = re.compile(
     r"|tak(?:e|es|ing|en)|took|rais\w*|increas\w*|subscrib\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
     r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
+    r"|(?:pick|snap|scoop|buy|build|snapp|picke)(?:s|ed|ing|ped)? up|secur(?:e|es|ed|ing)"
+    r"|obtain\w*|amass\w*|accumulat\w*|top(?:s|ped|ping)? up|up(?:s|ped|ping) (?:its|their)"
+    r"|par(?:e|es|ed|ing) (?:back|down|its|their)|dispos(?:e|es|ed|ing) of|exit\w*|dump\w*"
+    r"|sold down|sells? down|emerg\w* with|grab\w*|land(?:s|ed|ing)? a"
     r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold)"
     r"|pa(?:id|ys|ying)\b[^.;]{0,40}?\bfor (?:newly[- ]issued |new )?(?:common |ordinary )?"
     r"(?:shares|stock))\b",
@@ -110,6 +115,27 @@ def _clause_end_comma(text: str, verb: re.Match[str]) -> int:
     return min(ends, default=len(text))
 
 
+#: The buyer named after the words that bring it in: "acquired by X", "was sold to X".
+_PASSIVE = re.compile(
+    r"\b(?:acquired|bought|purchased|taken over|(?:now |wholly |fully )+owned) by\b"
+    # "A holding of 4.8% in Lynas was sold to Apple", "… were placed with Apple"
+    r"|\b(?:was|were|has been|have been|had been|will be) (?:sold|placed|transferred)"
+    r" (?:to|with)\b",
+    re.I,
+)
+#: "The acquisition of 30 percent of Niron by USA Rare Earth closed on Friday."
+_NOMINAL = re.compile(r"\b(?:acquisition|purchase|takeover) of\b[^.;]{1,80}?\b(by)\b", re.I)
+
+
+def _passive_buyer(text: str) -> tuple[int, int] | None:
+    """Where the words that bring in a buyer named after the target stand, if they do."""
+    passive = _PASSIVE.search(text)
+    if passive is not None:
+        return passive.span()
+    nominal = _NOMINAL.search(text)
+    return nominal.span(1) if nominal is not None else None
+
+
 def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     if _HOLDING_MOVED.search(text):
@@ -126,12 +152,12 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     if re.search(r"\b(?:loan|grant|tax credit|offtake|preferred)\b", text, re.I):
         return []
-    passive = re.search(
-        r"\b(?:acquired|bought|purchased|taken over|(?:now |wholly |fully )+owned) by\b", text, re.I
-    )
+    seller: Mention | None = None
+    traded: Quantity | None = None
+    passive = _passive_buyer(text)
     if passive:
-        holders = sentence.after(passive.end())
-        targets = sentence.before(passive.start())
+        holders = sentence.after(passive[1])
+        targets = sentence.before(passive[0])
         holder = holders[0] if holders else None
         target = targets[-1] if targets else None
     else:
@@ -144,10 +170,22 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             (m for m in sentence.after(verb.start()) if holder and m.entity_id != holder.entity_id),
             None,
         )
+        if holder is not None and target is not None:
+            # "Iluka has bought Shenghe's stake in ETM": Shenghe sells, ETM is the target.
+            # From the name's last letter: a mention may hold its possessive ending
+            # ("Shenghe Resources'").
+            owned = _SELLERS_STAKE.match(text[target.end - 1 :])
+            held = sentence.after(target.end - 1 + owned.end()) if owned else []
+            if held and held[0].entity_id != holder.entity_id:
+                seller, target = target, held[0]
         if holder is not None and target is None and _DESCRIBED_OBJECT.match(text[verb.end() :]):
             # "X, which already held 90% of Y, bought the rest of the processor": the target is
             # the company named before the verb.
             target = next((m for m in reversed(before) if m.entity_id != holder.entity_id), None)
+    if holder is not None and target is None and not passive:
+        # "A fifth of X has changed hands. Y bought the shares from …": the target and the
+        # share are in the sentence before.
+        target, traded = _changed_hands_before(sentence, reading, text[verb.end() :])
     describing = _DESCRIBING.search(text[: verb.start()])
     if describing is not None and not passive:
         # "with Peak, which it bought last year, Shenghe now owns …": the clause describes Peak,
@@ -211,6 +249,13 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         draft.cap(0.5, "told in a clause describing another name: background, not the news")
     selling = SELL.search(verb.group()) is not None
     _stake_percentages(sentence, draft, selling)
+    if traded is not None and "pct_after" not in draft.fields:
+        draft.fields["pct_after"] = str(traded.value)
+    if not selling and not any(k in draft.fields for k in ("pct_after", "pct_before")):
+        told_after = _holding_told_after(sentence, reading, {holder.entity_id, target.entity_id})
+        if told_after is not None:
+            draft.fields["pct_after"] = told_after
+            draft.notes.append("the holding's size from the sentence after")
     if WHOLE.search(text) and not selling:
         draft.fields["pct_after"] = "100"
     if (_CONTROL.search(text) or (verb is holds and holds["controls"])) and not selling:
@@ -233,7 +278,62 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         draft.cap(0.45, "no percentage and no word on control: controlling false is an assumption")
     draft.money = consideration(sentence)
     draft.fields["consideration"] = consideration_field(draft.money)
-    return [draft]
+    if seller is None or selling:
+        return [draft]
+    sold_out = Draft(
+        {
+            "type": "stake_changed",
+            "holder_id": seller.entity_id,
+            "target_id": target.entity_id,
+            "pct_after": "0",
+        },
+        confidence=draft.confidence,
+        notes=["the seller sold its whole stake to the buyer"],
+    )
+    if "pct_before" not in draft.fields and "pct_after" in draft.fields:
+        sold_out.fields["pct_before"] = draft.fields["pct_after"]
+    sold_out.parties = [seller, target]
+    return [draft, sold_out]
+
+
+#: From the last letter of a seller's name: "'s stake in", "' 9% holding in".
+_SELLERS_STAKE = re.compile(
+    r"^\S?['’]s?\s+(?:[\w.%-]+\s+){0,2}?(?:stake|holding|shareholding|interest|position)\s+in\s+",
+    re.I,
+)
+#: The sentence before told that shares were traded: "A fifth of X has changed hands."
+_CHANGED_HANDS = re.compile(r"\bchang(?:ed|es|ing) hands\b", re.I)
+#: "bought the shares", "took the stake": the shares the sentence before spoke of.
+_THE_SHARES = re.compile(r"^\s+(?:the|those|these) (?:shares|stake|holding|block)\b", re.I)
+#: "The 9% holding cost the refiner A$31 million": the size of a holding told after the deal.
+_THE_HOLDING = re.compile(r"^\s*(?:stake|holding|shareholding|interest|position)\b", re.I)
+
+
+def _changed_hands_before(
+    sentence: Sentence, reading: Reading, after_verb: str
+) -> tuple[Mention | None, Quantity | None]:
+    if not _THE_SHARES.match(after_verb) or not _CHANGED_HANDS.search(sentence.previous_text):
+        return None, None
+    companies = reading.directory.mentions(sentence.previous_text)
+    if len({m.entity_id for m in companies}) != 1:
+        return None, None
+    shares = find_percentages(sentence.previous_text)
+    return companies[0], (shares[0] if len(shares) == 1 else None)
+
+
+def _holding_told_after(sentence: Sentence, reading: Reading, parties: set[str]) -> str | None:
+    """The size of the holding bought, told in one of the two sentences after the deal when
+    they name no other organisation: "The 9% holding cost the Eneabba refiner A$31 million."."""
+    for text, _dates in sentence.following[:2]:
+        if any(m.entity_id not in parties for m in reading.directory.mentions(text)):
+            return None
+        for share in find_percentages(text):
+            lead = text[max(0, share.start - 6) : share.start]
+            if _THE_HOLDING.match(text[share.end :]) and re.search(
+                r"\b(?:the|this|that)\s+$", lead, re.I
+            ):
+                return str(share.value)
+    return None
 
 
 _PCT = r"(?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent|percent)"

@@ -22,9 +22,10 @@ from monazite_producer.news.reading import (
 
 _NAME_WORDS = r"[A-Z][\w&'-]*(?:\s+(?:[A-Z][\w&'-]*|of|&)){0,5}"
 
-#: Up to three words between a name and "joint venture" ("an equally owned", "their new 50:50"),
-#: none of which makes the name a party to the venture rather than the venture itself.
-_DESCRIBING_WORDS = r"(?:(?!partner|member|shareholder|owner|investor)[\w:/-]+\s+){0,3}?"
+#: Up to four words between a name and "joint venture" ("an equally owned", "their new 50:50",
+#: "a 1.2 billion yuan"), none of which makes the name a party to the venture rather than the
+#: venture itself.
+_DESCRIBING_WORDS = r"(?:(?!partner|member|shareholder|owner|investor)[\w:/.$€£¥-]+\s+){0,4}?"
 
 #: Ways an article names a new venture: "called X", "set up X, a joint venture", "X, their
 #: 50:50 joint venture", "a joint venture, X, …", "the joint venture X will …".
@@ -102,6 +103,11 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     ):
         return []
     named = formed or venture_name(text)
+    stated = venture_name(text)
+    if formed is not None and stated is not None and stated[0].startswith(formed[0]):
+        # "set up Midwest Rare Earth Processing, a joint venture": the name the sentence gives
+        # in full, where the name read as a new organisation stopped short.
+        named = stated
     name, name_span = named if named else (None, (0, 0))
     mentions = distinct(
         [m for m in sentence.mentions if not (m.start < name_span[1] and name_span[0] < m.end)]

@@ -1,0 +1,116 @@
+"""Deals in the wordings of wire copy: more verbs of buying, a buyer named after the target
+("was sold to", "the acquisition of … by"), a seller's whole stake bought, a holding whose size
+or target is told in the sentence next to the deal, and a venture's full name, price and
+controlling partner told around it."""
+
+from __future__ import annotations
+
+import pytest
+
+from monazite_producer.news.entities import EntityDirectory
+from tests.support.news import extract, only, published
+
+
+@pytest.mark.parametrize(
+    "verb", ["snapped up", "picked up", "scooped up", "secured", "amassed", "topped up to"]
+)
+def test_verbs_of_buying_beyond_buy_and_acquire_give_a_stake(
+    directory: EntityDirectory, verb: str
+) -> None:
+    body = f"Lynas Rare Earths {verb} 12% of Peak Rare Earths on Monday."
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "lynas",
+        "peak",
+        "12",
+    )
+
+
+def test_a_holding_sold_to_a_buyer_is_the_buyers(directory: EntityDirectory) -> None:
+    body = (
+        "A holding of 6.1 per cent in Iluka Resources was sold to Apple Inc. overnight for"
+        " A$480 million, brokers said."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "apple",
+        "iluka",
+        "6.1",
+    )
+
+
+def test_the_acquisition_of_a_share_by_a_buyer_is_the_buyers(directory: EntityDirectory) -> None:
+    body = "The acquisition of 25 percent of Peak Rare Earths by Neo Performance Materials closed."
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "neo",
+        "peak",
+        "25",
+    )
+
+
+def test_buying_a_sellers_stake_gives_the_buyer_the_stake_and_leaves_the_seller_none(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas Rare Earths has bought Iluka Resources' stake in Peak Rare Earths. The 7% holding"
+        " cost the Kalgoorlie refiner A$22 million."
+    )
+    stakes = {d["holder_id"]: d for d in published(extract(directory, body), "stake_changed")}
+    assert stakes["lynas"]["target_id"] == "peak"
+    assert stakes["lynas"]["pct_after"] == "7"
+    assert stakes["lynas"]["consideration"] == {"amount": "22000000", "currency": "AUD"}
+    assert stakes["iluka"]["target_id"] == "peak"
+    assert (stakes["iluka"]["pct_before"], stakes["iluka"]["pct_after"]) == ("7", "0")
+
+
+def test_shares_that_changed_hands_belong_to_the_buyer_of_the_next_sentence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "A quarter of Peak Rare Earths has changed hands. Shenghe Resources bought the shares"
+        " from a group of Tanzanian investors and paid A$90 million for them."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "shenghe",
+        "peak",
+        "25",
+    )
+
+
+def test_a_ventures_full_name_price_and_controlling_partner_are_read_around_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Iluka Resources and Lynas Rare Earths have set up Geraldton Heavy Rare Earth"
+        " Separation, a joint venture owned equally by the two. The partners will invest A$200"
+        " million between them."
+    )
+    document = only(extract(directory, body), "joint_venture_formed")
+    assert document["name"] == "Geraldton Heavy Rare Earth Separation"
+    assert document["consideration"] == {"amount": "200000000", "currency": "AUD"}
+
+
+def test_the_partner_said_to_control_the_venture_after_it_is_formed_controls_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo Performance Materials and Niron Magnetics have created Narva Nitride Magnets, a"
+        " joint venture for a pilot line in Estonia. Neo will control the venture's board, and"
+        " the partners did not disclose how the €40m venture is split."
+    )
+    document = only(extract(directory, body), "joint_venture_formed")
+    assert document["controlling_partner_id"] == "neo"
+    assert document["consideration"] == {"amount": "40000000", "currency": "EUR"}
+
+
+def test_a_ventures_name_stands_before_a_description_that_gives_its_size(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Shenghe Resources and Ganzhou Rare Earth Group have formed Jiangxi Heavy Rare Earth"
+        " Separation, a 1.2 billion yuan joint venture to separate dysprosium."
+    )
+    document = only(extract(directory, body), "joint_venture_formed")
+    assert document["name"] == "Jiangxi Heavy Rare Earth Separation"
