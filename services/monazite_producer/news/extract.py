@@ -77,7 +77,10 @@ _ABBREVIATIONS = re.compile(
 _DENIAL = re.compile(
     r"\b(?:denied|denies|deny|dismissed|rejected (?:the |a )?(?:report|claim)s?|not in talks"
     r"|no plans? to|never|false|untrue|groundless|baseless|unfounded|without (?:any )?basis"
-    r"|inaccurate)\b",
+    r"|inaccurate"
+    # A deal given up: "has ended talks to buy", "walked away from", "called off the sale".
+    r"|ended (?:its |the )?talks|walk(?:ed|s)? away|called off|abandon\w*|terminated|scrapped"
+    r" (?:the|its|a) (?:deal|bid|offer|sale|purchase|plan)|failed to agree)\b",
     re.I,
 )
 
@@ -342,8 +345,8 @@ def _is_header(text: str) -> bool:
 
 #: Terms said to stand unchanged: "the other parts of the package are untouched: …".
 _UNCHANGED = re.compile(
-    r"\b(?:untouched|unchanged|not affected|remains? in (?:force|place|effect)|(?:does|do) not"
-    r" change|continues? to apply)\b",
+    r"\b(?:untouched|unchanged|unaffected|not affected|remains? in (?:force|place|effect)"
+    r"|(?:does|do) not change|continues? to apply)\b",
     re.I,
 )
 

@@ -299,6 +299,9 @@ _START_OF = re.compile(
     re.I,
 )
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+#: "in early 2025", "by mid-2024", "late 2023": a part of a year, dated by its first month.
+_PART_OF_YEAR = re.compile(r"\b(?P<part>early|mid|late)[- ](?P<year>(?:19|20)\d\d)\b", re.I)
+_PART_MONTHS = {"early": 1, "mid": 6, "late": 10}
 _MONTH_DAY = re.compile(rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})\b(?!,?\s+\d{{4}})", re.I)
 #: "1 July" with no year.
 _DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}(?![\w.]|\s*,?\s*\d{{4}})", re.I)
@@ -349,6 +352,9 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
         add(value, match.start(), match.end(), "day")
     for match in _START_OF_YEAR.finditer(text):
         add(date(int(match["year"]), 1, 1), match.start(), match.end(), "month")
+    for match in _PART_OF_YEAR.finditer(text):
+        month = _PART_MONTHS[match["part"].lower()]
+        add(date(int(match["year"]), month, 1), match.start(), match.end(), "month")
     for match in _END_OF_YEAR.finditer(text):
         add(date(int(match["year"]), 12, 1), match.start(), match.end(), "month")
     for match in _MONTH_YEAR.finditer(text):

@@ -36,7 +36,8 @@ DATELINE = re.compile(r"^[A-Z][A-Z .'/-]+,\s+[^-—–]{3,50}?\s[-—–]+\s")
 
 _HEDGE = re.compile(
     r"\b(?:reportedly|rumou?r\w*|speculat\w*|people familiar|sources said|according to sources"
-    r"|is said to|are said to|considering|weighing|in talks|exploring|could|might|plans? to"
+    r"|is said to|are said to|considering|weighing|in (?:advanced |early |exclusive )?talks"
+    r"|in (?:advanced )?negotiations|exploring|could|might|plans? to"
     r"|planning to|intends? to|aims? to|aiming|aims? for|hopes? to|seeks? to|proposed|expected to"
     r"|would|non-binding|term sheet|memorandum of understanding|letter of intent"
     r"|heads of agreement)\b"

@@ -40,6 +40,15 @@ _INSTRUMENTS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: A guarantee of loans is a guarantee: "a loan guarantee", "a guarantee covering US$180
+#: million of commercial loans" (no loan named before it).
+_GUARANTEE_OF_LOANS = re.compile(
+    r"^(?:(?!\bloan|\blend|\bcredit facility|\bdebt financing)[^;])*?\bguarantee"
+    r"|\bloan guarantee",
+    re.I,
+)
+
+
 #: Equity bought from its holders changes who owns a company; it funds no one ("the purchase of
 #: additional equity in X from Y").
 _EQUITY_BOUGHT = (
@@ -52,6 +61,8 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     instrument = next(
         (kind for pattern, kind in _INSTRUMENTS if re.search(pattern, text, re.I)), None
     )
+    if instrument == "loan" and _GUARANTEE_OF_LOANS.search(text):
+        instrument = "guarantee"
     if instrument is None or not sentence.money:
         return []
     if re.search(
@@ -68,6 +79,14 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     government = state_body(sentence, reading, len(text)) or unnamed_government(sentence, reading)
     if government is not None and _SUBORDINATE.search(text[: government.start]):
         government = None
+    if government is not None:
+        # "The National Reconstruction Fund Corporation has invested …": a state lender read as
+        # a new organisation is its government.
+        mentions = [
+            m
+            for m in mentions
+            if not (m.proposed and m.start < government.end and government.start < m.end)
+        ]
     if len(mentions) <= 1 and government is not None:
         mentions = distinct([government, *mentions])
     if (
@@ -165,6 +184,11 @@ _THE_GOVERNMENT = re.compile(
     # Department", "the Department of Energy", "the Treasury".
     r"|\b[Tt]he (?:[A-Z][a-z]+ )?Department\b(?: of [A-Z][a-z]+)?|\b[Tt]he Treasury\b"
     r"|(?i:\b(?:energy|commerce|interior) department\b|\bdepartment of (?:energy|commerce)\b)"
+    # State lenders and funds that are not registered stand for their government too.
+    r"|\b(?:[Tt]he )?Export-Import Bank\b(?: of (?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)?)?|\bExim\b"
+    r"|\bExport Finance [A-Z][a-z]+\b|\b(?:[Tt]he )?National Reconstruction Fund(?: Corporation)?"
+    r"|\b(?:[Tt]he )?(?:International )?Development Finance Corporation\b"
+    r"|\b[Tt]he (?:government|state|sovereign) fund\b"
 )
 
 
