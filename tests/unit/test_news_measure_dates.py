@@ -61,3 +61,38 @@ def test_a_ban_already_in_force_is_published_from_the_day_it_was_reported(
     )
     document = only(extract(directory, body), "export_control_imposed")
     assert document["effective_from"] == "2025-05-30"
+
+
+def test_a_tariff_from_the_same_date_as_a_measure_two_sentences_before(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas will be guaranteed A$120 a kilogram for NdPr oxide from 1 July under the federal"
+        " budget. The Commonwealth will pay the difference when prices fall below it. The budget"
+        " also puts a 5% tariff on permanent magnets imported from China, from the same date."
+    )
+    document = only(extract(directory, body), "tariff_imposed")
+    assert (document["jurisdiction"], document["on_origin"]) == ("AU", "CN")
+    assert document["effective_from"] == "2025-07-01"
+
+
+def test_a_tariff_equal_to_a_fraction_of_the_value_is_that_rate(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Brazil has approved an import tariff equal to a quarter of the customs value on"
+        " permanent magnets from China, applying from 1 July."
+    )
+    document = only(extract(directory, body), "tariff_imposed")
+    assert (document["jurisdiction"], document["rate_pct"]) == ("BR", "25")
+
+
+def test_goods_named_in_a_tariffs_reason_are_not_the_goods_charged(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "American rare-earth concentrate will attract a 15% duty on entry into China from"
+        " July 1, the State Council Tariff Commission said, in response to US duties on Chinese"
+        " magnets."
+    )
+    assert only(extract(directory, body), "tariff_imposed")["stages"] == ["mining"]

@@ -88,3 +88,41 @@ def test_shares_of_something_other_than_one_suppliers_output_give_nothing(
     directory: EntityDirectory, body: str
 ) -> None:
     assert [c for c in extract(directory, body) if c.event.type == "output_reported"] == []
+
+
+def test_the_country_that_accounted_for_a_share_is_the_one_named_before(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Two numbers sum up India's place in the chain. In 2024 the country accounted for 1 per"
+        " cent of global rare-earth mine output."
+    )
+    document = only(extract(directory, body), "output_reported")
+    assert (document["country"], document["stage"], document["share_pct"]) == ("IN", "mining", "1")
+
+
+def test_a_share_in_tenths_made_in_a_country_last_year(directory: EntityDirectory) -> None:
+    body = (
+        "Its hold is tight: nine-tenths of the world's sintered magnets were made in China last"
+        " year."
+    )
+    document = only(extract(directory, body), "output_reported")
+    assert (document["country"], document["stage"], document["share_pct"]) == (
+        "CN",
+        "magnets",
+        "90",
+    )
+    assert document["period"] == 2024
+
+
+def test_a_figure_giving_a_country_a_share_of_world_output_gives_the_share_too(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Vietnamese plants separated 1,400 tonnes of rare-earth oxides in 2024, giving the"
+        " country 1% of world refined output in 2024."
+    )
+    shares = [d for d in published(extract(directory, body), "output_reported")]
+    assert {d["measure"] for d in shares} == {"production", "share"}
+    [share] = [d for d in shares if d["measure"] == "share"]
+    assert (share["country"], share["share_pct"]) == ("VN", "1")

@@ -183,9 +183,12 @@ _FRACTIONS = {
     "three fifths": 60,
     "three quarters": 75,
     "four fifths": 80,
+    "three tenths": 30,
+    "seven tenths": 70,
+    "nine tenths": 90,
 }
 _FRACTION = re.compile(
-    r"\b(?P<fraction>(?:a|one|two|three|four)[- ](?:tenth|fifths?|quarters?))\b"
+    r"\b(?P<fraction>(?:a|one|two|three|four|seven|nine)[- ](?:tenths?|fifths?|quarters?))\b"
     r"(?!\s+(?:of (?:a|an|the) (?:year|century|hour)|century|hour|mile))",
     re.IGNORECASE,
 )

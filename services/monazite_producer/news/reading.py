@@ -75,7 +75,7 @@ _STAGE_WORDS: tuple[tuple[str, str], ...] = (
         "separation",
     ),
     (
-        r"\bmining\b|\bmined\b|\bmine\b|\bore\b|\bconcentrate\b|\bdig\b|\bdug\b"
+        r"\bmining\b|\bmined\b|\bmines?\b|\bore\b|\bconcentrate\b|\bdig\b|\bdug\b"
         r"|(?<!solvent )\bextract(?:ed|ion)\b",
         "mining",
     ),
@@ -88,7 +88,7 @@ _JURISDICTIONS: tuple[tuple[str, str], ...] = (
         r"|\bsection (?:232|301)\b|\bpentagon\b",
         "US",
     ),
-    (r"\baustralia\w*\b|\bcanberra\b", "AU"),
+    (r"\baustralia\w*\b|\bcanberra\b|\bthe commonwealth\b", "AU"),
     (r"\bcanada\b|\bcanadian\b|\bottawa\b", "CA"),
     (r"\bjapan\w*\b|\btokyo\b", "JP"),
     (r"\bmalaysia\w*\b", "MY"),

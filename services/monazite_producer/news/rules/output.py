@@ -13,6 +13,7 @@ from decimal import Decimal
 from monazite_producer.news.entities import Mention
 from monazite_producer.news.quantities import (
     Quantity,
+    find_tonnes,
     find_years,
     plain,
 )
@@ -187,6 +188,12 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             )
             if period_or_none is None and capacity and reading.article_date is not None:
                 period_or_none = reading.article_date.year
+            carried_from_before = False
+            if period_or_none is None:
+                # "China's mines produced 300,000 t in 2025. Burma produced 28,000 t.": the
+                # year (and, failing its own, the stage) of the figures the sentence before gave.
+                period_or_none = _year_of_figures_before(sentence)
+                carried_from_before = period_or_none is not None
             if period_or_none is None:
                 continue
             period = period_or_none
@@ -195,6 +202,8 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 # "… 130 tonnes of ore in 2024, down from 310 tonnes in 2023": the same stage.
                 stages = [previous[2]]
             stages = stages or stages_named(window)
+            if not stages and carried_from_before:
+                stages = stages_named(without_oxide_unit(sentence.previous_text))[:1]
             if not stages and reading.output_topic is not None:
                 stages = [reading.output_topic]
             if not stages:
@@ -228,6 +237,15 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             drafts.append(draft)
         previous = (producers[-1], period, stage)
     return drafts
+
+
+def _year_of_figures_before(sentence: Sentence) -> int | None:
+    if len(sentence.tonnes) > 1 or re.search(r"\byears?\b", sentence.text, re.I):
+        return None  # figures compared over years ("… from 200 t a year earlier") date themselves
+    years = set(find_years(sentence.previous_text))
+    if len(years) == 1 and find_tonnes(sentence.previous_text):
+        return years.pop()
+    return None
 
 
 #: A row of a figure table: a name, then dotted leaders or a bar, then labelled numbers

@@ -42,6 +42,13 @@ _SUPPLIED = re.compile(
     re.I,
 )
 
+#: "giving the country 7% of …", "leaving Lynas with 12% of …": the supplier as an object.
+_GIVING = re.compile(
+    r"\b(?:giving|gives|gave|leaving|leaves|left)\s+(?P<who>[^,;]{1,40}?)\s+(?:with\s+)?"
+    r"(?:about |around |roughly |nearly |almost |some |more than |over )?$",
+    re.I,
+)
+
 #: "… came from China", "… was refined in China": the supplier after the share.
 _CAME_FROM = re.compile(
     r"\b(?:came|comes|come|originated|originates) (?:from|in)\s+"
@@ -68,8 +75,12 @@ _PROJECTED = re.compile(
 #: Several suppliers' combined share: "China, Malaysia and Australia together …".
 _COMBINED = re.compile(r"\b(?:together|combined|between them|jointly)\b|\b(?:and|&)\s+$", re.I)
 
-#: The share's own year: "in 2023", "for 2024", "last year" is left to the text around it.
+#: The share's own year: "in 2023", "for 2024".
 _SHARE_YEAR = re.compile(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b", re.I)
+#: A year told against the article's: "last year".
+_LAST_YEAR = re.compile(r"\blast year\b", re.I)
+#: "the country": the one the text named before.
+_THE_COUNTRY = re.compile(r"\b(?:the|The) country\b")
 
 
 def share_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
@@ -96,9 +107,15 @@ def _share_of_world(
     if of_world is not None:
         what = of_world.group("what")
         verb = _SUPPLIED.search(before)
-        if verb is not None:
-            supplier = _supplier_before(sentence, verb.start())
-            return (supplier, what, verb.group()) if supplier else None
+        supplier = _supplier_before(sentence, verb.start()) if verb is not None else None
+        if verb is not None and supplier is not None:
+            return supplier, what, verb.group()
+        giving = _GIVING.search(before)
+        if giving is not None:
+            # "… separated 12,400 t, giving the country 7% of world refined output"
+            given = _given_supplier(sentence, giving)
+            if given is not None:
+                return given, what, ""
         came_from = _CAME_FROM.search(what)
         if came_from is not None:
             supplier = _supplier_at(sentence, share.end + of_world.start("what") + came_from.end())
@@ -128,11 +145,36 @@ def _supplier_before(
     if possessive:
         countries = [c for c in countries if c[1] == position]
         companies = [m for m in companies if m.end == position]
+    if not countries and not companies and _THE_COUNTRY.search(region):
+        # "In 2025 the country accounted for 69 per cent …": the country named just before.
+        codes = {code for _start, _end, code in jurisdiction_mentions(sentence.previous_text)}
+        if len(codes) == 1:
+            return codes.pop(), None
     if len(countries) + len(companies) != 1:
         return None
     if countries:
         return countries[0][2], None
     return None, companies[0]
+
+
+def _given_supplier(
+    sentence: Sentence, giving: re.Match[str]
+) -> tuple[str | None, Mention | None] | None:
+    """Who is given the share: a country or company named as the object, or "the country" /
+    "it" for the one country the sentence names before."""
+    start, end = giving.span("who")
+    named = [c for c in jurisdiction_mentions(sentence.text) if start <= c[0] < end]
+    if named:
+        return named[0][2], None
+    companies = [m for m in sentence.mentions if start <= m.start < end]
+    if companies:
+        return None, companies[0]
+    if not re.fullmatch(r"(?:the country|it)", giving["who"], re.I):
+        return None
+    codes = {
+        code for c_start, _end, code in jurisdiction_mentions(sentence.text) if c_start < start
+    }
+    return (codes.pop(), None) if len(codes) == 1 else None
 
 
 def _supplier_at(sentence: Sentence, position: int) -> tuple[str | None, Mention | None] | None:
@@ -177,6 +219,8 @@ def _share_draft(
     year = _SHARE_YEAR.search(sentence.text[share.end :]) or _SHARE_YEAR.search(sentence.text)
     if year is not None:
         draft.fields["period"] = int(year.group(1))
+    elif _LAST_YEAR.search(sentence.text) and reading.article_date is not None:
+        draft.fields["period"] = reading.article_date.year - 1
     elif reading.article_date is not None:
         draft.fields["period"] = reading.article_date.year
         draft.cap(REVIEW_CAP, "the share is given for no year: the article's year assumed")

@@ -29,8 +29,22 @@ _RATE_BEFORE_TARIFF = re.compile(
     re.I,
 )
 
-#: "a tariff of 25%", "duties at 25%".
-_TARIFF_OF_RATE = re.compile(rf"\b{_TARIFF}\s+(?:rate\s+)?(?:of|at)\s+$", re.I)
+#: Goods entering the country that charges them: "on entry into China", "imported into Japan".
+_ENTERING = re.compile(
+    r"\b(?:entry|entering|imported|imports?|shipped|coming)\s+(?:in)?to\s+(?:the\s+)?$", re.I
+)
+
+#: A clause giving a measure's reason or occasion.
+_REASON = re.compile(
+    r",?\s+\b(?:in response to|in retaliation for|in reply to|after (?:the|a|an|its|their)|as"
+    r" (?:a|an) (?:response|reply|retaliation))\b",
+    re.I,
+)
+
+#: "a tariff of 25%", "duties at 25%", "a tariff equal to a quarter of the customs value".
+_TARIFF_OF_RATE = re.compile(
+    rf"\b{_TARIFF}\s+(?:rate\s+)?(?:of|at|equal to|amounting to|set at|of up to)\s+$", re.I
+)
 
 #: "the tariff … will rise from zero to 25%", "raised the duty on magnets to 50%": a rate the
 #: tariff is raised or set to.
@@ -86,7 +100,11 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     rate = _tariff_rate(sentence)
     if rate is None:
         return []
-    origin, acting = _tariff_parties(text)
+    # The parties and goods are named before a clause giving the reason: "… in response to US
+    # duties on Chinese magnets" names neither who charges nor what is charged.
+    reason = _REASON.search(text)
+    charged = text[: reason.start()] if reason else text
+    origin, acting = _tariff_parties(charged)
     # "The White House concluded its review. A proclamation imposes …": the one acting may be
     # named only in the sentence before.
     if acting == origin:
@@ -112,7 +130,7 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         )
     if jurisdiction is None or jurisdiction == origin:
         return []
-    stages = stages_named(text)
+    stages = stages_named(charged)
     draft = Draft(
         {
             "type": "tariff_imposed",
@@ -139,13 +157,14 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
 
 
 def _same_date_as_before(sentence: Sentence) -> date | None:
-    """ "… from the same date": the date the sentence before gave a measure effect from."""
+    """ "… from the same date": the date the nearest sentence before that gives one gave a
+    measure effect from."""
     if not re.search(r"\b(?:from|on|at) the same (?:date|day|time)\b", sentence.text, re.I):
         return None
-    before = sentence.previous_text
-    for mention in sentence.previous_dates:
-        if EFFECT_MARKER.search(before[max(0, mention.start - 30) : mention.start]):
-            return mention.value
+    for earlier in reversed(sentence.earlier):
+        for mention in earlier.dates:
+            if EFFECT_MARKER.search(earlier.text[max(0, mention.start - 30) : mention.start]):
+                return mention.value
     return None
 
 
@@ -187,6 +206,9 @@ def _tariff_parties(text: str) -> tuple[str | None, str | None]:
     origin = None
     acting = None
     for start, end, code in jurisdiction_mentions(text):
+        if _ENTERING.search(text[max(0, start - 25) : start]):
+            acting = code  # "a 15% duty on entry into China"
+            continue
         word = text[start:end].lower()
         is_origin = bool(_FROM_ORIGIN.search(text[max(0, start - 20) : start])) or (
             word in _DEMONYMS and bool(_DEMONYM_GOODS.match(text[end:]))

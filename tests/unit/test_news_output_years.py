@@ -1,0 +1,20 @@
+"""Output figures whose year or stage is told around them: a country's figure after another's
+with its year, and mines that produced a tonnage of oxide equivalent."""
+
+from __future__ import annotations
+
+from monazite_producer.news.entities import EntityDirectory
+from tests.support.news import extract, published
+
+
+def test_a_figure_without_a_year_after_a_figure_with_one_takes_its_year(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China's rare-earth mines produced an estimated 270,000 tonnes of oxide equivalent in"
+        " 2024, the survey said. Burma produced 31,000 t, the survey estimated."
+    )
+    figures = {d["country"]: d for d in published(extract(directory, body), "output_reported")}
+    assert (figures["CN"]["stage"], figures["CN"]["period"]) == ("mining", 2024)
+    assert (figures["MM"]["tonnes"], figures["MM"]["period"]) == ("31000", 2024)
+    assert figures["MM"]["stage"] == "mining"
