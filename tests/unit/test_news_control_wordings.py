@@ -115,3 +115,79 @@ def test_measures_repealed_when_their_suspension_runs_out_are_those_named_before
     document = only(extract(directory, body, day="2026-06-03"), "export_control_lifted")
     assert document["control_id"] == "cn-mofcom-2025-oct"
     assert document["effective_from"] == "2026-11-10"
+
+
+def test_a_numbered_order_subjects_exports_to_a_licence_from_the_day_it_enters_into_force(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "ORDER No. 77 of the Ministry of Industry of the Republic of Kazakhstan\n"
+        "1. Exports of terbium in the form of oxides and metals are subject to a licence issued by"
+        " the Ministry.\n"
+        "2. Applications are filed through the single window.\n"
+        "3. This Order enters into force on 1 August 2025."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["elements"]) == ("KZ", ["Tb"])
+    assert document["stages"] == ["separation", "metals"]
+    assert document["effective_from"] == "2025-08-01"
+
+
+def test_no_ore_may_leave_a_country_from_next_monday_is_a_ban_on_its_exports(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "NO UNPROCESSED RARE-EARTH ORE MAY LEAVE THE PHILIPPINES AFTER THIS WEEK, THE MINES"
+        " DEPARTMENT SAID. THE PROHIBITION TAKES EFFECT NEXT MONDAY."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["restriction"]) == ("PH", "ban")
+    assert document["effective_from"] == "2025-06-09"
+
+
+def test_goods_not_to_be_exported_from_a_country_from_the_first_of_a_month(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Not a single tonne of lithium concentrate is to be exported from Zimbabwe from the"
+        " first of January, the mines ministry said on Friday."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["commodity"]) == ("ZW", "lithium")
+    assert document["effective_from"] == "2026-01-01"
+
+
+def test_goods_that_may_leave_only_under_a_permit_are_under_licence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "From August 1, separated heavy rare-earth oxides may be shipped out of Malaysia only"
+        " under a permit from the trade ministry."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["restriction"]) == ("MY", "licence")
+    assert document["element_groups"] == ["heavy_reo"]
+
+
+def test_anyone_shipping_goods_out_of_a_country_needing_a_licence_is_a_control(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        '"Starting July 20, anyone shipping sintered neodymium magnets out of the United States'
+        ' will have to get a licence from us first," an official of the Bureau of Industry and'
+        " Security said."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["stages"]) == ("US", ["magnets"])
+    assert document["effective_from"] == "2025-07-20"
+
+
+def test_a_policy_amended_to_prohibited_by_the_trade_directorate_is_indias_ban(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        'The export policy for samarium metal has been amended from "free" to "prohibited", the'
+        " Directorate General of Foreign Trade said. The change applies from 15 August 2025."
+    )
+    document = only(extract(directory, body), "export_control_imposed")
+    assert (document["jurisdiction"], document["restriction"]) == ("IN", "ban")

@@ -112,6 +112,8 @@ def split_sentences(text: str) -> Iterator[tuple[int, str]]:
             head = body[start : boundary.start() + 1]
             if _ABBREVIATIONS.search(head) or re.search(r"\b[A-Z]\.$", head):
                 continue
+            if re.fullmatch(r"\s*\(?\d{1,3}\.", head):
+                continue  # "1. Exports of …": an item's number opens its sentence
             yield from _trimmed(paragraph.start() + start, body[start : boundary.end()])
             start = boundary.end()
         yield from _trimmed(paragraph.start() + start, body[start:])

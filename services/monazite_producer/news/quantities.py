@@ -295,6 +295,10 @@ _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)
 _START_OF_YEAR = re.compile(
     r"\b(?:the )?(?:start|beginning|turn) of (?P<year>(?:19|20)\d\d)\b", re.I
 )
+#: "from the first of January", "the 1st of July": the first day of a month with no year.
+_FIRST_OF = re.compile(
+    rf"\b(?:the )?(?:first|1st) (?:day )?of {_MONTH}\b(?!\s*,?\s*(?:19|20)\d\d)", re.I
+)
 #: "from the start of next year", "at the beginning of July this year": the first day of it.
 _START_OF = re.compile(
     rf"\b(?:the )?(?:start|beginning) of (?:(?P<which>next|this) year|{_MONTH}"
@@ -311,7 +315,7 @@ _DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}(?![\w.]|\s*,?\s*\d{{4
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _RELATIVE = re.compile(
-    rf"\b(?P<word>today|yesterday|(?:on|last|this past|since)\s+{_WEEKDAY})\b",
+    rf"\b(?P<word>today|yesterday|tomorrow|(?:on|last|this past|since|next)\s+{_WEEKDAY})\b",
     re.I,
 )
 _WEEKDAY_AHEAD = re.compile(rf"\b(?:from|starting|effective|as of)\s+(?P<day>{_WEEKDAY})\b", re.I)
@@ -397,6 +401,11 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
                 add(day, match.start(), match.end(), "day")
         for match in _RELATIVE.finditer(text):
             add(relative_date(match["word"], article_date), match.start(), match.end(), "day")
+        for match in _FIRST_OF.finditer(text):
+            first = date(article_date.year, MONTHS[match["month"].lower()], 1)
+            if first < article_date and _FUTURE.search(text):
+                first = date(article_date.year + 1, first.month, 1)  # "will … from the first of"
+            add(first, match.start(), match.end(), "day")
         for match in _START_OF.finditer(text):
             which = (match["which"] or match["month_year"] or "this").lower()
             year = article_date.year + (1 if which == "next" else 0)
@@ -477,16 +486,21 @@ def _points_ahead(text: str, start: int) -> bool:
 
 
 def relative_date(word: str, article_date: date) -> date:
-    """ "yesterday", "today", "on Tuesday" or "since Tuesday" (the latest Tuesday on or before
-    the article's date), or "last Tuesday" / "this past Tuesday" (the latest Tuesday before it:
-    an article dated on a Tuesday would say "today", not "last Tuesday", of its own day)."""
+    """ "yesterday", "today", "tomorrow", "on Tuesday" or "since Tuesday" (the latest Tuesday on
+    or before the article's date), "next Tuesday" (the first Tuesday after it), or "last
+    Tuesday" / "this past Tuesday" (the latest Tuesday before it: an article dated on a Tuesday
+    would say "today", not "last Tuesday", of its own day)."""
     word = " ".join(word.lower().split())
     if word == "today":
         return article_date
     if word == "yesterday":
         return article_date - timedelta(days=1)
+    if word == "tomorrow":
+        return article_date + timedelta(days=1)
     qualifier, _, day = word.rpartition(" ")
     weekday = _WEEKDAYS.index(day)
+    if qualifier == "next":
+        return article_date + timedelta(days=(weekday - article_date.weekday() - 1) % 7 + 1)
     if qualifier in ("on", "since"):
         return article_date - timedelta(days=(article_date.weekday() - weekday) % 7)
     return article_date - timedelta(days=(article_date.weekday() - weekday - 1) % 7 + 1)

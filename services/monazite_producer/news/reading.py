@@ -85,7 +85,7 @@ _JURISDICTIONS: tuple[tuple[str, str], ...] = (
     (r"\bchina\b|\bchinese\b|\bbeijing\b|\bmofcom\b|commerce ministry", "CN"),
     (
         r"\bunited states\b|\bu\.s\.|\bus\b|\bwashington\b|\bamerican\b|\bwhite house\b"
-        r"|\bsection (?:232|301)\b|\bpentagon\b",
+        r"|\bsection (?:232|301)\b|\bpentagon\b|\bustr\b|bureau of industry and security",
         "US",
     ),
     (r"\baustralia\w*\b|\bcanberra\b|\bthe commonwealth\b", "AU"),
@@ -94,7 +94,7 @@ _JURISDICTIONS: tuple[tuple[str, str], ...] = (
     (r"\bmalaysia\w*\b", "MY"),
     (r"\bvietnam\w*\b", "VN"),
     (r"\bmyanmar\b", "MM"),
-    (r"\bindia\b|\bindian\b", "IN"),
+    (r"\bindia\b|\bindian\b|\bdgft\b|directorate general of foreign trade", "IN"),
 )
 
 
@@ -214,8 +214,14 @@ _DONE_BEFORE = re.compile(
     re.I,
 )
 
-#: A modal that forbids rather than hedges: "exporters may no longer ship", "may not export".
-_PROHIBITION = re.compile(r"(?:may|can|could) (?:no longer|not)\b", re.I)
+#: A modal that forbids or restricts rather than hedges: "exporters may no longer ship", "may
+#: not export", "may be shipped out of Malaysia only under a permit".
+_PROHIBITION = re.compile(
+    r"(?:may|can|could) (?:no longer|not)\b"
+    # "may be shipped out of Malaysia only under a permit", "may leave only after separation"
+    r"|(?:may|can) (?:only )?(?:be (?:shipped|exported|sold)|leave)\b[^.;]{0,60}?\bonly\b",
+    re.I,
+)
 
 
 def hedge(text: str) -> re.Match[str] | None:
@@ -325,6 +331,15 @@ COUNTRY_AS_OBJECT = re.compile(
 )
 
 
+#: Goods leaving the country whose exports are controlled: "exported from Zimbabwe", "leave
+#: the Philippines".
+_LEAVING = re.compile(
+    r"\b(?:exported|shipped|sent|exports?|shipments?)\s+(?:[\w-]+\s+){0,3}?from\s+(?:the\s+)?$"
+    r"|\bleav(?:e|es|ing)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
 def policy_jurisdiction(text: str, anchor: int) -> str | None:
     """The country taking a measure whose wording starts at `anchor`: the last country named
     before it as a subject ("Malaysia's ban", "China imposed"), else the first after it; a
@@ -333,6 +348,7 @@ def policy_jurisdiction(text: str, anchor: int) -> str | None:
         (start, code)
         for start, _end, code in jurisdiction_mentions(text)
         if not COUNTRY_AS_OBJECT.search(text[max(0, start - 20) : start])
+        or _LEAVING.search(text[max(0, start - 40) : start])
     ]
     before = [code for start, code in acting if start < anchor]
     if before:

@@ -42,7 +42,17 @@ _CONTROL_WORDS = re.compile(
     r"|\brequir\w* (?:all )?(?:exporters|exporting (?:companies|firms)|shippers|traders)\b"
     r"[^.;]{0,120}?"
     r"\b(?:licen[cs]es?|permits?|approval)\b"
-    r"|\b(?:exporters|shipments|exports)\b[^.;]{0,100}?\b(?:must|need to|needs to|have to|has to"
+    # "Exports of dysprosium … are subject to a licence"
+    r"|\b(?:exports?|shipments?)\b[^.;]{0,100}?\b(?:are|is|will be|become) subject to (?:an? )?"
+    r"(?:export )?(?:licen[cs]\w*|permits?|approval)"
+    # "No unprocessed ore may leave the Philippines", "not a single tonne is to be exported"
+    r"|\b(?:no|not)\b[^.;]{0,80}?\b(?:may|can|will|shall|is to|are to)(?: not)?"
+    r" (?:leave|be exported|be shipped)"
+    # "… may be shipped out of Malaysia only under a permit"
+    r"|\b(?:may|can) (?:only )?be (?:shipped|exported|sold abroad)\b[^.;]{0,60}?"
+    r"\bonly (?:under|with|against)\b[^.;]{0,30}?\b(?:permit|licen[cs]e|approval)"
+    r"|\b(?:exporters|shipments|exports|anyone (?:shipping|exporting)|companies (?:shipping"
+    r"|exporting))\b[^.;]{0,100}?\b(?:must|need to|needs to|have to|has to"
     r"|are required to|is required to|will need to|will have to)"
     r" (?:hold|obtain|apply for|get|seek|have) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
     r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:need|needs|require|requires|will need"
@@ -56,7 +66,9 @@ _CONTROL_WORDS = re.compile(
 _BAN = re.compile(
     r"\bban\w*|\bprohibit\w*|\bbarr(?:ed|ing)\b|\bbars? (?:the )?export|\bforb[ia]d\w*"
     r"|no longer be exported|no longer (?:ship|export|sell|supply|leave)"
-    r"|not be (?:permitted|allowed)",
+    r"|not be (?:permitted|allowed)"
+    r"|\b(?:no|not)\b[^.;]{0,80}?\b(?:may|can|will|shall|is to|are to)(?: not)?"
+    r" (?:leave|be exported|be shipped)",
     re.I,
 )
 
@@ -98,7 +110,7 @@ _IMPOSED = re.compile(
     r" into (?:force|effect)|now in force|in force from"
     # A measure announced to come: "will ban", "is to prohibit" (published once dated).
     r"|(?:will|shall|is to|are to) (?:ban|prohibit|bar|restrict)|prohibit\w*|forb[ia]d\w*|outlaw\w*"
-    r"|barred|bars|may no longer|must)\b",
+    r"|barred|bars|may no longer|must|may (?:not )?leave|(?:is|are) (?:not )?to be exported)\b",
     re.I,
 )
 
@@ -154,8 +166,11 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             return []
         control = loose
     lowered = sentence.lower
-    jurisdiction = policy_jurisdiction(text, control.start()) or jurisdiction_named(
-        reading.article.title or ""
+    jurisdiction = (
+        policy_jurisdiction(text, control.start())
+        or jurisdiction_named(reading.article.title or "")
+        # A numbered article of an order: the country the order's heading named.
+        or (jurisdiction_named(reading.article.text[:300]) if _NUMBERED.match(text) else None)
     )
     if jurisdiction is None:
         return []
@@ -300,7 +315,15 @@ _MEASURE_FOLLOW_UP = re.compile(
     r"^(?:\d+\.\s+)?(?:(?:The|This|These|Those|Its)\s+(?:new\s+)?(?:ban|measures?|controls?"
     r"|restrictions?|rules?|decree|order|notice|suspension|pause|prohibition|curbs?|licen[cs]ing"
     r"|requirements?"
-    r"|regime|tariffs?|dut(?:y|ies)|levy|floor|price floor)\b|It\b)"
+    r"|regime|tariffs?|dut(?:y|ies)|levy|floor|price floor)\b|It\b)",
+    re.I,
+)
+
+#: A notice speaking of itself a few lines on: "3. This Order enters into force on 15 June".
+_THE_INSTRUMENT = re.compile(
+    r"^\s*(?:\(?\d+[.)]\s+)?(?:This|The present) (?:order|decree|announcement|notice|regulation"
+    r"|rule|measure|notification|resolution)\b",
+    re.I,
 )
 
 
@@ -352,6 +375,12 @@ def stated_effective_date(
         since = _in_force_since(sentence.next_text, sentence.next_dates) if imposed else None
         if since is not None:
             return since
+    for text, dates in sentence.following[1:4]:
+        # "3. This Order enters into force on 15 June 2026." after the articles of the order.
+        if _THE_INSTRUMENT.match(text) and (marker := EFFECT_MARKER.search(text)) is not None:
+            later = [d for d in dates if d.end > marker.end()]
+            if later:
+                return later[0].value
     if _IMMEDIATE.search(sentence.text):
         return occurred_on(sentence, reading)
     return None
@@ -568,6 +597,9 @@ def _control_change(
 #: "until 30 June 2026", "runs to the end of June", "for a year, to 10 November 2026".
 _UNTIL = re.compile(r"\b(?:until|till|through|to the end of|runs to|lasts to|expir\w* on)\b", re.I)
 
+
+#: A numbered article or item of a notice: "1. Exports of …".
+_NUMBERED = re.compile(r"^\s*(?:\(?\d+[.)]|Article \d+)\s")
 
 #: A notice by its number: "Announcement No. 18 of 2025", "MOFCOM Announcement No. 18 [2025]".
 _ANNOUNCEMENT = re.compile(
