@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 _APPROXIMATE = re.compile(
     r"(?:about|around|roughly|approximately|some|nearly|almost|close to|an estimated|estimated"
-    r"|up to|more than|over|~)\s*$",
+    # "no more than 1,200 tonnes" is a ceiling, stated exactly.
+    r"|up to|(?<!\bno )more than|over|~)\s*$",
     re.IGNORECASE,
 )
 

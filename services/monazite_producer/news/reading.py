@@ -419,6 +419,9 @@ def distinct(mentions: Sequence[Mention]) -> list[Mention]:
 EXPORT_ALLOWED = (
     r"\bexport quotas?\b|\b(?:allowed|permitted|authori[sz]ed|licensed) (?:for export|to be"
     r" exported)\b"
+    # "exports … are capped at 38,000 tonnes", "will let no more than 1,200 tonnes … leave"
+    r"|\bexports?\b[^.;]{0,80}?\b(?:capped|limited) (?:at|to)\b"
+    r"|\bno more than\b[^.;]{0,60}?\b(?:leave the country|be exported|be shipped abroad)\b"
 )
 
 #: How articles speak of a quota: "mining quota", "allowances", "allocated 40,000 tonnes",

@@ -28,8 +28,13 @@ from monazite_producer.news.reading import (
 #: "X was allocated / given / handed 94,580 tonnes", "X received a quota of …", "X's quota".
 _QUOTA_TO = re.compile(
     r"\b(?:allocated|allotted|granted|given|handed|awarded|assigned|received|receives|gets|got"
-    r"|obtained|its quotas?|its allocations?)\b",
+    r"|obtained|its (?:[\w-]+\s+){0,4}?(?:quotas?|allocations?))\b",
     re.I,
+)
+
+#: "The ministry has granted X a mining quota of …": the holder right after the verb.
+_GRANTED_TO = re.compile(
+    r"\b(?:granted|gave|given|awarded|allotted|allocated|handed|issued)\s+(?:the\s+)?$", re.I
 )
 
 #: "X's smelting and separation quota was set at …": the quota's holder by its possessive.
@@ -73,7 +78,9 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     ]
     stated = [
         int(y.group(1))
-        for y in re.finditer(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b", text)
+        for y in re.finditer(
+            r"\b(?:in|for|during|of)\s+(?:calendar\s+|fiscal\s+)?((?:19|20)\d\d)\b", text
+        )
         if not any(0 <= y.start() - c <= 40 for c in compared)
     ]
     period = stated[0] if stated else (None if find_years(text) else year_of(sentence, reading))
@@ -109,6 +116,10 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             # "Of the total, 600 tonnes is allocated to X": a share of the quota just set.
             stage = _last_stage(without_oxide_unit(previous))
             export = export or re.search(EXPORT_ALLOWED, previous, re.I) is not None
+        if stage is None and export:
+            # "no more than 1,200 tonnes of rare-earth oxides may leave": exported oxide is
+            # separated product, though it is also the quota's unit.
+            stage = first_stage(sentence.text[tonnes.start : segment_end])
         if stage is None:
             continue
         draft = Draft(
@@ -130,9 +141,14 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             for c in companies
             if c.start >= tonnes.end and _QUOTA_GOES_TO.match(text[tonnes.end : c.start])
         ]
-        if owner and (
-            _QUOTA_TO.search(text[owner[-1].start : tonnes.start])
-            or _OWNERS_QUOTA.match(text[owner[-1].start : tonnes.start])
+        if (
+            owner
+            and (
+                _QUOTA_TO.search(text[owner[-1].start : tonnes.start])
+                or _OWNERS_QUOTA.match(text[owner[-1].start : tonnes.start])
+                # "has granted Vietnam Rare Earth a mining quota of …"
+                or _GRANTED_TO.search(text[: owner[-1].start])
+            )
         ):
             draft.fields["entity_id"] = owner[-1].entity_id
             draft.parties = [owner[-1]]

@@ -1,0 +1,57 @@
+"""Quotas in the wordings of filings and notices: a company's own quota by "its … quota", a
+quota granted to a company, exports capped at a tonnage, and a ceiling of "no more than"."""
+
+from __future__ import annotations
+
+from monazite_producer.news.entities import EntityDirectory
+from tests.support.news import extract, only
+
+
+def test_its_separation_quota_in_a_companys_report_is_the_companys(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Northern Rare Earth said in its annual report that its smelting and separation"
+        " quota for 2024 came to 88,010 tonnes."
+    )
+    document = only(extract(directory, body), "quota_set")
+    assert (document["entity_id"], document["stage"], document["tonnes"]) == (
+        "cnre",
+        "separation",
+        "88010",
+    )
+
+
+def test_a_quota_granted_to_a_company_is_that_companys(directory: EntityDirectory) -> None:
+    body = (
+        "Vietnam's trade ministry has granted Vietnam Rare Earth Company a mining quota of 2,100"
+        " tonnes of REO for 2025."
+    )
+    document = only(extract(directory, body), "quota_set")
+    assert (document["jurisdiction"], document["entity_id"]) == ("VN", "vietnam_re")
+    assert (document["stage"], document["tonnes"]) == ("mining", "2100")
+
+
+def test_exports_capped_at_a_tonnage_are_an_export_quota(directory: EntityDirectory) -> None:
+    body = (
+        "Total exports of separated rare-earth oxides and compounds from China are capped at"
+        " 41,000 tonnes for 2026, the commerce ministry said."
+    )
+    document = only(extract(directory, body), "quota_set")
+    assert (document["quota_kind"], document["stage"], document["tonnes"]) == (
+        "export",
+        "separation",
+        "41000",
+    )
+
+
+def test_no_more_than_a_tonnage_leaving_the_country_is_an_exact_export_cap(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "India will let no more than 900 tonnes of rare-earth oxides leave the country in"
+        " calendar 2026, the Department of Atomic Energy said."
+    )
+    document = only(extract(directory, body), "quota_set")
+    assert (document["jurisdiction"], document["quota_kind"]) == ("IN", "export")
+    assert (document["tonnes"], document["period"]) == ("900", 2026)
