@@ -55,7 +55,9 @@ _PREFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
     ("VND", "VND"),
     ("MYR", "MYR"),
     ("KRW", "KRW"),
+    ("₩", "KRW"),
     ("INR", "INR"),
+    ("₹", "INR"),
     ("$", "USD"),
 )
 #: Currency words after the number, longest first.
@@ -76,6 +78,7 @@ _SUFFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
     ("dong", "VND"),
     ("ringgit", "MYR"),
     ("rupees", "INR"),
+    ("won", "KRW"),
 )
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

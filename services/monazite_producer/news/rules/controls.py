@@ -315,7 +315,8 @@ _MEASURE_FOLLOW_UP = re.compile(
     r"^(?:\d+\.\s+)?(?:(?:The|This|These|Those|Its)\s+(?:new\s+)?(?:ban|measures?|controls?"
     r"|restrictions?|rules?|decree|order|notice|suspension|pause|prohibition|curbs?|licen[cs]ing"
     r"|requirements?"
-    r"|regime|tariffs?|dut(?:y|ies)|levy|floor|price floor)\b|It\b)",
+    r"|regime|tariffs?|dut(?:y|ies)|levy|floor|price floor|guaranteed minimum|guarantee|scheme)\b"
+    r"|It\b)",
     re.I,
 )
 

@@ -19,8 +19,11 @@ from monazite_producer.news.rules.tariffs import european_union
 
 #: A floor under a price: named, or a price per unit that a state guarantees.
 _PRICE_FLOOR = re.compile(
-    r"\b(?:price floor|floor price|minimum price|floor of|price guarantee)\b"
-    r"|\b(?:guarantee\w*|underwrit\w*|assur\w*)\b[^.;]{0,60}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b",
+    r"\b(?:price floor|floor price|minimum (?:\w+ )?price|floor of|price guarantee"
+    r"|guaranteed minimum)\b"
+    r"|\b(?:guarantee\w*|underwrit\w*|assur\w*)\b[^.;]{0,60}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b"
+    # "Neo will be paid at least €88 a kilogram for NdPr oxide"
+    r"|\b(?:paid|pay|receive|get)\s+at least\b[^.;]{0,30}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b",
     re.I,
 )
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from monazite_producer.news.quantities import (
-    Quantity,
-)
+from monazite_producer.news.quantities import Quantity, find_percentages
 from monazite_producer.news.reading import (
     COUNTRY_AS_OBJECT,
     ELEMENTS,
@@ -43,7 +41,15 @@ _REASON = re.compile(
 
 #: "a tariff of 25%", "duties at 25%", "a tariff equal to a quarter of the customs value".
 _TARIFF_OF_RATE = re.compile(
-    rf"\b{_TARIFF}\s+(?:rate\s+)?(?:of|at|equal to|amounting to|set at|of up to)\s+$", re.I
+    rf"\b{_TARIFF}\s+(?:rate\s+)?(?:(?:of|at|equal to|amounting to|set at|of up to)\s+)?$"
+    rf"|\b{_TARIFF}\s*:\s*$",
+    re.I,
+)
+
+#: "The rate: 18%", "The duty rate is 25%": a tariff's rate told in the sentence after it.
+_RATE_STATED = re.compile(
+    r"^(?:The|Its) (?:duty |tariff |additional )?rate(?:\s+(?:is|will be|was set at)\s+|\s*:\s*)",
+    re.I,
 )
 
 #: "the tariff … will rise from zero to 25%", "raised the duty on magnets to 50%": a rate the
@@ -98,6 +104,12 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if tariff is None or not _RARE_EARTH_GOODS.search(text) or _TARIFF_RELIEF.search(text):
         return []
     rate = _tariff_rate(sentence)
+    rate_note = None
+    if rate is None and (stated := _RATE_STATED.match(sentence.next_text)) is not None:
+        # "… will attract a countervailing duty from Tuesday. The rate: 18%, …"
+        rates = find_percentages(sentence.next_text)
+        if rates and rates[0].start == stated.end():
+            rate, rate_note = rates[0], "the rate from the sentence after"
     if rate is None:
         return []
     # The parties and goods are named before a clause giving the reason: "… in response to US
@@ -145,6 +157,8 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         draft.notes.append("the text names no stage: the tariff is read as covering every stage")
     if rate.approximate:
         draft.cap(0.65, f"the rate is approximate ({rate.value}%)")
+    if rate_note:
+        draft.notes.append(rate_note)
     effective = (
         _tariff_effective(sentence, rate)
         or _same_date_as_before(sentence)
@@ -171,14 +185,20 @@ def _same_date_as_before(sentence: Sentence) -> date | None:
 #: The European Union acting as one: its Commission, its Council, "the EU", "Brussels".
 _EUROPEAN_UNION = re.compile(
     r"\b(?:the )?European (?:Union|Commission|Council)\b|\b(?:the )?EU\b(?!-)|\bBrussels\b"
+    # The Union's gazette: a measure "in the Official Journal" is the Union's.
+    r"|\bOfficial Journal\b"
 )
 
 
 def european_union(text: str) -> str | None:
     """ "EU" where the text has the Union take the measure: a tariff or a price floor."""
     found = _EUROPEAN_UNION.search(text)
-    if found is None or COUNTRY_AS_OBJECT.search(text[max(0, found.start() - 20) : found.start()]):
+    if found is None:
         return None
+    if found.group() != "Official Journal" and COUNTRY_AS_OBJECT.search(
+        text[max(0, found.start() - 20) : found.start()]
+    ):
+        return None  # "exports to the EU": the Union is where goods go, not who acts
     return "EU"
 
 

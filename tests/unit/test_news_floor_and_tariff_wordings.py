@@ -1,0 +1,60 @@
+"""Price floors and tariffs in the wordings of notices and tables: a company "paid at least" a
+price, a minimum purchase price in won, a rate right after the duty in a row, and a rate told in
+the sentence after the duty."""
+
+from __future__ import annotations
+
+from monazite_producer.news.entities import EntityDirectory
+from tests.support.news import extract, only
+
+
+def test_a_company_to_be_paid_at_least_a_price_per_kilogram_has_a_floor(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo Performance Materials will be paid at least €90 a kilogram for NdPr oxide under a"
+        " support scheme approved by the European Commission. The guaranteed minimum applies"
+        " from October 1."
+    )
+    document = only(extract(directory, body), "price_floor_set")
+    assert (document["jurisdiction"], document["beneficiary_id"]) == ("EU", "neo")
+    assert document["price_per_kg"] == {"amount": "90", "currency": "EUR"}
+    assert document["effective_from"] == "2025-10-01"
+
+
+def test_a_minimum_purchase_price_in_won_is_a_floor(directory: EntityDirectory) -> None:
+    body = (
+        "A minimum purchase price of ₩160,000 per kilogram for NdPr oxide will apply from July 1,"
+        " South Korea's trade ministry said."
+    )
+    document = only(extract(directory, body), "price_floor_set")
+    assert document["jurisdiction"] == "KR"
+    assert document["price_per_kg"] == {"amount": "160000", "currency": "KRW"}
+
+
+def test_a_row_giving_the_rate_right_after_the_duty_is_a_tariff(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Turkey | NdFeB permanent magnets of Chinese origin | additional duty 20% | from 1 July"
+        " 2025 | Presidential Decree"
+    )
+    document = only(extract(directory, body), "tariff_imposed")
+    assert (document["jurisdiction"], document["on_origin"], document["rate_pct"]) == (
+        "TR",
+        "CN",
+        "20",
+    )
+
+
+def test_a_duty_whose_rate_is_told_in_the_sentence_after(directory: EntityDirectory) -> None:
+    body = (
+        "Rare-earth metals made in China will attract a countervailing duty from 1 July, under a"
+        " regulation in the Official Journal. The rate: 17%, for all Chinese exporters."
+    )
+    document = only(extract(directory, body), "tariff_imposed")
+    assert (document["jurisdiction"], document["rate_pct"], document["stages"]) == (
+        "EU",
+        "17",
+        ["metals"],
+    )
