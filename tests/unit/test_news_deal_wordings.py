@@ -114,3 +114,33 @@ def test_a_ventures_name_stands_before_a_description_that_gives_its_size(
     )
     document = only(extract(directory, body), "joint_venture_formed")
     assert document["name"] == "Jiangxi Heavy Rare Earth Separation"
+
+
+def test_an_interest_sold_to_a_buyer_keeps_its_size(directory: EntityDirectory) -> None:
+    body = (
+        "A 14 percent interest in Niron Magnetics was sold to Neo Performance Materials last"
+        " Thursday for 42 million dollars."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "neo",
+        "niron",
+        "14",
+    )
+
+
+def test_a_shareholding_that_a_seller_held_is_the_sellers_whole_holding_before(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Minmetals has taken over the entire 20.33% shareholding that Aluminum Corporation"
+        " of China held in China Rare Earth Group, paying RMB7.1bn. The transfer lifts"
+        " Minmetals' stake in CREG from 20.33% to 40.66%."
+    )
+    stakes = {d["holder_id"]: d for d in published(extract(directory, body), "stake_changed")}
+    assert (stakes["chalco"]["pct_before"], stakes["chalco"]["pct_after"]) == ("20.33", "0")
+    assert (stakes["minmetals"]["pct_before"], stakes["minmetals"]["pct_after"]) == (
+        "20.33",
+        "40.66",
+    )
+    assert stakes["minmetals"]["consideration"] == {"amount": "7100000000", "currency": "CNY"}

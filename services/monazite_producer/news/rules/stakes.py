@@ -5,6 +5,7 @@ after. Pure.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from monazite_producer.news.entities import Mention
 from monazite_producer.news.quantities import (
@@ -43,8 +44,8 @@ _STAKE_VERB = re.compile(
 _STAKE_WORD = re.compile(
     r"(?:%|per ?cent) of (?-i:[A-Z])|\ball of (?-i:[A-Z])"
     r"|\bevery (?:common |ordinary )?share\b|\b(?:now |wholly |fully )+owned by\b"
-    r"|\b(?:stake|holding|interest|shares|stock|share capital|control|the rest of|remaining"
-    r"|outright|shareholder"
+    r"|\b(?:stake|holding|shareholding|interest|shares|stock|share capital|control|the rest of"
+    r"|remaining|outright|shareholder"
     r"|takeover|equity|majority|the balance of)\b",
     re.I,
 )
@@ -153,6 +154,7 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if re.search(r"\b(?:loan|grant|tax credit|offtake|preferred)\b", text, re.I):
         return []
     seller: Mention | None = None
+    seller_stake: re.Match[str] | None = None
     traded: Quantity | None = None
     passive = _passive_buyer(text)
     if passive:
@@ -176,12 +178,26 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             # ("Shenghe Resources'").
             owned = _SELLERS_STAKE.match(text[target.end - 1 :])
             held = sentence.after(target.end - 1 + owned.end()) if owned else []
+            # "has taken over the entire 20.33% shareholding that Chalco held in CREG"
+            sold = _STAKE_THAT.search(text[verb.end() : target.start])
+            held_in = _HELD_IN.match(text[target.end :])
+            if sold and held_in:
+                held = sentence.after(target.end + held_in.end())
+                seller_stake = sold
             if held and held[0].entity_id != holder.entity_id:
                 seller, target = target, held[0]
         if holder is not None and target is None and _DESCRIBED_OBJECT.match(text[verb.end() :]):
             # "X, which already held 90% of Y, bought the rest of the processor": the target is
             # the company named before the verb.
             target = next((m for m in reversed(before) if m.entity_id != holder.entity_id), None)
+    if holder is None and not passive:
+        # "The transfer lifts Minmetals' stake in CREG from 20.33% to 40.66%": the holder by
+        # its possessive after the verb.
+        after_verb = sentence.after(verb.end())
+        if len(after_verb) >= 2 and _POSSESSIVE_STAKE.match(
+            text[after_verb[0].end - 1 : after_verb[1].start]
+        ):
+            holder, target = after_verb[0], after_verb[1]
     if holder is not None and target is None and not passive:
         # "A fifth of X has changed hands. Y bought the shares from …": the target and the
         # share are in the sentence before.
@@ -247,8 +263,12 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         )
     if describing is not None and not passive:
         draft.cap(0.5, "told in a clause describing another name: background, not the news")
-    selling = SELL.search(verb.group()) is not None
-    _stake_percentages(sentence, draft, selling)
+    # "… was sold to X": X, the holder, bought.
+    selling = SELL.search(verb.group()) is not None and not passive
+    if seller_stake is None:
+        _stake_percentages(sentence, draft, selling)
+    # The seller's whole holding told as "the N% shareholding that X held": its size is the
+    # seller's holding before, not the buyer's after (which may have held some already).
     if traded is not None and "pct_after" not in draft.fields:
         draft.fields["pct_after"] = str(traded.value)
     if not selling and not any(k in draft.fields for k in ("pct_after", "pct_before")):
@@ -273,6 +293,8 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         )
     if selling and re.search(r"\b(?:entire|whole|all of its|its remaining)\b", text, re.I):
         draft.fields.setdefault("pct_after", "0")
+    # The seller's part does not rest on the buyer's unknown holding.
+    seller_confidence = draft.confidence
     if not any(k in draft.fields for k in ("pct_after", "pct_before", "controlling")):
         draft.fields["controlling"] = False
         draft.cap(0.45, "no percentage and no word on control: controlling false is an assumption")
@@ -287,14 +309,30 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             "target_id": target.entity_id,
             "pct_after": "0",
         },
-        confidence=draft.confidence,
+        confidence=seller_confidence,
         notes=["the seller sold its whole stake to the buyer"],
     )
-    if "pct_before" not in draft.fields and "pct_after" in draft.fields:
+    if seller_stake is not None and seller_stake["pct"]:
+        sold_out.fields["pct_before"] = str(plain(Decimal(seller_stake["pct"])))
+    elif "pct_before" not in draft.fields and "pct_after" in draft.fields:
         sold_out.fields["pct_before"] = draft.fields["pct_after"]
     sold_out.parties = [seller, target]
     return [draft, sold_out]
 
+
+#: From the last letter of a holder's name to the target's: "'s stake in", "' holding in".
+_POSSESSIVE_STAKE = re.compile(
+    r"^\S?['’]s?\s+(?:own\s+)?(?:stake|holding|shareholding|interest)\s+in\s+$", re.I
+)
+
+#: "the entire 20.33% shareholding that", "the stake which": a seller's holding named before it.
+_STAKE_THAT = re.compile(
+    r"\b(?:the )?(?:entire |whole |full )?(?:(?P<pct>\d+(?:\.\d+)?) ?(?:%|per ?cent|percent) )?"
+    r"(?:stake|holding|shareholding|interest|shares)\s+(?:that|which)\s+$",
+    re.I,
+)
+#: "… held in CREG", "… owned in CREG": after the seller's name, the company held.
+_HELD_IN = re.compile(r"^\s+(?:had |has )?(?:held|owned|had)\s+in\s+", re.I)
 
 #: From the last letter of a seller's name: "'s stake in", "' 9% holding in".
 _SELLERS_STAKE = re.compile(
