@@ -144,3 +144,36 @@ def test_a_shareholding_that_a_seller_held_is_the_sellers_whole_holding_before(
         "40.66",
     )
     assert stakes["minmetals"]["consideration"] == {"amount": "7100000000", "currency": "CNY"}
+
+
+def test_a_controlling_interest_is_control(directory: EntityDirectory) -> None:
+    body = (
+        "China Northern Rare Earth said it had acquired a controlling interest in Fujian Jinlong"
+        " Rare Earth for ¥2.4bn."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert document["controlling"] is True
+    assert "pct_after" not in document
+
+
+def test_a_holding_raised_from_a_figure_to_a_fraction(directory: EntityDirectory) -> None:
+    body = (
+        "Baotou Iron and Steel has raised its stake in China Northern Rare Earth from 36.1% to"
+        " two-fifths. The parent bought the extra shares for a total of RMB4.9bn."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["pct_before"], document["pct_after"]) == ("36.1", "40")
+    assert document["consideration"] == {"amount": "4900000000", "currency": "CNY"}
+
+
+def test_new_shares_that_give_the_buyer_a_share_of_the_capital_after_a_price_per_share(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Vacuumschmelze has subscribed for 40 million new USA Rare Earth shares at US$12.50 each,"
+        " for a total of US$500 million. Once issued, the shares give the German group 8.4"
+        " percent of USAR's enlarged capital."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert document["pct_after"] == "8.4"
+    assert document["consideration"] == {"amount": "500000000", "currency": "USD"}

@@ -565,7 +565,8 @@ def _output_parts(candidates: list[Candidate], sentences: Sequence[Sentence]) ->
 
 #: A sentence giving what a deal cost: "The price for the shares came to A$158 million."
 _PRICE_OF_DEAL = re.compile(
-    r"\b(?:price|paid|pays|paying|consideration|cost|costs|valued at|worth|came to|totall?ed)\b",
+    r"\b(?:price|paid|pays|paying|consideration|cost|costs|valued at|worth|came to|totall?ed"
+    r"|for a total of|for a combined)\b",
     re.I,
 )
 

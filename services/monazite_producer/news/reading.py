@@ -274,9 +274,14 @@ def consideration(sentence: Sentence) -> Money | None:
             continue
         if _IN_DESCRIPTION.search(sentence.text[: money.start]):
             continue  # "Peak, the company it took private last year for A$158m, …"
+        if _PER_SHARE.match(sentence.text[money.end :]):
+            continue  # "at US$12.50 each, for a total of US$600 million": a price per share
         return money
     return None
 
+
+#: A price per share, not the sum paid.
+_PER_SHARE = re.compile(r"^\s*(?:each|apiece|a share|per share|per unit)\b", re.I)
 
 #: Money inside a phrase describing a name: ", the company it took private for …". (A
 #: relative clause on the buyer, ", which paid RMB 800 million", gives the deal's price.)

@@ -66,7 +66,8 @@ WHOLE = re.compile(
 )
 
 _CONTROL = re.compile(
-    r"\b(?:a majority|majority stake|majority holder|controlling (?:stake|shareholder|holder)"
+    r"\b(?:a majority|majority stake|majority holder"
+    r"|controlling (?:stake|shareholder|holder|interest|position)"
     r"|full control|control of|already controls|parent company|parent|takeover|buy-?out)\b",
     re.I,
 )
@@ -343,6 +344,10 @@ _SELLERS_STAKE = re.compile(
 _CHANGED_HANDS = re.compile(r"\bchang(?:ed|es|ing) hands\b", re.I)
 #: "bought the shares", "took the stake": the shares the sentence before spoke of.
 _THE_SHARES = re.compile(r"^\s+(?:the|those|these) (?:shares|stake|holding|block)\b", re.I)
+#: "Once issued, the shares give the German-owned group 9.6 percent of …"
+_GIVES_HOLDER = re.compile(
+    r"\b(?:give|gives|giving|leave|leaves|leaving)\s+(?:the|it|them)\b[^.;,]{0,35}$", re.I
+)
 #: "The 9% holding cost the refiner A$31 million": the size of a holding told after the deal.
 _THE_HOLDING = re.compile(r"^\s*(?:stake|holding|shareholding|interest|position)\b", re.I)
 
@@ -366,6 +371,10 @@ def _holding_told_after(sentence: Sentence, reading: Reading, parties: set[str])
         if any(m.entity_id not in parties for m in reading.directory.mentions(text)):
             return None
         for share in find_percentages(text):
+            if _GIVES_HOLDER.search(text[max(0, share.start - 50) : share.start]) and re.match(
+                r"\s+of\b", text[share.end :]
+            ):
+                return str(share.value)  # "the shares give the group 9.6 percent of USAR"
             lead = text[max(0, share.start - 6) : share.start]
             if _THE_HOLDING.match(text[share.end :]) and re.search(
                 r"\b(?:the|this|that)\s+$", lead, re.I
@@ -413,6 +422,15 @@ _HOLDING_AFTER_PCT = re.compile(
 
 def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
     text = sentence.text
+    for first, second in zip(sentence.percentages, sentence.percentages[1:], strict=False):
+        # "from 36.1% to two-fifths": a holding moved, the figures written either way.
+        moved = re.fullmatch(r"\s*to\s*", text[first.end : second.start]) and re.search(
+            r"\bfrom\s*$", text[max(0, first.start - 6) : first.start]
+        )
+        if moved and _HOLDING_NOUN.search(text[max(0, first.start - 160) : first.start]):
+            draft.fields["pct_before"] = str(first.value)
+            draft.fields["pct_after"] = str(second.value)
+            return
     for pattern, before_group, after_group in _STAKE_SPANS:
         for span in pattern.finditer(text):
             if not _HOLDING_NOUN.search(text[max(0, span.start() - 160) : span.start()]):
