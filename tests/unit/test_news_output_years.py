@@ -18,3 +18,24 @@ def test_a_figure_without_a_year_after_a_figure_with_one_takes_its_year(
     assert (figures["CN"]["stage"], figures["CN"]["period"]) == ("mining", 2024)
     assert (figures["MM"]["tonnes"], figures["MM"]["period"]) == ("31000", 2024)
     assert figures["MM"]["stage"] == "mining"
+
+
+def test_a_list_of_labelled_figures_carries_on_the_first_items_output(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Australia: mines produced 18,000 t of REO in 2024, a jump driven by Mt Weld.\n"
+        "Thailand: 9,100 t, down a quarter, as customs checks tightened."
+    )
+    figures = {d["country"]: d for d in published(extract(directory, body), "output_reported")}
+    assert (figures["TH"]["tonnes"], figures["TH"]["period"], figures["TH"]["stage"]) == (
+        "9100",
+        2024,
+        "mining",
+    )
+
+
+def test_a_line_that_turned_out_a_tonnage_produced_it(directory: EntityDirectory) -> None:
+    body = "USA Rare Earth's Stillwater line turned out 85 tonnes of finished magnets in 2024."
+    [figure] = published(extract(directory, body), "output_reported")
+    assert (figure["entity_id"], figure["stage"], figure["tonnes"]) == ("usar", "magnets", "85")

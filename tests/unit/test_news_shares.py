@@ -126,3 +126,19 @@ def test_a_figure_giving_a_country_a_share_of_world_output_gives_the_share_too(
     assert {d["measure"] for d in shares} == {"production", "share"}
     [share] = [d for d in shares if d["measure"] == "share"]
     assert (share["country"], share["share_pct"]) == ("VN", "1")
+
+
+def test_a_second_share_told_with_a_country_carries_the_first_ones_stage_and_year(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China accounted for 90 per cent of the world's separated rare-earth output in 2024."
+        " Malaysia, home to Lynas's Kuantan plant, was a distant second with 7 per cent of"
+        " global supply."
+    )
+    shares = {d["country"]: d for d in published(extract(directory, body), "output_reported")}
+    assert (shares["MY"]["stage"], shares["MY"]["period"], shares["MY"]["share_pct"]) == (
+        "separation",
+        2024,
+        "7",
+    )

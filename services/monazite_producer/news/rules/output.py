@@ -66,7 +66,14 @@ _PLANNED = re.compile(
 
 #: Verbs and nouns that make a tonnage an output figure. Sales are not output: "sold 32,703
 #: tonnes" says nothing of what was produced.
-_PRODUCED = re.compile(r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b|\bdelivered\b|\bdug\b", re.I)
+_PRODUCED = re.compile(
+    r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b|\bdelivered\b|\bdug\b"
+    r"|\b(?:turned|churned) out\b",
+    re.I,
+)
+
+#: An item of a list labelled with its producer: "Thailand: 9,800 t".
+_LABELLED_ITEM = re.compile(r"^[A-Z][\w .'&-]{1,40}:\s")
 
 #: A sentence carrying on the output figures of the sentence before without an output word of
 #: its own: "Thailand's figure is three times its 2023 level of 3,600 tonnes", "Australia went
@@ -152,6 +159,14 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         and not produced
         and reading.output_topic is not None
         and _CARRIES_ON.search(text) is not None
+    ) or (
+        # "Australia: mines produced 17,500 t in 2025." then "Thailand: 9,800 t, down …": a
+        # list of figures, each item labelled with its producer.
+        not capacity
+        and not produced
+        and _LABELLED_ITEM.match(text) is not None
+        and _PRODUCED.search(sentence.previous_text) is not None
+        and _LABELLED_ITEM.match(sentence.previous_text) is not None
     )
     if not capacity and not produced and not carried_on:
         return []

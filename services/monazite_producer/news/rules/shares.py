@@ -38,7 +38,9 @@ _SHARE_OF_THE_WORLD = re.compile(
 _SUPPLIED = re.compile(
     r"\b(?:accounts? for|accounted for|produc\w*|mine[sd]?|refine[sd]?|process(?:es|ed)?"
     r"|separate[sd]?|suppl(?:y|ies|ied)|makes?|made|controls?|controlled|holds?|held|ha[sd]"
-    r"|(?:is|was) responsible for|represent\w*|contribut\w*)\b[^;,]{0,25}$",
+    r"|(?:is|was) responsible for|represent\w*|contribut\w*"
+    # "… was a distant second with 6 per cent of global supply"
+    r"|with)\b[^;,]{0,25}$",
     re.I,
 )
 
@@ -79,6 +81,8 @@ _COMBINED = re.compile(r"\b(?:together|combined|between them|jointly)\b|\b(?:and
 _SHARE_YEAR = re.compile(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b", re.I)
 #: A year told against the article's: "last year".
 _LAST_YEAR = re.compile(r"\blast year\b", re.I)
+#: A share of world supply, for a sentence that carries on from it.
+_A_SHARE = re.compile(rf"(?:%|per ?cent|percent)\s+of\s+{_WORLD}\b", re.I)
 #: "the country": the one the text named before.
 _THE_COUNTRY = re.compile(r"\b(?:the|The) country\b")
 
@@ -150,6 +154,10 @@ def _supplier_before(
         codes = {code for _start, _end, code in jurisdiction_mentions(sentence.previous_text)}
         if len(codes) == 1:
             return codes.pop(), None
+    if len(countries) == 1 and companies and countries[0][0] < companies[0].start:
+        # "Malaysia, home to Lynas's Kuantan plant, was a distant second with 6 per cent of
+        # global supply": the country that opens the clause, not a company describing it.
+        companies = []
     if len(countries) + len(companies) != 1:
         return None
     if countries:
@@ -198,6 +206,11 @@ def _share_draft(
         return None
     country, company = supplier
     stages = stages_named(what) or stages_named(verb)
+    # "China accounted for 91% of separated output in 2025. Malaysia was second with 6% of
+    # global supply.": a share told after another carries its stage and year.
+    before = sentence.previous_text if _A_SHARE.search(sentence.previous_text) else ""
+    if not stages and before:
+        stages = stages_named(before)
     magnets = stages == ["magnets"]
     group = element_group(what) or ("ndfeb" if magnets else "total_reo")
     draft = Draft(
@@ -216,7 +229,11 @@ def _share_draft(
         draft.parties = [company]
     if len(stages) != 1:
         draft.cap(REVIEW_CAP, "the text names no single stage for the share: mining assumed")
-    year = _SHARE_YEAR.search(sentence.text[share.end :]) or _SHARE_YEAR.search(sentence.text)
+    year = (
+        _SHARE_YEAR.search(sentence.text[share.end :])
+        or _SHARE_YEAR.search(sentence.text)
+        or _SHARE_YEAR.search(before)
+    )
     if year is not None:
         draft.fields["period"] = int(year.group(1))
     elif _LAST_YEAR.search(sentence.text) and reading.article_date is not None:
