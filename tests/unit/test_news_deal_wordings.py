@@ -177,3 +177,13 @@ def test_new_shares_that_give_the_buyer_a_share_of_the_capital_after_a_price_per
     document = only(extract(directory, body), "stake_changed")
     assert document["pct_after"] == "8.4"
     assert document["consideration"] == {"amount": "500000000", "currency": "USD"}
+
+
+def test_a_ventures_name_in_apposition_after_its_partners(directory: EntityDirectory) -> None:
+    body = (
+        "A joint venture between Lynas and German magnet maker Vacuumschmelze, Goldfields Magnet"
+        " Metals, was registered on Tuesday with A$80 million of starting capital."
+    )
+    document = only(extract(directory, body), "joint_venture_formed")
+    assert document["name"] == "Goldfields Magnet Metals"
+    assert [p["entity_id"] for p in document["partners"]] == ["lynas", "evac"]

@@ -28,7 +28,8 @@ _NAME_WORDS = r"[A-Z][\w&'-]*(?:\s+(?:[A-Z][\w&'-]*|of|&)){0,5}"
 _DESCRIBING_WORDS = r"(?:(?!partner|member|shareholder|owner|investor)[\w:/.$€£¥-]+\s+){0,4}?"
 
 #: Ways an article names a new venture: "called X", "set up X, a joint venture", "X, their
-#: 50:50 joint venture", "a joint venture, X, …", "the joint venture X will …".
+#: 50:50 joint venture", "a joint venture, X, …", "a joint venture between A and B, X, …", "the
+#: joint venture X will …".
 _VENTURE_NAMES: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"\b(?:called|named|to be known as)\s+[\"“]?(?P<name>[A-Z][^\"”,;]{2,80}?)[\"”]?"
@@ -39,6 +40,8 @@ _VENTURE_NAMES: tuple[re.Pattern[str], ...] = (
         r"(?:joint[- ])?venture\b(?!\s+partners?\b)"
     ),
     re.compile(rf"\b(?:joint[- ]|[Tt]he (?:new )?)venture\s*,\s+(?P<name>{_NAME_WORDS})\s*,"),
+    # "A joint venture between Lynas and Vacuumschmelze, Kalgoorlie Magnet Metals, was …"
+    re.compile(rf"\bjoint[- ]venture (?:between|of) [^,;.]{{3,80}},\s+(?P<name>{_NAME_WORDS})\s*,"),
     re.compile(
         rf"\bjoint[- ]venture\s+(?:company\s+)?(?P<name>{_NAME_WORDS})"
         r"(?=\s*[,;.]|\s+(?:to|in|which|that|will|would)\b)"
