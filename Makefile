@@ -65,17 +65,19 @@ bench-memory: install
 	$(BIN)/python -m tests.bench.memory_growth $(BENCH_ARGS)
 
 ## Precision and recall of the news extractor: the main labelled corpus, then every held-out set
-## (a folder $(NEWS_DATA)/heldout*/ with its $(NEWS_DATA)/<folder>_expected.jsonl).
+## and every development set (a folder $(NEWS_DATA)/heldout*/ or dev*/ with its
+## $(NEWS_DATA)/<folder>_expected.jsonl).
 NEWS_DATA ?= data/news
 eval: install
 	$(BIN)/python -m monazite_producer.news_eval --title "Main corpus ($(NEWS_DATA)/corpus)" \
 		--corpus $(NEWS_DATA)/corpus --expected $(NEWS_DATA)/expected.jsonl
-	@for dir in $(NEWS_DATA)/heldout*/; do \
+	@for dir in $(NEWS_DATA)/heldout*/ $(NEWS_DATA)/dev*/; do \
 		name=$$(basename "$$dir"); expected="$(NEWS_DATA)/$${name}_expected.jsonl"; \
+		case "$$name" in dev*) kind="Development set";; *) kind="Held-out set";; esac; \
 		if [ -f "$$expected" ]; then \
 			echo; \
 			$(BIN)/python -m monazite_producer.news_eval --corpus "$$dir" --expected "$$expected" \
-				--title "Held-out set: $$name" || exit 1; \
+				--title "$$kind: $$name" || exit 1; \
 		fi; \
 	done
 
