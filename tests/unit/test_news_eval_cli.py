@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -17,6 +18,21 @@ URL: https://news.example/lynas-peak
 
 Lynas Rare Earths bought a 12% stake in Peak Rare Earths for A$20 million on Tuesday.
 """
+
+
+def _score_one_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, facts: list[dict[str, Any]], *flags: str
+) -> Path:
+    """Run `news_eval` on a folder holding ARTICLE, against `facts`; the folder."""
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "01-lynas-peak.txt").write_text(ARTICLE, encoding="utf-8")
+    expected = tmp_path / "expected.jsonl"
+    expected.write_bytes(b"".join(orjson.dumps(fact) + b"\n" for fact in facts))
+    argv = ["news_eval", "--corpus", str(corpus), "--expected", str(expected), *flags]
+    monkeypatch.setattr(sys, "argv", argv)
+    news_eval.main()
+    return corpus
 
 
 def test_a_kind_nothing_was_predicted_for_shows_precision_as_undefined() -> None:
@@ -41,23 +57,13 @@ def test_a_kind_predicted_but_never_expected_shows_recall_as_undefined() -> None
 def test_corpus_and_expected_flags_score_another_labelled_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    corpus = tmp_path / "articles"
-    corpus.mkdir()
-    (corpus / "01-lynas-peak.txt").write_text(ARTICLE, encoding="utf-8")
-    expected = tmp_path / "expected.jsonl"
     fact = {
         "fact": "lynas-peak",
         "articles": ["01-lynas-peak.txt"],
         "type": "stake_changed",
         "fields": {"holder_id": "lynas", "target_id": "peak", "pct_after": "12"},
     }
-    expected.write_bytes(orjson.dumps(fact) + b"\n")
-    monkeypatch.setattr(
-        sys,
-        "argv",
-        ["news_eval", "--corpus", str(corpus), "--expected", str(expected), "--title", "Spare"],
-    )
-    news_eval.main()
+    corpus = _score_one_article(tmp_path, monkeypatch, [fact], "--title", "Spare")
     output = capsys.readouterr().out
     assert output.startswith("## Spare\n")
     assert f"1 articles in {corpus}" in output
@@ -77,10 +83,6 @@ def test_a_missing_corpus_is_a_usage_error(
 def test_missed_facts_are_counted_by_cause_with_the_fields_that_were_wrong(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    corpus = tmp_path / "articles"
-    corpus.mkdir()
-    (corpus / "01-lynas-peak.txt").write_text(ARTICLE, encoding="utf-8")
-    expected = tmp_path / "expected.jsonl"
     facts = [
         {
             "fact": "lynas-peak-misread",
@@ -95,11 +97,7 @@ def test_missed_facts_are_counted_by_cause_with_the_fields_that_were_wrong(
             "fields": {"jurisdiction": "AU", "rate_pct": "10"},
         },
     ]
-    expected.write_bytes(b"".join(orjson.dumps(fact) + b"\n" for fact in facts))
-    monkeypatch.setattr(
-        sys, "argv", ["news_eval", "--corpus", str(corpus), "--expected", str(expected)]
-    )
-    news_eval.main()
+    _score_one_article(tmp_path, monkeypatch, facts)
     output = capsys.readouterr().out
     # Equal counts keep the order of the expected file.
     assert (
