@@ -352,10 +352,12 @@ def effective_date(sentence: Sentence, reading: Reading, draft: Draft) -> date |
 def stated_effective_date(
     sentence: Sentence, reading: Reading, *, imposed: bool = True
 ) -> date | None:
-    """The date a measure applies from, where the text says it: a date after an effect marker in
-    the sentence, else one in the next sentence when that sentence goes on about the measure
-    ("The ban took effect yesterday."), else the day reported for a measure "with immediate
-    effect"."""
+    """The date a measure applies from, where the text says it, in this order: a date after an
+    effect marker in the sentence; for a measure imposed, a date after "since" in a sentence in
+    the perfect ("has needed a licence since Monday"); the same in the next sentence when it
+    goes on about the measure ("The ban took effect yesterday."); the day a notice says of
+    itself that it enters into force, a few lines on ("3. This Order enters into force on …");
+    else the day reported, for a measure "with immediate effect"."""
     marker = EFFECT_MARKER.search(sentence.text)
     if marker is not None:
         # A date may hold its marker: "from Sunday" is one mention.

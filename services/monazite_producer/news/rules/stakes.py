@@ -31,7 +31,8 @@ _STAKE_VERB = re.compile(
     r"|tak(?:e|es|ing|en)|took|rais\w*|increas\w*|subscrib\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
     r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
-    r"|(?:pick|snap|scoop|buy|build|snapp|picke)(?:s|ed|ing|ped)? up|secur(?:e|es|ed|ing)"
+    r"|(?:pick(?:s|ed|ing)?|snap(?:s|ped|ping)?|scoop(?:s|ed|ing)?|buil[dt](?:s|ing)?) up"
+    r"|secur(?:e|es|ed|ing)"
     r"|obtain\w*|amass\w*|accumulat\w*|top(?:s|ped|ping)? up|up(?:s|ped|ping) (?:its|their)"
     r"|par(?:e|es|ed|ing) (?:back|down|its|their)|dispos(?:e|es|ed|ing) of|exit\w*|dump\w*"
     r"|sold down|sells? down|emerg\w* with|grab\w*|land(?:s|ed|ing)? a"
@@ -266,10 +267,10 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         draft.cap(0.5, "told in a clause describing another name: background, not the news")
     # "… was sold to X": X, the holder, bought.
     selling = SELL.search(verb.group()) is not None and not passive
-    if seller_stake is None:
-        _stake_percentages(sentence, draft, selling)
     # The seller's whole holding told as "the N% shareholding that X held": its size is the
     # seller's holding before, not the buyer's after (which may have held some already).
+    if seller_stake is None:
+        _stake_percentages(sentence, draft, selling)
     if traded is not None and "pct_after" not in draft.fields:
         draft.fields["pct_after"] = str(traded.value)
     if not selling and not any(k in draft.fields for k in ("pct_after", "pct_before")):
