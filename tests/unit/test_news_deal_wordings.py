@@ -187,3 +187,60 @@ def test_a_ventures_name_in_apposition_after_its_partners(directory: EntityDirec
     document = only(extract(directory, body), "joint_venture_formed")
     assert document["name"] == "Goldfields Magnet Metals"
     assert [p["entity_id"] for p in document["partners"]] == ["lynas", "evac"]
+
+
+def test_a_holding_a_buyer_now_holds_after_buying_preferred_stock_is_its_stake(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Pentagon now holds 8% of eVAC Magnetics after buying US$120m of newly issued"
+        " preferred stock convertible into common shares."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "us_dod",
+        "evac",
+        "8",
+    )
+
+
+def test_a_company_that_said_it_now_owns_a_share_of_another_by_its_code(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "600111.SH said on Thursday it now owns 6.2% of 600392.SH, after buying shares through"
+        " block trades. Total cost: CNY 2.1 billion."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "cnre",
+        "shenghe",
+        "6.2",
+    )
+    assert document["consideration"] == {"amount": "2100000000", "currency": "CNY"}
+
+
+def test_a_holding_built_up_from_a_figure_for_a_sum_in_total(directory: EntityDirectory) -> None:
+    body = (
+        "Apple now owns 2.9% of MP Materials. The iPhone maker built up that holding from 1.2%"
+        " by buying shares on the market, for about US$250 million in total."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["pct_before"], document["pct_after"]) == ("1.2", "2.9")
+    assert document["consideration"] == {"amount": "250000000", "currency": "USD"}
+
+
+def test_a_table_of_holdings_before_and_after_with_holder_and_company_columns(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Changes in holdings notified this week:\n"
+        "| Holder | Company | Before | After | Consideration |\n"
+        "|---|---|---|---|---|\n"
+        "| Neo Performance Materials | Iluka Resources | - | 4.8% | A$190.0m |\n"
+        "| Shenghe Resources | Peak Rare Earths | 19.9% | 100% | A$96m |"
+    )
+    stakes = {d["holder_id"]: d for d in published(extract(directory, body), "stake_changed")}
+    assert (stakes["neo"]["target_id"], stakes["neo"]["pct_after"]) == ("iluka", "4.8")
+    assert "pct_before" not in stakes["neo"]
+    assert (stakes["shenghe"]["pct_before"], stakes["shenghe"]["pct_after"]) == ("19.9", "100")

@@ -645,7 +645,10 @@ def _stake_terms_nearby(
             money = consideration(later)
             if (
                 money is not None
-                and _PRICE_OF_DEAL.search(later.text[: money.start])
+                and (
+                    _PRICE_OF_DEAL.search(later.text[: money.start])
+                    or re.match(r"\s*(?:in total|all told)\b", later.text[money.end :])
+                )
                 and not hedge(later.text[: money.end])
             ):
                 terms["consideration"] = consideration_field(money)

@@ -87,6 +87,12 @@ _RESULTING_CLAUSE = re.compile(
 )
 
 _HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
+#: "now holds 9% of", "now owns 6.8 per cent of": a present holding, given as a share of a company.
+_NOW_HOLDS = re.compile(
+    r"\bnow\s+(?:holds|owns|(?P<controls>controls))\s+(?=(?:about |roughly |some )?[\d.]+ ?"
+    r"(?:%|per ?cent|percent) of\b)",
+    re.I,
+)
 
 #: The words before an earlier holding: "which already held 90% of X", "previously owned 51%".
 EARLIER_HOLDING = re.compile(
@@ -94,7 +100,10 @@ EARLIER_HOLDING = re.compile(
     r"(?:has\s+|had\s+)?(?:held|owned))\s*(?:about |around |roughly )?$"
     # "X held 12.6 per cent of Y before the transaction"
     r"|^(?:(?-i:[A-Z])[\w&-]*\s+){1,4}(?:had\s+|has\s+)?(?:held|owned|had)\s+"
-    r"(?:about |around |roughly )?$",
+    r"(?:about |around |roughly )?$"
+    # "the iPhone maker built up that holding from 1.5% …"
+    r"|\b(?:built|build|builds|increased|raised|lifted)\s+(?:up\s+)?(?:that|its|the|this)\s+"
+    r"(?:holding|stake|position)\s+from\s+(?:about |around |roughly )?$",
     re.I,
 )
 
@@ -147,14 +156,20 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     lead_end = lead.end() if lead else 0
     verb = _STAKE_VERB.search(text, lead_end)
     holds = _HOLDS.search(text, lead_end) if lead is not None else None
+    if holds is None:
+        # "The Pentagon now holds 9% of eVAC after buying …", "said it now owns 6.8% of X":
+        # a holding the news just made.
+        holds = _NOW_HOLDS.search(text)
     if holds is not None and (verb is None or holds.start() < verb.start()):
         verb = holds
     if verb is None or not (_STAKE_WORD.search(text) or verb is holds):
         return []
     if re.search(r"joint venture|\bmerg", text, re.I):
         return []
-    if re.search(r"\b(?:loan|grant|tax credit|offtake|preferred)\b", text, re.I):
-        return []
+    if verb is not holds and re.search(
+        r"\b(?:loan|grant|tax credit|offtake|preferred)\b", text, re.I
+    ):
+        return []  # funding, unless the sentence says what the holder now holds
     seller: Mention | None = None
     seller_stake: re.Match[str] | None = None
     traded: Quantity | None = None
@@ -460,7 +475,11 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
         additional = re.search(r"\b(?:additional|further|another|extra)\s*$", before, re.I)
         if _HOLDING_BEFORE_PCT.search(before):
             draft.fields["pct_after"] = str(pct.value)
-        elif _HOLDING_AFTER_PCT.match(after) or re.match(r"\s*(?i:of)\s+[A-Z]", after):
+        elif (
+            _HOLDING_AFTER_PCT.match(after)
+            or re.match(r"\s*(?i:of)\s+[A-Z]", after)
+            or _of_a_company_named(sentence, pct.end)
+        ):
             if additional:
                 draft.notes.append(
                     f"{pct.value}% is the size of the purchase, not the holding after it"
@@ -474,6 +493,12 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
             draft.confidence -= 0.05
             draft.notes.append(f"the text gives the percentage as approximate ({pct.value}%)")
         return
+
+
+def _of_a_company_named(sentence: Sentence, end: int) -> bool:
+    """ "9% of eVAC", "6.8% of 600392.SH": a share of a company the sentence names right after."""
+    of = re.match(r"\s*of\s+(?:the\s+)?", sentence.text[end:], re.I)
+    return of is not None and any(m.start == end + of.end() for m in sentence.mentions)
 
 
 #: "the 91% it did not already hold", "the 65 per cent it does not own".

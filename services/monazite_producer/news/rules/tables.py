@@ -80,6 +80,9 @@ _DEAL_COLUMNS = {
     "holder": re.compile(r"^(?:holder|buyer|acquirer|investor|purchaser|shareholder)s?$", re.I),
     "target": re.compile(r"^(?:company|target|issuer|investee)s?$", re.I),
     "holding": re.compile(r"^(?:holding|stake|interest|shareholding)s?$", re.I),
+    # "| Holder | Company | Before | After | …": the holding before and after in two columns.
+    "before": re.compile(r"^(?:before|holding before|previous(?: holding)?|from)$", re.I),
+    "after": re.compile(r"^(?:after|holding after|new holding|now|to)$", re.I),
     "value": re.compile(r"^(?:value|price|consideration|amount|deal value)$", re.I),
     "status": re.compile(r"^(?:status|stage|note|notes)$", re.I),
 }
@@ -107,7 +110,14 @@ def deal_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     targets = [m for m in sentence.mentions if _in_cell(m, starts, columns["target"])]
     if not holders or not targets or holders[0].entity_id == targets[0].entity_id:
         return []
-    holding = find_percentages(cell_of["holding"])
+    if "holding" in cell_of:
+        holding = find_percentages(cell_of["holding"])
+    else:
+        # "| - | 5.1% |": no holding before is none told, not a holding of nothing.
+        before = find_percentages(cell_of["before"])
+        holding = [*before, *find_percentages(cell_of["after"])]
+        if not holding or not find_percentages(cell_of["after"]):
+            return []
     draft = Draft(
         {
             "type": "stake_changed",
@@ -211,7 +221,9 @@ def table_cells(row: str) -> list[str]:
 
 
 def _deal_columns(header: str) -> dict[str, int]:
-    return _table_columns(header, _DEAL_COLUMNS, {"holder", "target", "holding"})
+    return _table_columns(header, _DEAL_COLUMNS, {"holder", "target", "holding"}) or (
+        _table_columns(header, _DEAL_COLUMNS, {"holder", "target", "before", "after"})
+    )
 
 
 def _table_columns(
