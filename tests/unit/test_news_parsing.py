@@ -181,3 +181,42 @@ def test_a_yearless_day_month_after_with_effect_from_is_the_nearer_one() -> None
     assert ahead.value == date(2026, 7, 1)
     [past] = find_dates("It went up with effect from 1 February.", article_date=date(2026, 3, 10))
     assert past.value == date(2026, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("paying twenty-seven million dollars for the stake", "27000000", "USD"),
+        ("a loan of six hundred and twenty million dollars", "620000000", "USD"),
+        ("thirty-five and a half million euros", "35500000", "EUR"),
+    ],
+)
+def test_money_written_in_words(text: str, amount: str, currency: str) -> None:
+    [money] = find_money(text)
+    assert (money.amount, money.currency) == (Decimal(amount), currency)
+
+
+def test_a_scale_word_alone_is_not_an_amount() -> None:
+    assert find_money("the deal was worth a million dollars to someone") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("nine point five percent of Niron", "9.5"),
+        ("thirty-five per cent of the company", "35"),
+        ("one hundred per cent", "100"),
+    ],
+)
+def test_percentages_written_in_words(text: str, value: str) -> None:
+    [share] = find_percentages(text)
+    assert share.value == Decimal(value)
+
+
+def test_tonnages_written_in_words_once_beside_their_digits() -> None:
+    assert [q.value for q in find_tonnes("two thousand four hundred and ten tonnes")] == [
+        Decimal(2410)
+    ]
+    assert [q.value for q in find_tonnes("1,500 (one thousand five hundred) tonnes")] == [
+        Decimal(1500)
+    ]

@@ -159,7 +159,15 @@ def find_money(text: str) -> list[Money]:
         found.append(
             Money(plain(value), currency, match.start(), match.end(), _hedged(text, match.start()))
         )
-    return found
+    for match in _WORDED_MONEY.finditer(text):
+        value = number_in_words(match["words"])
+        currency = _currency_of(None, match["suffix"])
+        if value is None or value <= 0 or currency is None:
+            continue
+        found.append(
+            Money(plain(value), currency, match.start(), match.end(), _hedged(text, match.start()))
+        )
+    return sorted(found, key=lambda money: money.start)
 
 
 def _currency_of(prefix: str | None, suffix: str | None) -> str | None:
@@ -204,32 +212,67 @@ _UNITS = (
 ).split()
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
 _TENS |= {"eighty": 80, "ninety": 90}
-#: A percentage in words: "seventy per cent", "thirty-five percent".
+_WORD_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+_COUNT_WORD = rf"(?:{'|'.join([*_UNITS, *_TENS])})"
+_NUMBER_WORD = rf"(?:{_COUNT_WORD}|hundred|{'|'.join(_WORD_SCALES)}|a half)"
+_DIGIT_WORD = rf"(?:{'|'.join(_UNITS[:10])})"
+#: A number in words, opening with a count: "seventy", "thirty-five", "six hundred and twenty
+#: million", "thirty-five and a half million", "nine point five".
+_NUMBER_IN_WORDS = (
+    rf"\b{_COUNT_WORD}(?:(?:[- ]|\s+and\s+){_NUMBER_WORD})*"
+    rf"(?:\s+point(?:\s+{_DIGIT_WORD})+)?\b"
+)
+#: A percentage in words: "seventy per cent", "thirty-five percent", "nine point five percent".
 _WORDED_PERCENT = re.compile(
-    rf"\b(?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{'|'.join(_UNITS[1:10])}))?"
-    rf"\s+(?:per\s?cent|percent)\b|\b(?P<small>{'|'.join(_UNITS[1:])})\s+(?:per\s?cent|percent)\b",
+    rf"(?P<words>{_NUMBER_IN_WORDS})\s+(?:per\s?cent|percent)\b", re.IGNORECASE
+)
+#: A tonnage in words: "two thousand four hundred and ten tonnes".
+_WORDED_TONNES = re.compile(
+    rf"(?P<words>{_NUMBER_IN_WORDS})\s+(?:tonnes|tons|metric tons)\b", re.IGNORECASE
+)
+#: Money in words: "twenty-seven million dollars", "six hundred and twenty million euros".
+_WORDED_MONEY = re.compile(
+    rf"(?P<words>{_NUMBER_IN_WORDS})\s+(?P<suffix>"
+    + "|".join(re.escape(spelling) for spelling, _code in _SUFFIX_CURRENCIES)
+    + r")\b",
     re.IGNORECASE,
 )
 
 
-def _worded_percent(match: re.Match[str]) -> int:
-    if match["small"]:
-        return _UNITS.index(match["small"].lower())
-    unit = _UNITS.index(match["unit"].lower()) if match["unit"] else 0
-    return _TENS[match["tens"].lower()] + unit
+def number_in_words(words: str) -> Decimal | None:
+    """The value of a number written in words ("six hundred and twenty million" is 620000000,
+    "nine point five" is 9.5); None when a word is not a number."""
+    whole, _, decimals = words.lower().partition(" point ")
+    total = current = Decimal(0)
+    for word in re.split(r"[- ]+|\s+and\s+", whole.replace("a half", "half").strip()):
+        if word in ("", "and"):
+            continue
+        if word in _UNITS:
+            current += _UNITS.index(word)
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "half":
+            current += Decimal("0.5")
+        elif word == "hundred":
+            current = (current or Decimal(1)) * 100
+        elif word in _WORD_SCALES:
+            total += (current or Decimal(1)) * _WORD_SCALES[word]
+            current = Decimal(0)
+        else:
+            return None
+    value = total + current
+    if decimals:
+        digits = [_UNITS.index(d) for d in decimals.split() if d in _UNITS[:10]]
+        value += Decimal("0." + "".join(str(d) for d in digits)) if digits else 0
+    return value
 
 
 def find_percentages(text: str) -> list[Quantity]:
     found = []
     for match in _WORDED_PERCENT.finditer(text):
-        found.append(
-            Quantity(
-                Decimal(_worded_percent(match)),
-                match.start(),
-                match.end(),
-                _hedged(text, match.start()),
-            )
-        )
+        value = number_in_words(match["words"])
+        if value is not None and value <= 100:
+            found.append(Quantity(value, match.start(), match.end(), _hedged(text, match.start())))
     for match in _PERCENT.finditer(text):
         value = _decimal(match["number"])
         if value is not None and value <= 100:
@@ -265,7 +308,21 @@ def find_tonnes(text: str) -> list[Quantity]:
         found.append(
             Quantity(plain(value), match.start(), match.end(), _hedged(text, match.start()))
         )
-    return found
+    for match in _WORDED_TONNES.finditer(text):
+        # "two thousand four hundred and ten tonnes", unless the digits are given beside it
+        worded = number_in_words(match["words"])
+        if (
+            worded is not None
+            and worded > 0
+            and not any(
+                q.start <= match.start() < q.end or match.start() <= q.start < match.end()
+                for q in found
+            )
+        ):
+            found.append(
+                Quantity(plain(worded), match.start(), match.end(), _hedged(text, match.start()))
+            )
+    return sorted(found, key=lambda quantity: quantity.start)
 
 
 MONTHS = {
