@@ -244,3 +244,22 @@ def test_a_table_of_holdings_before_and_after_with_holder_and_company_columns(
     assert (stakes["neo"]["target_id"], stakes["neo"]["pct_after"]) == ("iluka", "4.8")
     assert "pct_before" not in stakes["neo"]
     assert (stakes["shenghe"]["pct_before"], stakes["shenghe"]["pct_after"]) == ("19.9", "100")
+
+
+def test_a_speaker_of_a_transcript_saying_we_own_a_share_and_its_price_when_asked(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "HOST: How much of Neo do you own today?\n"
+        "MP MATERIALS CFO: After the block trade, we own 10.4 per cent of Neo Performance"
+        " Materials.\n"
+        "HOST: And what did that cost?\n"
+        "MP MATERIALS CFO: C$91 million, all cash."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "mp",
+        "neo",
+        "10.4",
+    )
+    assert document["consideration"] == {"amount": "91000000", "currency": "CAD"}

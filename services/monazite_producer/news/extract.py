@@ -624,6 +624,7 @@ def _stake_terms_nearby(
         return {}
     parties = {known["holder_id"], known["target_id"]}
     terms: dict[str, Any] = {}
+    asked_price = False  # "HOST: And what did that cost?" before the answer giving the sum
     for later in sentences[position + 1 : position + 1 + STAKE_REACH]:
         if any(m.entity_id not in parties for m in later.mentions):
             continue
@@ -648,12 +649,17 @@ def _stake_terms_nearby(
                 and (
                     _PRICE_OF_DEAL.search(later.text[: money.start])
                     or re.match(r"\s*(?:in total|all told)\b", later.text[money.end :])
+                    or (asked_price and _ANSWER_OPENS.fullmatch(later.text[: money.start]))
                 )
                 and not hedge(later.text[: money.end])
             ):
                 terms["consideration"] = consideration_field(money)
+        asked_price = later.text.rstrip().endswith("?") and bool(_PRICE_OF_DEAL.search(later.text))
     return terms
 
+
+#: The opening of an answer in a transcript, before the sum it gives: "MP MATERIALS CFO: ".
+_ANSWER_OPENS = re.compile(r"\s*(?:[A-Z][A-Za-z .&'-]{0,40}:\s*)?(?:about |around |roughly )?")
 
 #: A later sentence speaking of the venture without naming it.
 _THE_VENTURE = re.compile(

@@ -87,10 +87,11 @@ _RESULTING_CLAUSE = re.compile(
 )
 
 _HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
-#: "now holds 9% of", "now owns 6.8 per cent of": a present holding, given as a share of a company.
+#: "now holds 9% of", "now owns 6.8 per cent of", and a speaker's "we own 11.2 per cent of": a
+#: present holding, given as a share of a company.
 _NOW_HOLDS = re.compile(
-    r"\bnow\s+(?:holds|owns|(?P<controls>controls))\s+(?=(?:about |roughly |some )?[\d.]+ ?"
-    r"(?:%|per ?cent|percent) of\b)",
+    r"\b(?:now\s+(?:holds|owns|(?P<controls>controls))|we\s+(?:now\s+)?(?:own|hold))\s+"
+    r"(?=(?:about |roughly |some )?[\d.]+ ?(?:%|per ?cent|percent) of\b)",
     re.I,
 )
 
