@@ -244,7 +244,7 @@ def number_in_words(words: str) -> Decimal | None:
     "nine point five" is 9.5); None when a word is not a number."""
     whole, _, decimals = words.lower().partition(" point ")
     total = current = Decimal(0)
-    for word in re.split(r"[- ]+|\s+and\s+", whole.replace("a half", "half").strip()):
+    for word in re.split(r"[- ]+", whole.replace("a half", "half").strip()):
         if word in ("", "and"):
             continue
         if word in _UNITS:

@@ -270,34 +270,33 @@ def _other_commodity_controls(
     """A control on commodities other than rare earths ("exporters of gallium and germanium
     will need a licence"): one control per commodity, each over the whole commodity, as the
     reference data records them."""
-    stated = stated_effective_date(sentence, reading)
-    effective = stated or occurred_on(sentence, reading)
-    if effective is None:
-        return []
     named_stages = stages_named(covered)
     stages = named_stages or ["separation", "metals"]
+    until = _in_force_until(sentence)
     drafts = []
     for commodity in sorted(other_commodities_named(sentence.lower)):
         draft = Draft(
             {
                 "type": "export_control_imposed",
-                "control_id": f"news-{jurisdiction.lower()}-{commodity}-{effective.isoformat()}",
                 "jurisdiction": jurisdiction,
                 "commodity": commodity,
                 "elements": [],
                 "element_groups": ["all"],
                 "stages": stages,
                 "restriction": "ban" if _BAN.search(sentence.text) else "licence",
-                "effective_from": effective.isoformat(),
             }
         )
         if not named_stages:
             draft.notes.append("the text names no stage: refined material and metal assumed")
-        until = _in_force_until(sentence)
+        effective = effective_date(sentence, reading, draft)
+        if effective is None:
+            return []
+        draft.fields["control_id"] = (
+            f"news-{jurisdiction.lower()}-{commodity}-{effective.isoformat()}"
+        )
+        draft.fields["effective_from"] = effective.isoformat()
         if until is not None and until > effective:
             draft.fields["effective_until"] = until.isoformat()
-        if stated is None and _TO_COME.search(sentence.text):
-            draft.cap(REVIEW_CAP, _NO_EFFECTIVE_DATE)
         drafts.append(draft)
     return drafts
 

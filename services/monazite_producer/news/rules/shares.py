@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from monazite_producer.news.entities import Mention
-from monazite_producer.news.quantities import Quantity
+from monazite_producer.news.quantities import Quantity, find_years
 from monazite_producer.news.reading import (
     REVIEW_CAP,
     Draft,
@@ -77,8 +77,6 @@ _PROJECTED = re.compile(
 #: Several suppliers' combined share: "China, Malaysia and Australia together …".
 _COMBINED = re.compile(r"\b(?:together|combined|between them|jointly)\b|\b(?:and|&)\s+$", re.I)
 
-#: The share's own year: "in 2023", "for 2024".
-_SHARE_YEAR = re.compile(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b", re.I)
 #: A year told against the article's: "last year".
 _LAST_YEAR = re.compile(r"\blast year\b", re.I)
 #: A share of world supply, for a sentence that carries on from it.
@@ -229,13 +227,14 @@ def _share_draft(
         draft.parties = [company]
     if len(stages) != 1:
         draft.cap(REVIEW_CAP, "the text names no single stage for the share: mining assumed")
-    year = (
-        _SHARE_YEAR.search(sentence.text[share.end :])
-        or _SHARE_YEAR.search(sentence.text)
-        or _SHARE_YEAR.search(before)
-    )
-    if year is not None:
-        draft.fields["period"] = int(year.group(1))
+    # The share's own year ("… in 2023" after it), else the sentence's, else the share's before.
+    years = [
+        *find_years(sentence.text[share.end :]),
+        *find_years(sentence.text),
+        *find_years(before),
+    ]
+    if years:
+        draft.fields["period"] = years[0]
     elif _LAST_YEAR.search(sentence.text) and reading.article_date is not None:
         draft.fields["period"] = reading.article_date.year - 1
     elif reading.article_date is not None:

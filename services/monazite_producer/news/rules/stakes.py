@@ -219,7 +219,7 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if holder is not None and target is None and not passive:
         # "A fifth of X has changed hands. Y bought the shares from …": the target and the
         # share are in the sentence before.
-        target, traded = _changed_hands_before(sentence, reading, text[verb.end() :])
+        target, traded = _changed_hands_before(sentence, text[verb.end() :])
     describing = _DESCRIBING.search(text[: verb.start()])
     if describing is not None and not passive:
         # "with Peak, which it bought last year, Shenghe now owns …": the clause describes Peak,
@@ -370,15 +370,15 @@ _THE_HOLDING = re.compile(r"^\s*(?:stake|holding|shareholding|interest|position)
 
 
 def _changed_hands_before(
-    sentence: Sentence, reading: Reading, after_verb: str
+    sentence: Sentence, after_verb: str
 ) -> tuple[Mention | None, Quantity | None]:
-    if not _THE_SHARES.match(after_verb) or not _CHANGED_HANDS.search(sentence.previous_text):
+    if not _THE_SHARES.match(after_verb) or not sentence.earlier:
         return None, None
-    companies = reading.directory.mentions(sentence.previous_text)
-    if len({m.entity_id for m in companies}) != 1:
+    before = sentence.earlier[-1]  # the sentence before, as already read
+    if not _CHANGED_HANDS.search(before.text) or len({m.entity_id for m in before.mentions}) != 1:
         return None, None
-    shares = find_percentages(sentence.previous_text)
-    return companies[0], (shares[0] if len(shares) == 1 else None)
+    shares = before.percentages
+    return before.mentions[0], (shares[0] if len(shares) == 1 else None)
 
 
 def _holding_told_after(sentence: Sentence, reading: Reading, parties: set[str]) -> str | None:
