@@ -282,6 +282,9 @@ class EntityDirectory:
         best: tuple[Mention, int] | None = None
         for width in range(1, min(10, len(tokens) - index) + 1):
             first, last = tokens[index], tokens[index + width - 1]
+            gap = sentence[tokens[index + width - 2][2] : last[1]] if width > 1 else ""
+            if last[0] == "the" or re.search(r"[\"“”]", gap):
+                break  # 'X Co., Ltd. (the "Company")': a defined term follows, not more name
             surface = sentence[first[1] : last[2]].rstrip(".,")
             if width == 1 and surface.rstrip("'s") in self.exact_case:
                 entity_id = self.exact_case[surface.rstrip("'s")]

@@ -262,6 +262,9 @@ def _with_short_names(sentences: list[Sentence]) -> list[Sentence]:
                 sentence, mentions=sorted([*sentence.mentions, *added], key=lambda m: m.start)
             )
         for mention in sentence.mentions:
+            if (defined := _DEFINED_TERM.match(sentence.text, mention.end)) is not None:
+                # 'X (the "Company")': the filing calls X "the Company" from here on.
+                short.setdefault(defined["term"], mention.entity_id)
             words = mention.surface.split()
             first = words[0] if words else ""
             if (
@@ -277,6 +280,13 @@ def _with_short_names(sentences: list[Sentence]) -> list[Sentence]:
         read.append(sentence)
     return read
 
+
+#: A term a filing defines for the name before it: '(the "Company")', '("CNRE")',
+#: '(hereinafter "the Purchaser")'.
+_DEFINED_TERM = re.compile(
+    r"[,.]?\s*\((?:hereinafter\s+)?(?:referred to as\s+)?(?:the\s+)?[\"“']"
+    r"(?:the\s+)?(?P<term>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})[\"”']\)"
+)
 
 #: Words that open many names and so stand for none of them alone.
 _NOT_SHORT_NAMES = frozenset(
@@ -663,12 +673,16 @@ _ANSWER_OPENS = re.compile(r"\s*(?:[A-Z][A-Za-z .&'-]{0,40}:\s*)?(?:about |aroun
 
 #: A later sentence speaking of the venture without naming it.
 _THE_VENTURE = re.compile(
-    r"\bthe (?:joint |new )?venture\b|\bthe JV\b|\bthe partners\b|\b(?:in|into) it\b", re.I
+    r"\bthe (?:joint |new )?venture\b|\bthe JV\b|\b(?:in|into) it\b|\bregistered capital\b"
+    r"|\b(?:the|both) (?:two )?(?:partners|shareholders)\b",
+    re.I,
 )
 
 #: Money the partners put into the venture, said after the sentence forming it.
 _INVESTED_IN_IT = re.compile(
-    r"\b(?:invest\w*|put\w*|contribut\w*|inject\w*|commit\w*|capitali[sz]ed|funded)\b", re.I
+    r"\b(?:invest\w*|put\w*|contribut\w*|inject\w*|commit\w*|capitali[sz]ed|funded|paid[- ]in"
+    r"|registered capital)\b",
+    re.I,
 )
 
 #: "the €40m venture": a sum that sizes the venture.

@@ -47,8 +47,24 @@ _MERGER_ROLE_CUES: tuple[tuple[re.Pattern[str], int, bool], ...] = (
 )
 
 
+#: "USA Rare Earth is part of Lynas", "has become part of": the absorbed side, then the survivor.
+_PART_OF = re.compile(r"\b(?:is|are|became|has become|is now|now forms?)\s+(?:now\s+)?part of\b")
+
+#: A merger said to be done, in the sentence or the one after: "The merger is done."
+_MERGER_DONE = re.compile(
+    r"\bmerger\b[^.;]{0,30}\b(?:is|was|has been)\s+(?:now\s+)?(?:done|complete|completed"
+    r"|closed|effective)\b",
+    re.I,
+)
+
+
 def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
+    part_of = _PART_OF.search(text)
+    if part_of is not None and any(
+        _MERGER_DONE.search(told) for told in (text, sentence.next_text)
+    ):
+        return _part_of_survivor(sentence, part_of)
     if not re.search(r"\b(?:merg\w*|absor\w*|amalgamat\w*)\b", text, re.I):
         return []
     mentions = distinct(sentence.mentions)
@@ -72,6 +88,24 @@ def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         re.I,
     ):
         draft.cap(0.4, "the merger is not said to be completed")
+    draft.money = consideration(sentence)
+    draft.fields["consideration"] = consideration_field(draft.money)
+    return [draft]
+
+
+def _part_of_survivor(sentence: Sentence, part_of: re.Match[str]) -> list[Draft]:
+    """ "As of today, A is part of B. The merger is done.": B absorbed A."""
+    before, after = sentence.before(part_of.start()), sentence.after(part_of.end())
+    if not before or not after or before[-1].entity_id == after[0].entity_id:
+        return []
+    draft = Draft(
+        {
+            "type": "merger_completed",
+            "survivor_id": after[0].entity_id,
+            "absorbed_id": before[-1].entity_id,
+        }
+    )
+    draft.parties = [after[0], before[-1]]
     draft.money = consideration(sentence)
     draft.fields["consideration"] = consideration_field(draft.money)
     return [draft]

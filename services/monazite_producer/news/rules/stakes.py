@@ -137,7 +137,10 @@ _PASSIVE = re.compile(
     re.I,
 )
 #: "The acquisition of 30 percent of Niron by USA Rare Earth closed on Friday."
-_NOMINAL = re.compile(r"\b(?:acquisition|purchase|takeover) of\b[^.;]{1,80}?\b(by)\b", re.I)
+#: A decimal point ("a 7.5 per cent holding") does not end the phrase.
+_NOMINAL = re.compile(
+    r"\b(?:acquisition|purchase|takeover) of\b(?:[^.;]|\.(?=\d)){1,80}?\b(by)\b", re.I
+)
 
 
 def _passive_buyer(text: str) -> tuple[int, int] | None:
@@ -289,9 +292,14 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         _stake_percentages(sentence, draft, selling)
     if traded is not None and "pct_after" not in draft.fields:
         draft.fields["pct_after"] = str(traded.value)
-    if not selling and not any(k in draft.fields for k in ("pct_after", "pct_before")):
-        told_after = _holding_told_after(sentence, reading, {holder.entity_id, target.entity_id})
-        if told_after is not None:
+    if not any(k in draft.fields for k in ("pct_after", "pct_before")):
+        parties = {holder.entity_id, target.entity_id}
+        now_holds = _holding_now_told_after(sentence, reading, parties)
+        told_after = None if selling else _holding_told_after(sentence, reading, parties)
+        if now_holds is not None:
+            draft.fields.update(now_holds)
+            draft.notes.append("the holding after the deal from the sentence after")
+        elif told_after is not None:
             draft.fields["pct_after"] = told_after
             draft.notes.append("the holding's size from the sentence after")
     if WHOLE.search(text) and not selling:
@@ -381,6 +389,38 @@ def _changed_hands_before(
     return before.mentions[0], (shares[0] if len(shares) == 1 else None)
 
 
+_PCT = r"(?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent|percent)"
+
+#: "It now holds 6%, down from 12%.", "The company now owns 25 per cent": the holding a deal
+#: left, said in the sentence after it by the holder's pronoun or short name.
+_NOW_HOLDS_AFTER = re.compile(
+    rf"^(?:It|The (?:company|group|firm)|(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*){{0,3}})"
+    rf"\s+(?:now\s+)?(?:holds|owns|has|is left with|keeps|retains)\s+(?:a\s+)?{_PCT}"
+    rf"(?:\s+(?:stake|holding|of the shares|of the company|of it))?"
+    rf"(?:,?\s+(?:down|up)\s+from\s+{_PCT})?",
+    re.I,
+)
+
+
+def _holding_now_told_after(
+    sentence: Sentence, reading: Reading, parties: set[str]
+) -> dict[str, str] | None:
+    """The holding after a deal, and before it where given, from the sentence just after, when
+    it names no other organisation and opens by saying what the holder now holds."""
+    if not sentence.following:
+        return None
+    text = sentence.following[0][0]
+    if any(m.entity_id not in parties for m in reading.directory.mentions(text)):
+        return None
+    told = _NOW_HOLDS_AFTER.match(text)
+    if told is None or (not re.search(r"\bnow\b", told.group()) and told[2] is None):
+        return None  # "It holds 6%" alone may be any holding; "now" or "down from" dates it
+    terms = {"pct_after": str(plain(Decimal(told[1])))}
+    if told[2] is not None:
+        terms["pct_before"] = str(plain(Decimal(told[2])))
+    return terms
+
+
 def _holding_told_after(sentence: Sentence, reading: Reading, parties: set[str]) -> str | None:
     """The size of the holding bought, told in one of the two sentences after the deal when
     they name no other organisation: "The 9% holding cost the Eneabba refiner A$31 million."."""
@@ -399,8 +439,6 @@ def _holding_told_after(sentence: Sentence, reading: Reading, parties: set[str])
                 return str(share.value)
     return None
 
-
-_PCT = r"(?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent|percent)"
 
 #: A holding before and after, in any of the usual orders: "from 9% to 4.5%", "to 4.5% from 9%",
 #: "4.5%, down from 9%". Each pattern gives (before, after) group numbers.

@@ -95,6 +95,13 @@ def _formed_venture(sentence: Sentence, reading: Reading) -> tuple[str, tuple[in
     return None
 
 
+#: The legal form after a company's name: "Co., Ltd.", "LLC", "OÜ", "Pty Ltd".
+_LEGAL_TAIL = re.compile(
+    r"(?:,?\s+(?:Co\.,?\s+Ltd\.?|Co\.|Ltd\.?|Limited|L\.?L\.?C\.?|Inc\.|Inc\b|GmbH|OÜ|AG"
+    r"|S\.A\.|Pty\.? Ltd\.?|Sdn\.? Bhd\.?|Corp\.|Corp\b|JSC|B\.V\.|N\.V\.|S\.p\.A\.))+"
+)
+
+
 def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     formed = _formed_venture(sentence, reading)
@@ -112,6 +119,11 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         # in full, where the name read as a new organisation stopped short.
         named = stated
     name, name_span = named if named else (None, (0, 0))
+    if name is not None and (tail := _LEGAL_TAIL.match(text, name_span[1])) is not None:
+        # "Baotou Tianhe Magnetic Materials Co., Ltd.": the name as registered, in full.
+        name, name_span = text[name_span[0] : tail.end()], (name_span[0], tail.end())
+    # The id leaves out the legal form, so that both spellings make one venture.
+    short_name = re.sub(rf"{_LEGAL_TAIL.pattern}$", "", name) if name else None
     mentions = distinct(
         [m for m in sentence.mentions if not (m.start < name_span[1] and name_span[0] < m.end)]
     )
@@ -157,8 +169,8 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     known_venture = reading.directory.resolve(name) if name else None
     if known_venture is not None:
         venture_id = known_venture
-    elif name:
-        venture_id = "news_" + "_".join(re.findall(r"[a-z0-9]+", name.lower()))[:60]
+    elif short_name:
+        venture_id = "news_" + "_".join(re.findall(r"[a-z0-9]+", short_name.lower()))[:60]
     else:
         venture_id = "news_jv_" + "_".join(sorted(p.entity_id for p in partners))
     draft = Draft(

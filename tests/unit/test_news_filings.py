@@ -1,0 +1,76 @@
+"""The shapes of exchange filings and formal notices: terms a filing defines for a name
+('(the "Company")'), a venture's name with its legal form, a holding a deal left told in the
+sentence after it, and a merger told as one company now being part of another."""
+
+from __future__ import annotations
+
+from monazite_producer.news.entities import EntityDirectory
+from tests.support.news import extract, only
+
+
+def test_a_term_the_filing_defines_stands_for_the_name_before_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        'China Northern Rare Earth (Group) High-Tech Co., Ltd. (the "Company") and Shenghe'
+        " Resources Holding Co., Ltd. have jointly established Baotou Tianhe Magnetic Materials"
+        ' Co., Ltd. (the "Joint Venture"). The Company holds 70% and Shenghe holds 30% of the'
+        " Joint Venture. The two shareholders have paid in registered capital totalling RMB600"
+        " million."
+    )
+    venture = only(extract(directory, body), "joint_venture_formed")
+    assert venture["partners"] == [
+        {"entity_id": "cnre", "pct": "70"},
+        {"entity_id": "shenghe", "pct": "30"},
+    ]
+    assert venture["controlling_partner_id"] == "cnre"
+    assert venture["consideration"] == {"amount": "600000000", "currency": "CNY"}
+
+
+def test_a_ventures_name_keeps_its_legal_form_and_its_id_does_not(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas Rare Earths and Iluka Resources have jointly established Eneabba Heavy Metals"
+        " Pty Ltd, a joint venture to make dysprosium metal."
+    )
+    venture = only(extract(directory, body), "joint_venture_formed")
+    assert venture["name"] == "Eneabba Heavy Metals Pty Ltd"
+    assert venture["venture_id"] == "news_eneabba_heavy_metals"
+
+
+def test_a_decimal_stake_bought_by_a_buyer_named_after_it_is_the_buyers(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The acquisition of a 7.5 per cent holding in Lynas Rare Earths by Iluka Resources closed"
+        " on Tuesday. Iluka paid A$385m for the parcel."
+    )
+    stake = only(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("iluka", "lynas", "7.5")
+
+
+def test_the_holding_a_sale_left_told_in_the_next_sentence_is_the_sellers_before_and_after(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Vacuumschmelze has halved its shareholding in Niron Magnetics, selling a 6% block to a"
+        " group of US pension funds for €21m. It now holds 6%, down from 12%."
+    )
+    stake = only(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["pct_before"], stake["pct_after"]) == ("evac", "12", "6")
+
+
+def test_a_company_now_part_of_another_after_a_merger_said_done_was_absorbed(
+    directory: EntityDirectory,
+) -> None:
+    body = '"As of this morning, USA Rare Earth is part of Lynas. The merger is done," it said.'
+    merger = only(extract(directory, body), "merger_completed")
+    assert (merger["survivor_id"], merger["absorbed_id"]) == ("lynas", "usar")
+
+
+def test_being_part_of_a_group_with_no_merger_done_is_no_merger(
+    directory: EntityDirectory,
+) -> None:
+    body = "Magnequench is part of Neo Performance Materials, which reported results on Monday."
+    assert not [c for c in extract(directory, body) if c.event.type == "merger_completed"]
