@@ -5,7 +5,7 @@ sentence after it, and a merger told as one company now being part of another.""
 from __future__ import annotations
 
 from monazite_producer.news.entities import EntityDirectory
-from tests.support.news import extract, only
+from tests.support.news import extract, only, published
 
 
 def test_a_term_the_filing_defines_stands_for_the_name_before_it(
@@ -74,3 +74,58 @@ def test_being_part_of_a_group_with_no_merger_done_is_no_merger(
 ) -> None:
     body = "Magnequench is part of Neo Performance Materials, which reported results on Monday."
     assert not [c for c in extract(directory, body) if c.event.type == "merger_completed"]
+
+
+def test_a_holders_own_stake_that_fell_is_read_from_its_possessive(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Minmetals has raised its holding in China Rare Earth Group from 20.33% to 25.5%,"
+        " buying the shares from SASAC. SASAC's own stake falls to 26.04 per cent from 31.21 per"
+        " cent as a result."
+    )
+    stakes = {d["holder_id"]: d for d in published(extract(directory, body), "stake_changed")}
+    assert (stakes["sasac"]["target_id"], stakes["sasac"]["pct_before"]) == ("creg", "31.21")
+    assert stakes["sasac"]["pct_after"] == "26.04"
+
+
+def test_a_seller_gone_from_the_register_held_what_it_sold_in_the_next_sentence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "600392.SH no longer holds any interest in MP Materials. The Shanghai-listed group sold"
+        " its remaining 5.2 per cent of the US miner through block trades last week."
+    )
+    stake = only(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["pct_before"], stake["pct_after"]) == ("shenghe", "5.2", "0")
+
+
+def test_a_company_described_after_the_verb_is_the_one_the_sentence_before_named(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Peak Rare Earths has a new master. Neo Performance Materials said on Monday that it now"
+        " owns a majority of the Tanzanian project developer, after its A$88 million bid closed."
+    )
+    stake = only(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["controlling"]) == ("neo", "peak", True)
+
+
+def test_a_holder_described_in_the_opening_is_the_company_the_headline_names_first(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Baotou-based steel group's stake in CNRE has dropped to 34% from 36.1%. Baotou Iron"
+        " and Steel (Group) sold the shares, about 76 million of them, to domestic funds for 4.4"
+        " billion yuan."
+    )
+    candidates = extract(
+        directory, body, title="Baogang trims Northern Rare Earth holding to 34 per cent"
+    )
+    stake = only(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_before"]) == (
+        "baogang",
+        "cnre",
+        "36.1",
+    )
+    assert stake["consideration"] == {"amount": "4400000000", "currency": "CNY"}

@@ -641,7 +641,10 @@ def _stake_terms_nearby(
         if "pct_before" not in known and "pct_before" not in terms:
             for pct in later.percentages:
                 before = later.text[max(0, pct.start - 60) : pct.start]
-                if EARLIER_HOLDING.search(before) and not hedge(later.text[: pct.end]):
+                if (
+                    EARLIER_HOLDING.search(before)
+                    or (known.get("pct_after") == "0" and _SOLD_ALL_OF.search(before))
+                ) and not hedge(later.text[: pct.end]):
                     terms["pct_before"] = str(pct.value)
                     break
         if (
@@ -658,6 +661,7 @@ def _stake_terms_nearby(
                 money is not None
                 and (
                     _PRICE_OF_DEAL.search(later.text[: money.start])
+                    or _SOLD_FOR.search(later.text[: money.start])
                     or re.match(r"\s*(?:in total|all told)\b", later.text[money.end :])
                     or (asked_price and _ANSWER_OPENS.fullmatch(later.text[: money.start]))
                 )
@@ -667,6 +671,18 @@ def _stake_terms_nearby(
         asked_price = later.text.rstrip().endswith("?") and bool(_PRICE_OF_DEAL.search(later.text))
     return terms
 
+
+#: "sold the shares, about 76 million of them, to domestic funds for": the deal's price next.
+_SOLD_FOR = re.compile(
+    r"\b(?:sold|sells|bought|buys|acquired|purchased)\b[^.;]*\bfor\s*(?:a total of\s*)?$", re.I
+)
+
+#: A seller's whole holding, before its size: "sold its remaining 5.2 per cent".
+_SOLD_ALL_OF = re.compile(
+    r"\b(?:sold|sells|disposed of|offloaded|divested)\s+(?:off\s+)?(?:its|their|the)\s+"
+    r"(?:remaining|entire|whole|last|residual)\s+$",
+    re.I,
+)
 
 #: The opening of an answer in a transcript, before the sum it gives: "MP MATERIALS CFO: ".
 _ANSWER_OPENS = re.compile(r"\s*(?:[A-Z][A-Za-z .&'-]{0,40}:\s*)?(?:about |around |roughly )?")

@@ -91,7 +91,8 @@ _HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
 #: present holding, given as a share of a company.
 _NOW_HOLDS = re.compile(
     r"\b(?:now\s+(?:holds|owns|(?P<controls>controls))|we\s+(?:now\s+)?(?:own|hold))\s+"
-    r"(?=(?:about |roughly |some )?[\d.]+ ?(?:%|per ?cent|percent) of\b)",
+    r"(?=(?:about |roughly |some )?[\d.]+ ?(?:%|per ?cent|percent) of\b"
+    r"|(?:a |an absolute )?majority of\b|a controlling (?:stake|interest) in\b)",
     re.I,
 )
 
@@ -223,6 +224,10 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         # "A fifth of X has changed hands. Y bought the shares from …": the target and the
         # share are in the sentence before.
         target, traded = _changed_hands_before(sentence, text[verb.end() :])
+    if holder is not None and target is None and not passive:
+        # "Peak Rare Earths has a new master. Neo … now owns a majority of the Tanzanian project
+        # developer": a company described, not named, is the one the sentence before named.
+        target = _described_target(sentence, reading, holder, text[verb.end() :])
     describing = _DESCRIBING.search(text[: verb.start()])
     if describing is not None and not passive:
         # "with Peak, which it bought last year, Shenghe now owns …": the clause describes Peak,
@@ -402,6 +407,32 @@ _NOW_HOLDS_AFTER = re.compile(
 )
 
 
+#: A company described by what it is rather than named: "the Tanzanian project developer",
+#: "the Perth-based miner", "the US magnet start-up".
+DESCRIBED_COMPANY = re.compile(
+    r"\b(?:of|in|over)\s+the\s+(?:[\w.-]+\s+){0,3}?(?:developer|miner|producer|refiner|processor"
+    r"|separator|explorer|start-?up|magnet ?maker|maker|operator|company|group|firm|business"
+    r"|manufacturer|smelter|supplier|recycler|owner)\b(?!\s+of\b)",
+    re.I,
+)
+
+
+def _described_target(
+    sentence: Sentence, reading: Reading, holder: Mention, after_verb: str
+) -> Mention | None:
+    """The company a description after the verb stands for: the only company other than the
+    holder named in the two sentences before."""
+    if not re.match(r"[^.;]{0,40}?" + DESCRIBED_COMPANY.pattern, after_verb, re.I):
+        return None
+    named = {
+        m.entity_id: m
+        for earlier in sentence.earlier[-2:]
+        for m in earlier.mentions
+        if m.entity_id != holder.entity_id and is_company(m, reading.directory) and not m.proposed
+    }
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
 def _holding_now_told_after(
     sentence: Sentence, reading: Reading, parties: set[str]
 ) -> dict[str, str] | None:
@@ -557,7 +588,8 @@ def _pct(name: str) -> str:
 #: "X's equity interest in Y decreased from 20.33% to 15.33%": a holding that moved, told by
 #: its holder's possessive. One sentence may tell several ("…, and Z's interest in Y rose …").
 _HOLDING_MOVED = re.compile(
-    r"(?:'s|’s|(?<=s)'|(?<=s)’|\b[Ii]ts)\s+(?:(?:equity\s+|voting\s+)?"
+    r"(?:'s|’s|(?<=s)'|(?<=s)’|\b[Ii]ts)\s+(?:(?:own\s+|direct\s+|remaining\s+|total\s+)?"
+    r"(?:equity\s+|voting\s+)?"
     r"(?:interest|stake|holding|shareholding)(?:\s+in\s+(?P<target>[^,;]{2,80}?))?\s+)?"
     r"(?P<verb>(?:increas|decreas|ris|ros|fall|fell|grow|grew|dropp?|declin|slipp?|climb)\w*"
     r"|(?:was|is|has been|will be) (?:cut|raised|reduced|lifted|increased|decreased|diluted)"
@@ -575,7 +607,7 @@ def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     target: Mention | None = None
     for moved in _HOLDING_MOVED.finditer(text):
-        holder = _possessor(sentence, moved.start())
+        holder = _possessor(sentence, reading, moved.start())
         if moved.group("target") is not None:
             named = [
                 m
@@ -752,7 +784,7 @@ def _held_before(sentence: Sentence, holder: Mention) -> Mention | None:
     )
 
 
-def _possessor(sentence: Sentence, position: int) -> Mention | None:
+def _possessor(sentence: Sentence, reading: Reading, position: int) -> Mention | None:
     """Whose holding "X's interest" or "the Company's interest" is: the organisation named just
     before the possessive, else the company "the Company" or "its" refers to."""
     before = sentence.text[max(0, position - 40) : position]
@@ -767,7 +799,21 @@ def _possessor(sentence: Sentence, position: int) -> Mention | None:
         sentence.text[position:].lower().startswith("its")
     ):
         return sentence.referent
-    if re.search(r"\b(?:the|The) [\w-]+ (?:company|group|institute|miner|producer)$", before):
-        # "The research group's holding": a description of the company just named.
+    if re.search(
+        r"\b(?:the|The) (?:[\w-]+ ){1,3}(?:company|group|institute|miner|producer|refiner|maker"
+        r"|processor|developer|conglomerate|firm|operator|start-?up)$",
+        before,
+    ):
+        # "The research group's holding": a description of the company just named, or, in a
+        # story's opening, of the company its headline names first.
+        if not sentence.earlier and reading.article.title:
+            named_after = {m.entity_id for m in sentence.after(position)}
+            titled = [
+                m
+                for m in reading.directory.mentions(reading.article.title)
+                if not m.proposed and m.entity_id not in named_after
+            ]
+            if titled:
+                return titled[0]
         return sentence.referent or sentence.prior_subject
     return None
