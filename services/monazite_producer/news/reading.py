@@ -373,7 +373,11 @@ def stages_named(text: str) -> list[str]:
 
 def element_group(text: str) -> str | None:
     lowered = text.lower()
-    if re.search(r"\bndpr\b|neodymium[- ]praseodymium|neodymium and praseodymium", lowered):
+    if re.search(
+        r"\bndpr\b|\bprnd\b|\bpr-nd\b|neodymium[- ]praseodymium|praseodymium[- ]neodymium"
+        r"|neodymium and praseodymium|praseodymium and neodymium",
+        lowered,
+    ):
         return "ndpr"
     if re.search(r"\bion[- ]adsorption\b|\bionic clays?\b", lowered):
         return "ion_adsorption_reo"

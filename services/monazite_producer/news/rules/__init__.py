@@ -12,6 +12,7 @@ from monazite_producer.news.rules.mergers import merger_rule
 from monazite_producer.news.rules.output import figure_table_rule, output_rule
 from monazite_producer.news.rules.price_floors import price_floor_rule
 from monazite_producer.news.rules.quotas import quota_rule
+from monazite_producer.news.rules.rows import spaced_row_rule
 from monazite_producer.news.rules.shares import share_rule
 from monazite_producer.news.rules.stakes import (
     holding_before_after_rule,
@@ -43,6 +44,7 @@ RULES: tuple[Rule, ...] = (
     price_floor_rule,
     output_rule,
     figure_table_rule,
+    spaced_row_rule,
     share_rule,
     tariff_rule,
 )
