@@ -4,7 +4,7 @@ quota granted to a company, exports capped at a tonnage, and a ceiling of "no mo
 from __future__ import annotations
 
 from monazite_producer.news.entities import EntityDirectory
-from tests.support.news import extract, only
+from tests.support.news import extract, only, published
 
 
 def test_its_separation_quota_in_a_companys_report_is_the_companys(
@@ -55,3 +55,46 @@ def test_no_more_than_a_tonnage_leaving_the_country_is_an_exact_export_cap(
     document = only(extract(directory, body), "quota_set")
     assert (document["jurisdiction"], document["quota_kind"]) == ("IN", "export")
     assert (document["tonnes"], document["period"]) == ("900", 2026)
+
+
+def test_chinas_control_indicators_are_quotas_and_its_indicator_is_the_companys(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "1. The total-quantity control indicator for rare-earth mining in 2026 is 296,000 tonnes"
+        " of rare-earth oxide (REO).\n"
+        "China Northern Rare Earth said it had received its indicators for the year. Its mining"
+        " indicator, all for light rare earths, is 213,500 tonnes of REO."
+    )
+    quotas = published(
+        extract(directory, body, title="China sets 2026 rare-earth totals", day="2026-03-20"),
+        "quota_set",
+    )
+    assert {(q["jurisdiction"], q.get("entity_id"), q["tonnes"], q["period"]) for q in quotas} == {
+        ("CN", None, "296000", 2026),
+        ("CN", "cnre", "213500", 2026),
+    }
+
+
+def test_a_list_of_quotas_reads_each_item_with_the_words_that_introduce_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The decision lists the allowances for the year as follows:\n"
+        "- Mining of rare-earth ore (REO content): 6,500 tonnes\n"
+        "- Export of separated rare-earth oxides: 2,200 tonnes\n"
+        "  - of which allotted to Vietnam Rare Earth Company: 1,400 tonnes\n"
+        "  - of which allotted to other licensed processors: 800 tonnes\n"
+    )
+    quotas = published(
+        extract(directory, body, title="Hanoi sets 2026 rare-earth quotas", day="2026-01-28"),
+        "quota_set",
+    )
+    assert {
+        (q["jurisdiction"], q.get("entity_id"), q["quota_kind"], q["stage"], q["tonnes"])
+        for q in quotas
+    } == {
+        ("VN", None, "production", "mining", "6500"),
+        ("VN", None, "export", "separation", "2200"),
+        ("VN", "vietnam_re", "export", "separation", "1400"),
+    }

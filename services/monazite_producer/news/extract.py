@@ -210,8 +210,39 @@ def _years_for_figures(sentence: Sentence, reading: Reading) -> list[int]:
     return years
 
 
+#: The mark opening an item of a list: "- ", "• ", "* ", "(a) ", "a) ".
+_LIST_MARK = re.compile(r"(?:[-•*–]|\(?[a-z]\))\s+")
+
+
+def _list_leads(article: Article) -> dict[int, str]:
+    """For each line that is an item of a list, by the offset of its mark, the words that
+    introduce it: the line ending in a colon above the list, and the item it is nested under."""
+    leads: dict[int, str] = {}
+    intro = ""
+    parents: list[tuple[int, str]] = []  # (indent, text) of the open items
+    for line in re.finditer(r"[^\n]*", article.text):
+        stripped = line.group().strip()
+        if not stripped:
+            continue
+        indent = len(line.group()) - len(line.group().lstrip())
+        mark = _LIST_MARK.match(line.group(), indent)
+        if mark is None:
+            # The last sentence of a paragraph ending in a colon introduces the list.
+            intro = re.split(r"(?<=[.!?])\s+", stripped)[-1] if stripped.endswith(":") else ""
+            parents = []
+            continue
+        item = line.group()[mark.end() :].strip()
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        if intro or parents:
+            leads[line.start() + indent] = " ".join([intro, *(p for _, p in parents)]).strip()
+        parents.append((indent, item))
+    return leads
+
+
 def _read_sentences(article: Article, directory: EntityDirectory) -> list[Sentence]:
     sentences = []
+    leads = _list_leads(article)
     for offset, text in split_sentences(article.text):
         # A header line, or the number of a numbered paragraph ("2."), says nothing itself.
         if _is_header(text) or re.fullmatch(
@@ -236,6 +267,7 @@ def _read_sentences(article: Article, directory: EntityDirectory) -> list[Senten
                     for d in find_dates(text, article_date=article.published)
                     if not dateline or d.start >= dateline.end()
                 ],
+                lead=leads.get(offset, ""),
             )
         )
     return sentences

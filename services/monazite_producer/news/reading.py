@@ -95,6 +95,22 @@ _JURISDICTIONS: tuple[tuple[str, str], ...] = (
     (r"\bvietnam\w*\b", "VN"),
     (r"\bmyanmar\b", "MM"),
     (r"\bindia\b|\bindian\b|\bdgft\b|directorate general of foreign trade", "IN"),
+    # Capitals standing for their governments: "Hanoi lifts its mining ceiling".
+    (r"\bhanoi\b", "VN"),
+    (r"\bputrajaya\b|\bkuala lumpur\b", "MY"),
+    (r"\bnew delhi\b", "IN"),
+    (r"\bjakarta\b", "ID"),
+    (r"\bmanila\b", "PH"),
+    (r"\bbangkok\b", "TH"),
+    (r"\bvientiane\b", "LA"),
+    (r"\bnaypyidaw\b|\bnay pyi taw\b", "MM"),
+    (r"\bseoul\b", "KR"),
+    (r"\bastana\b", "KZ"),
+    (r"\bbras[ií]lia\b", "BR"),
+    (r"\bpretoria\b", "ZA"),
+    (r"\bdodoma\b", "TZ"),
+    (r"\bharare\b", "ZW"),
+    (r"\bankara\b", "TR"),
 )
 
 
@@ -130,6 +146,10 @@ class Sentence:
     #: The sentences just before, as read (their own `earlier` empty): a filing gives the
     #: holding before a deal a few lines above the holding after it.
     earlier: tuple[Sentence, ...] = ()
+    #: For an item of a list, the words that introduce it: the line before the list ("The
+    #: decision lists the allowances for the year as follows:") and, for an item nested under
+    #: another, that item ("Export of separated oxides: 2,200 tonnes").
+    lead: str = ""
 
     @property
     def lower(self) -> str:
@@ -437,6 +457,8 @@ EXPORT_ALLOWED = (
 #: "allowed 270,000 tonnes to be mined", "a production cap".
 QUOTA_WORDS = re.compile(
     r"\bquotas?\b|\ballowances?\b|\ballocat\w*|\ballot\w*"
+    # China's "total-quantity control indicators" for mining and separation
+    r"|\b(?:control|mining|separation|smelting|production)\s+indicators?\b"
     r"|\b(?:allowed|permitted|authori[sz]ed)\b[^.;]{0,60}?\bto be (?:mined|produced|extracted"
     r"|smelted|separated|refined|processed)\b"
     r"|\b(?:production|mining|output|smelting|separation) (?:caps?|ceilings?|limits?)\b"

@@ -34,7 +34,8 @@ _QUOTA_TO = re.compile(
 
 #: "The ministry has granted X a mining quota of …": the holder right after the verb.
 _GRANTED_TO = re.compile(
-    r"\b(?:granted|gave|given|awarded|allotted|allocated|handed|issued)\s+(?:the\s+)?$", re.I
+    r"\b(?:granted|gave|given|awarded|allotted|allocated|handed|issued)\s+(?:to\s+)?(?:the\s+)?$",
+    re.I,
 )
 
 #: "X's smelting and separation quota was set at …": the quota's holder by its possessive.
@@ -52,7 +53,7 @@ _ALLOCATED_TO_IT = re.compile(
     r"(?:\b(?:the|The) (?:same |new |state )?(?:company|group)|^It|\bit)\b[^.;]{0,60}?"
     r"\b(?:allocated|allotted|granted|received|given|handed"
     r"|been issued|its quotas?)\b"
-    r"|^(?:Its|The company's|The group's) (?:allocation|quota|share)\b"
+    r"|^(?:Its|The company's|The group's) (?:[\w-]+\s+)?(?:allocation|quota|share|indicator)\b"
 )
 
 
@@ -62,9 +63,14 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     carried_on = any(QUOTA_WORDS.search(e.text) for e in sentence.earlier[-2:]) and re.search(
         r"\b(?:given|granted|received|allotted|handed)\b", text
     )
-    if not (QUOTA_WORDS.search(text) or carried_on) or not sentence.tonnes:
+    listed = bool(sentence.lead) and QUOTA_WORDS.search(sentence.lead) is not None
+    if not (QUOTA_WORDS.search(text) or carried_on or listed) or not sentence.tonnes:
         return []
-    jurisdiction = jurisdiction_named(text) or jurisdiction_named(reading.article.title or "")
+    jurisdiction = (
+        jurisdiction_named(text)
+        or jurisdiction_named(sentence.lead)
+        or jurisdiction_named(reading.article.title or "")
+    )
     if jurisdiction is None and (referent := sentence.referent) is not None:
         # A company's own answer about its quota: the quota of the company's country.
         known = reading.directory.entities.get(referent.entity_id)
@@ -94,7 +100,12 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = without_oxide_unit(text)
     if dateline := DATELINE.match(text):
         text = " " * dateline.end() + text[dateline.end() :]
-    export = re.search(EXPORT_ALLOWED, text, re.I) is not None
+    export = re.search(EXPORT_ALLOWED, text, re.I) is not None or (
+        # "- Export of separated oxides: 2,200 tonnes" in a list of quotas, and its parts
+        listed
+        and re.search(r"^(?:[-•*–]\s+)?exports?\b|\bexports?\b", text + " " + sentence.lead, re.I)
+        is not None
+    )
     previous = sentence.previous_text
     companies = [
         m
@@ -116,6 +127,9 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             # "Of the total, 600 tonnes is allocated to X": a share of the quota just set.
             stage = _last_stage(without_oxide_unit(previous))
             export = export or re.search(EXPORT_ALLOWED, previous, re.I) is not None
+        if stage is None and listed:
+            # "- of which allotted to X: 1,400 tonnes" under "- Export of separated oxides"
+            stage = _last_stage(without_oxide_unit(sentence.lead))
         if stage is None and export:
             # "no more than 1,200 tonnes of rare-earth oxides may leave": exported oxide is
             # separated product, though it is also the quota's unit.
@@ -155,6 +169,9 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         elif given_to:
             draft.fields["entity_id"] = given_to[0].entity_id
             draft.parties = [given_to[0]]
+        elif listed and re.match(r"^(?:[-•*–]\s+)?of which\b", text, re.I):
+            continue  # a part of the quota above for holders not registered
+
         elif (
             not owner
             and (referent := sentence.referent) is not None
