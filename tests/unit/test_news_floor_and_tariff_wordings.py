@@ -58,3 +58,46 @@ def test_a_duty_whose_rate_is_told_in_the_sentence_after(directory: EntityDirect
         "17",
         ["metals"],
     )
+
+
+def test_a_tariffs_rate_told_in_a_sentence_of_its_own_after_the_goods(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Canada moved first. Since June 10, sintered NdFeB permanent magnets have carried a"
+        " surtax at the border when they are of Chinese origin. The rate, set by the Department"
+        " of Finance in an order published the same day, is 25 per cent of the customs value."
+    )
+    tariff = only(extract(directory, body, day="2026-06-24"), "tariff_imposed")
+    assert (tariff["jurisdiction"], tariff["on_origin"], tariff["rate_pct"]) == ("CA", "CN", "25")
+    assert (tariff["stages"], tariff["effective_from"]) == (["magnets"], "2026-06-10")
+
+
+def test_a_duty_whose_goods_the_sentence_before_names_and_whose_firms_charge_nothing(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "South Korea published the final decision on June 2. It covers oxides of neodymium and"
+        " terbium exported from the People's Republic of China. The definitive duty is 16.4 per"
+        " cent, a single rate for all Chinese exporters, and applies to goods entering Korea"
+        " from July 1."
+    )
+    tariff = only(extract(directory, body, day="2026-06-24"), "tariff_imposed")
+    assert (tariff["jurisdiction"], tariff["on_origin"], tariff["rate_pct"]) == ("KR", "CN", "16.4")
+    assert (tariff["stages"], tariff["effective_from"]) == (["separation"], "2026-07-01")
+
+
+def test_a_notification_fixing_the_duty_gives_its_rate_and_start(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "India's step was the least expected. A customs notification imposes an anti-dumping"
+        " duty on rare-earth permanent magnets originating in China. Notification 38 fixes the"
+        " duty at 23.8 per cent of the assessable value and took effect on June 20."
+    )
+    tariff = only(extract(directory, body, day="2026-06-24"), "tariff_imposed")
+    assert (tariff["jurisdiction"], tariff["rate_pct"], tariff["effective_from"]) == (
+        "IN",
+        "23.8",
+        "2026-06-20",
+    )

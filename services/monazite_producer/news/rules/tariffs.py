@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from monazite_producer.news.quantities import Quantity, find_percentages
+from monazite_producer.news.quantities import DateMention, Quantity, find_percentages
 from monazite_producer.news.reading import (
     COUNTRY_AS_OBJECT,
     ELEMENTS,
@@ -29,7 +29,14 @@ _RATE_BEFORE_TARIFF = re.compile(
 
 #: Goods entering the country that charges them: "on entry into China", "imported into Japan".
 _ENTERING = re.compile(
-    r"\b(?:entry|entering|imported|imports?|shipped|coming)\s+(?:in)?to\s+(?:the\s+)?$", re.I
+    r"\b(?:entering|(?:entry|imported|imports?|shipped|coming)\s+(?:in)?to)\s+(?:the\s+)?$", re.I
+)
+
+#: "Chinese exporters", "Chinese producers": firms of a country, which charges nothing.
+_DEMONYM_FIRMS = re.compile(
+    r"^\s+(?:[\w-]+\s+)?(?:exporters|producers|suppliers|companies|firms|makers|manufacturers"
+    r"|refiners|sellers|mills)\b",
+    re.I,
 )
 
 #: A clause giving a measure's reason or occasion.
@@ -101,21 +108,41 @@ _DEMONYMS = frozenset(
 def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     tariff = re.search(rf"\b{_TARIFF}\b", text, re.I)
-    if tariff is None or not _RARE_EARTH_GOODS.search(text) or _TARIFF_RELIEF.search(text):
+    if tariff is None or _TARIFF_RELIEF.search(text):
         return []
-    rate = _tariff_rate(sentence)
+    told_with_goods = text
+    if not _RARE_EARTH_GOODS.search(text):
+        # "It covers oxides of neodymium … exported from China. The definitive duty is 16.4
+        # per cent …": the goods and their origin told in the sentence before the rate.
+        if _rate_told_after(text) is None or not _RARE_EARTH_GOODS.search(sentence.previous_text):
+            return []
+        if re.search(rf"\b{_TARIFF}\b", sentence.previous_text, re.I):
+            return []  # that sentence tells its own tariff
+        told_with_goods = f"{sentence.previous_text} {text}"
+    rate = _tariff_rate(sentence) or _rate_told_after(text)
     rate_note = None
+    rate_told: tuple[str, list[DateMention]] | None = None
     if rate is None and (stated := _RATE_STATED.match(sentence.next_text)) is not None:
         # "… will attract a countervailing duty from Tuesday. The rate: 18%, …"
         rates = find_percentages(sentence.next_text)
         if rates and rates[0].start == stated.end():
             rate, rate_note = rates[0], "the rate from the sentence after"
     if rate is None:
+        # "… have carried a surtax when they are of Chinese origin. The rate, set by the
+        # Department of Finance, is 25 per cent of the customs value."
+        for told, dates in sentence.following[:2]:
+            if (later_rate := _rate_told_after(told)) is not None:
+                rate, rate_note = later_rate, "the rate from a sentence after"
+                rate_told = (told, dates)
+                break
+            if _RARE_EARTH_GOODS.search(told) and re.search(rf"\b{_TARIFF}\b", told, re.I):
+                break  # the next sentence tells of another tariff
+    if rate is None:
         return []
     # The parties and goods are named before a clause giving the reason: "… in response to US
     # duties on Chinese magnets" names neither who charges nor what is charged.
-    reason = _REASON.search(text)
-    charged = text[: reason.start()] if reason else text
+    reason = _REASON.search(told_with_goods)
+    charged = told_with_goods[: reason.start()] if reason else told_with_goods
     origin, acting = _tariff_parties(charged)
     # "The White House concluded its review. A proclamation imposes …": the one acting may be
     # named only in the sentence before.
@@ -160,7 +187,11 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if rate_note:
         draft.notes.append(rate_note)
     effective = (
-        _tariff_effective(sentence, rate)
+        (
+            _tariff_effective(rate_told[0], rate_told[1], rate)
+            if rate_told
+            else _tariff_effective(text, sentence.dates, rate)
+        )
         or _same_date_as_before(sentence)
         or effective_date(sentence, reading, draft)
     )
@@ -235,6 +266,8 @@ def _tariff_parties(text: str) -> tuple[str | None, str | None]:
         )
         if is_origin:
             origin = origin or code
+        elif word in _DEMONYMS and _DEMONYM_FIRMS.match(text[end:]):
+            continue
         elif not COUNTRY_AS_OBJECT.search(text[max(0, start - 20) : start]):
             acting = acting or code
     return origin, acting
@@ -248,16 +281,34 @@ _TOLD = re.compile(
 )
 
 
-def _tariff_effective(sentence: Sentence, rate: Quantity) -> date | None:
+#: A tariff's rate told in a sentence of its own after the goods: "The rate, set by the
+#: Department of Finance, is 25 per cent", "The definitive duty is 16.4 per cent",
+#: "Notification 38 fixes the duty at 23.8 per cent".
+_RATE_TOLD = re.compile(
+    rf"(?:^(?:The|Its|This)\s+(?:[\w-]+\s+){{0,2}}?(?:rate|{_TARIFF})\b[^%;]{{0,100}}?"
+    r"\b(?:is|will be|was|stands at|was set at|is set at)\s+"
+    rf"|\b(?:fix\w*|sets?|setting)\s+the\s+(?:[\w-]+\s+)?(?:rate|{_TARIFF})\s+at\s+)$",
+    re.I,
+)
+
+
+def _rate_told_after(text: str) -> Quantity | None:
+    rates = find_percentages(text)
+    if rates and _RATE_TOLD.search(text[: rates[0].start]):
+        return rates[0]
+    return None
+
+
+def _tariff_effective(text: str, dates: list[DateMention], rate: Quantity) -> date | None:
     """A date the rate applies from, written after the rate ("… to 25% on January 1, 2026"); it
     may lie after the article's date, as a tariff is often announced ahead."""
-    for mention in sentence.dates:
+    for mention in dates:
         if mention.start < rate.end:
             continue
-        lead = sentence.text[max(0, mention.start - 30) : mention.start]
+        lead = text[max(0, mention.start - 30) : mention.start]
         if _TOLD.search(lead):
             continue  # "…, the finance ministry said on Friday": the day of the report
-        if sentence.text.startswith(("on ", "On "), mention.start) or re.search(
+        if text.startswith(("on ", "On "), mention.start) or re.search(
             r"\b(?:on|from|effective|starting|as of|beginning|with effect from|in force from"
             r"|(?:takes|take|will take|took) effect(?: on)?)\s+$",
             lead,
