@@ -47,6 +47,7 @@ from monazite_producer.news.quantities import (
 )
 from monazite_producer.news.reading import (
     DATELINE,
+    HISTORY_DAYS,
     REVIEW_CAP,
     Draft,
     Reading,
@@ -240,9 +241,85 @@ def _list_leads(article: Article) -> dict[int, str]:
     return leads
 
 
+#: A line of a record: "Acquirer: Neo Performance Materials Inc.", "- Who: Neo (80%) …".
+_RECORD_LINE = re.compile(
+    r"(?:[-•*]\s*)?(?P<key>[A-Z][\w'’/()&.,-]*(?:\s+[\w'’/()&.,-]+){0,5}?)\s*:\s+(?P<value>\S.*)"
+)
+
+#: A numbered heading whose value is the next line: "3. Consideration".
+_NUMBERED_KEY = re.compile(r"\d{1,2}\.\s+(?P<key>[A-Z][\w ]{2,40})")
+
+#: A line that opens the next entry of a list of records: "[4]", "#4", "(4)", or a heading in
+#: capitals ("SIGNED, NOT COMPLETED").
+_ENTRY_MARK = re.compile(r"\[\d{1,3}\]|#\d{1,3}|\(\d{1,3}\)|[^a-z]*[A-Z]{3,}[^a-z]*")
+
+#: How many lines that are not "Key: value" may stand between two lines of one record.
+_RECORD_GAP = 2
+
+
+def _records(article: Article) -> dict[int, tuple[tuple[str, str], ...]]:
+    """Records of "Key: value" lines, by the offset of each record's first line. A record runs
+    on over a line or two of another kind (a form's numbered headings) and ends where a key
+    comes again (the next entry of a tracker)."""
+    records: dict[int, tuple[tuple[str, str], ...]] = {}
+    current: list[tuple[str, str]] = []
+    first = 0
+    gap = 0
+    pending_key: str | None = None
+
+    def close() -> None:
+        if len(current) >= 2:
+            records[first] = tuple(current)
+
+    for line in re.finditer(r"[^\n]+", article.text):
+        text = line.group().strip()
+        start = line.start() + line.group().index(text[:1]) if text else line.start()
+        if not text or _is_header(text):
+            continue  # the article's own header lines are not a record
+        found = _RECORD_LINE.fullmatch(text)
+        if found is None and pending_key is not None:
+            found_key, value = pending_key, text
+        elif found is not None:
+            found_key, value = found["key"], found["value"]
+        else:
+            found_key = None
+        pending_key = None
+        if found_key is None:
+            numbered = _NUMBERED_KEY.fullmatch(text)
+            if numbered is not None:
+                pending_key = numbered["key"]
+            gap += 1
+            if gap > _RECORD_GAP or _ENTRY_MARK.fullmatch(text):
+                close()
+                current = []
+            continue
+        key = found_key.strip()
+        if current and (gap > _RECORD_GAP or key.lower() in {k.lower() for k, _ in current}):
+            close()
+            current = []
+        if not current:
+            first = start
+        current.append((key, value.strip()))
+        gap = 0
+    close()
+    return records
+
+
+def _sections(article: Article) -> list[tuple[int, str]]:
+    """Headings in capitals ("SIGNED, NOT COMPLETED"), with their offsets."""
+    return [
+        (line.start(), line.group().strip())
+        for line in re.finditer(r"[^\n]+", article.text)
+        if re.fullmatch(r"[^a-z]*[A-Z]{3,}[^a-z]*", line.group().strip())
+        and len(line.group().split()) <= 8
+    ]
+
+
 def _read_sentences(article: Article, directory: EntityDirectory) -> list[Sentence]:
     sentences = []
     leads = _list_leads(article)
+    records = _records(article)
+    sections = _sections(article)
     for offset, text in split_sentences(article.text):
         # A header line, or the number of a numbered paragraph ("2."), says nothing itself.
         if _is_header(text) or re.fullmatch(
@@ -268,6 +345,8 @@ def _read_sentences(article: Article, directory: EntityDirectory) -> list[Senten
                     if not dateline or d.start >= dateline.end()
                 ],
                 lead=leads.get(offset, ""),
+                record=records.get(offset, ()),
+                section=next((h for at, h in reversed(sections) if at < offset), ""),
             )
         )
     return sentences
@@ -393,10 +472,6 @@ _UNCHANGED = re.compile(
     r"|(?:does|do) not change|continues? to apply)\b",
     re.I,
 )
-
-#: Deals and measures are news when they happen; one the article dates this many days before
-#: its own date is history retold ("the agreement the two sides struck in July, when …").
-HISTORY_DAYS = 45
 
 _DEALS_AND_MEASURES = frozenset(
     {

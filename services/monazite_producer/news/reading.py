@@ -27,6 +27,10 @@ from monazite_producer.news.quantities import (
 #: The highest confidence of a candidate that rests on something a person should confirm.
 REVIEW_CAP = 0.6
 
+#: Deals and measures are news when they happen; one the article dates this many days before
+#: its own date is history retold ("the agreement the two sides struck in July, when …").
+HISTORY_DAYS = 45
+
 #: The highest confidence of a fact whose company is named in another sentence only ("the
 #: company", "the plant"): still published, but below a sentence that names everything itself.
 REFERRED_CAP = 0.75
@@ -150,6 +154,11 @@ class Sentence:
     #: decision lists the allowances for the year as follows:") and, for an item nested under
     #: another, that item ("Export of separated oxides: 2,200 tonnes").
     lead: str = ""
+    #: For the first line of a record of "Key: value" lines (a deal tracker's entry, a
+    #: substantial-holder form, a register entry), every key and value of the record.
+    record: tuple[tuple[str, str], ...] = ()
+    #: The heading in capitals above the sentence, if any ("SIGNED, NOT COMPLETED").
+    section: str = ""
 
     @property
     def lower(self) -> str:

@@ -12,6 +12,7 @@ from monazite_producer.news.rules.mergers import merger_rule
 from monazite_producer.news.rules.output import figure_table_rule, output_rule
 from monazite_producer.news.rules.price_floors import price_floor_rule
 from monazite_producer.news.rules.quotas import quota_rule
+from monazite_producer.news.rules.records import record_rule
 from monazite_producer.news.rules.rows import spaced_row_rule
 from monazite_producer.news.rules.shares import share_rule
 from monazite_producer.news.rules.stakes import (
@@ -29,6 +30,7 @@ from monazite_producer.news.rules.tariffs import tariff_rule
 from monazite_producer.news.rules.ventures import venture_rule
 
 RULES: tuple[Rule, ...] = (
+    record_rule,
     stake_rule,
     holding_moved_rule,
     holding_before_after_rule,

@@ -102,6 +102,13 @@ _LEGAL_TAIL = re.compile(
 )
 
 
+def new_venture_id(name: str) -> str:
+    """The id of a venture not registered yet, from its name without the legal form, so that
+    both spellings make one venture."""
+    short_name = re.sub(rf"{_LEGAL_TAIL.pattern}$", "", name)
+    return "news_" + "_".join(re.findall(r"[a-z0-9]+", short_name.lower()))[:60]
+
+
 def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     formed = _formed_venture(sentence, reading)
@@ -122,8 +129,6 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if name is not None and (tail := _LEGAL_TAIL.match(text, name_span[1])) is not None:
         # "Baotou Tianhe Magnetic Materials Co., Ltd.": the name as registered, in full.
         name, name_span = text[name_span[0] : tail.end()], (name_span[0], tail.end())
-    # The id leaves out the legal form, so that both spellings make one venture.
-    short_name = re.sub(rf"{_LEGAL_TAIL.pattern}$", "", name) if name else None
     mentions = distinct(
         [m for m in sentence.mentions if not (m.start < name_span[1] and name_span[0] < m.end)]
     )
@@ -169,8 +174,8 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     known_venture = reading.directory.resolve(name) if name else None
     if known_venture is not None:
         venture_id = known_venture
-    elif short_name:
-        venture_id = "news_" + "_".join(re.findall(r"[a-z0-9]+", short_name.lower()))[:60]
+    elif name:
+        venture_id = new_venture_id(name)
     else:
         venture_id = "news_jv_" + "_".join(sorted(p.entity_id for p in partners))
     draft = Draft(
