@@ -220,3 +220,11 @@ def test_tonnages_written_in_words_once_beside_their_digits() -> None:
     assert [q.value for q in find_tonnes("1,500 (one thousand five hundred) tonnes")] == [
         Decimal(1500)
     ]
+
+
+def test_dates_written_with_slashes_are_read_day_first_unless_only_month_first_fits() -> None:
+    assert [d.value for d in find_dates("on 09/02/2026 and 29/06/2026 and 06/29/2026")] == [
+        date(2026, 2, 9),
+        date(2026, 6, 29),
+        date(2026, 6, 29),
+    ]

@@ -78,3 +78,43 @@ def test_praseodymium_neodymium_metal_is_ndpr(directory: EntityDirectory) -> Non
     assert _figures(published(candidates, "output_reported")) == {
         ("shenghe", "metals", "ndpr", 2025, "9730")
     }
+
+
+REGISTER_WATCH = """Each line gives, in this order: the form, the holder, the company and its code,
+voting power now, voting power in the holder's previous notice, the date of the change, and the
+consideration as stated on the form.
+
+604 · Apple Inc. · Iluka Resources (ILU) · 7.10% · 5.30% · 29/06/2026 · A$96.3m on market
+603 · MP Materials Corp. · Lynas Rare Earths (LYC) · 5.02% · n/a · 01/07/2026 · A$512.6m
+604 · Lynas Rare Earths Ltd · Energy Transition Minerals (ETM) · 8.80% · 6.10% · 14/04/2026 · A$7.9m
+"""
+
+
+def test_rows_of_holdings_read_their_columns_in_the_order_the_lines_above_give(
+    directory: EntityDirectory,
+) -> None:
+    candidates = extract(directory, REGISTER_WATCH, day="2026-07-03")
+    stakes = {d["holder_id"]: d for d in published(candidates, "stake_changed")}
+    assert set(stakes) == {"apple", "mp"}  # the April change is history
+    assert (stakes["apple"]["target_id"], stakes["apple"]["pct_before"]) == ("iluka", "5.3")
+    assert stakes["apple"]["pct_after"] == "7.1"
+    assert stakes["apple"]["consideration"] == {"amount": "96300000", "currency": "AUD"}
+    assert (stakes["mp"]["target_id"], stakes["mp"]["pct_after"]) == ("lynas", "5.02")
+    assert "pct_before" not in stakes["mp"]
+
+
+def test_a_filings_table_of_holders_before_and_after_is_of_the_issuer(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The shareholdings of the two parties are set out below (shares held and percentage,"
+        " first before and then after the transfer):\n\n"
+        "Baotou Iron and Steel (Group) Co., Ltd.    1,391,775,000    38.50%    1,156,800,000"
+        "    32.00%\n"
+    )
+    candidates = extract(
+        directory, body, title="China Northern Rare Earth: transfer completed", day="2026-05-28"
+    )
+    [stake] = published(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"]) == ("baogang", "cnre")
+    assert (stake["pct_before"], stake["pct_after"]) == ("38.5", "32")

@@ -351,6 +351,8 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\s+(?P<year>(?:19
 _MONTH_DAY_YEAR = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I
 )
+#: "29/06/2026", "09/02/2026": a date written in numbers with slashes.
+_NUMERIC_DATE = re.compile(r"\b(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>(?:19|20)\d\d)\b")
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
 #: "at the start of 2026", "from the beginning of 2026": the first of January.
 _START_OF_YEAR = re.compile(
@@ -418,6 +420,11 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
     for match in _ISO_DATE.finditer(text):
         value = _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
         add(value, match.start(), match.end(), "day")
+    for match in _NUMERIC_DATE.finditer(text):
+        first, second = int(match["first"]), int(match["second"])
+        # Day first, as forms outside the US write it, unless only month first can be right.
+        day, month = (second, first) if first <= 12 < second else (first, second)
+        add(_safe_date(int(match["year"]), month, day), match.start(), match.end(), "day")
     for match in _START_OF_YEAR.finditer(text):
         add(date(int(match["year"]), 1, 1), match.start(), match.end(), "month")
     for match in _PART_OF_YEAR.finditer(text):

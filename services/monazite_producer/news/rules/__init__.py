@@ -13,7 +13,7 @@ from monazite_producer.news.rules.output import figure_table_rule, output_rule
 from monazite_producer.news.rules.price_floors import price_floor_rule
 from monazite_producer.news.rules.quotas import quota_rule
 from monazite_producer.news.rules.records import record_rule
-from monazite_producer.news.rules.rows import spaced_row_rule
+from monazite_producer.news.rules.rows import holding_row_rule, spaced_row_rule
 from monazite_producer.news.rules.shares import share_rule
 from monazite_producer.news.rules.stakes import (
     holding_before_after_rule,
@@ -36,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     holding_before_after_rule,
     holding_ended_rule,
     holding_table_rule,
+    holding_row_rule,
     deal_table_rule,
     measure_table_rule,
     merger_rule,

@@ -13,11 +13,13 @@ import re
 from decimal import Decimal
 
 from monazite_producer.news.entities import Mention
-from monazite_producer.news.quantities import plain
+from monazite_producer.news.quantities import find_dates, find_money, plain
 from monazite_producer.news.reading import (
+    HISTORY_DAYS,
     Draft,
     Reading,
     Sentence,
+    consideration_field,
     element_group,
     is_company,
     jurisdiction_mentions,
@@ -25,8 +27,8 @@ from monazite_producer.news.reading import (
     without_oxide_unit,
 )
 
-#: Cells of a row: runs of text apart by a tab, two spaces or more, or "///".
-_CELL_GAP = re.compile(r"\t+|\s{2,}|\s*/{3}\s*")
+#: Cells of a row: runs of text apart by a tab, two spaces or more, "///" or a middle dot.
+_CELL_GAP = re.compile(r"\t+|\s{2,}|\s*/{3}\s*|\s+·\s+")
 
 #: A figure standing alone in a cell: "270,000", "2,944", "9400". Not "+3.3", not "18%".
 _FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -204,3 +206,83 @@ def _figures(
         return []
     measure = "capacity" if re.search(r"\bcapacity\b", intro, re.I) else "production"
     return [(measure, years.pop(), Decimal(plain_values[0].replace(",", "")))]
+
+
+#: A holding in a cell: "38.50%", "7.10 %"; "-", "n/a" or "nil" for none given.
+_HOLDING_CELL = re.compile(r"(?P<pct>\d{1,3}(?:\.\d+)?)\s?%")
+_NO_HOLDING_CELL = re.compile(r"-|–|n/?a|nil|none", re.I)
+
+#: Words that put a holding before the deal, and after it, in the lines explaining columns.
+_BEFORE_WORDS = re.compile(r"\b(?:before|previous|prior|old|earlier)\b", re.I)
+_AFTER_WORDS = re.compile(r"\b(?:after|now|new|current|latest)\b", re.I)
+
+
+def holding_row_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A row of a table of holdings laid out with spaces, tabs or dots ("Apple Inc. · Iluka
+    Resources (ILU) · 7.10% · 5.30% · 29/06/2026 · A$96.3m"): its holder, the company held
+    (the row's second company, else the filing's issuer), the holdings in the order the lines
+    above the table give the columns, the price and the date of the change."""
+    cells = row_cells(sentence.text)
+    holdings = [
+        (i, c) for i, c in enumerate(cells) if _HOLDING_CELL.fullmatch(c) or _none_given(c, i)
+    ]
+    given = [c for _, c in holdings if _HOLDING_CELL.fullmatch(c)]
+    if not cells or not given or len(holdings) > 2 or stages_named(sentence.text):
+        return []
+    companies: list[Mention] = []
+    for cell in cells:
+        named = [m for m in reading.directory.mentions(cell) if is_company(m, reading.directory)]
+        if named and not named[0].proposed:
+            companies.append(named[0])
+    if not companies:
+        return []
+    holder = companies[0]
+    target = companies[1] if len(companies) > 1 else sentence.issuer
+    if target is None or target.entity_id == holder.entity_id:
+        return []
+    intro = _introduction(sentence, reading)
+    values = [_HOLDING_CELL.fullmatch(c) for _, c in holdings]
+    fields: dict[str, object] = {
+        "type": "stake_changed",
+        "holder_id": holder.entity_id,
+        "target_id": target.entity_id,
+    }
+    if len(values) == 1:
+        if values[0] is None:
+            return []
+        fields["pct_after"] = str(plain(Decimal(values[0]["pct"])))
+    else:
+        before, after = values if _before_first(intro) else values[::-1]
+        if after is None:
+            return []
+        fields["pct_after"] = str(plain(Decimal(after["pct"])))
+        if before is not None:
+            fields["pct_before"] = str(plain(Decimal(before["pct"])))
+        if fields.get("pct_before") == fields["pct_after"]:
+            return []
+    money = next((m for c in cells for m in find_money(c)), None)
+    fields["consideration"] = consideration_field(money)
+    draft = Draft(fields, confidence=0.85, notes=["a row of a table of holdings"])
+    draft.parties = [holder, target]
+    draft.money = money
+    changed = next(
+        (d for c in cells for d in find_dates(c, article_date=reading.article_date)), None
+    )
+    if changed is not None:
+        draft.occurred = changed.value
+        if reading.article_date and (reading.article_date - changed.value).days > HISTORY_DAYS:
+            draft.cap(0.5, f"changed {changed.value.isoformat()}: told as history")
+    return [draft]
+
+
+def _none_given(cell: str, index: int) -> bool:
+    return index > 0 and _NO_HOLDING_CELL.fullmatch(cell.strip()) is not None
+
+
+def _before_first(intro: str) -> bool:
+    """Whether the columns give the holding before the deal first, as the lines explaining
+    them say ("first before and then after"; "voting power now, … previous notice" is the
+    other way round). Before first where they do not say."""
+    before = _BEFORE_WORDS.search(intro)
+    after = _AFTER_WORDS.search(intro)
+    return not (after is not None and (before is None or after.start() < before.start()))
