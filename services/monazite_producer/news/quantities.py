@@ -421,9 +421,9 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
         value = _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
         add(value, match.start(), match.end(), "day")
     for match in _NUMERIC_DATE.finditer(text):
-        first, second = int(match["first"]), int(match["second"])
+        leading, trailing = int(match["first"]), int(match["second"])
         # Day first, as forms outside the US write it, unless only month first can be right.
-        day, month = (second, first) if first <= 12 < second else (first, second)
+        day, month = (trailing, leading) if leading <= 12 < trailing else (leading, trailing)
         add(_safe_date(int(match["year"]), month, day), match.start(), match.end(), "day")
     for match in _START_OF_YEAR.finditer(text):
         add(date(int(match["year"]), 1, 1), match.start(), match.end(), "month")
