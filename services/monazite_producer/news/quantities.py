@@ -423,8 +423,8 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
     for match in _NUMERIC_DATE.finditer(text):
         leading, trailing = int(match["first"]), int(match["second"])
         # Day first, as forms outside the US write it, unless only month first can be right.
-        day, month = (trailing, leading) if leading <= 12 < trailing else (leading, trailing)
-        add(_safe_date(int(match["year"]), month, day), match.start(), match.end(), "day")
+        day_of, month_of = (trailing, leading) if leading <= 12 < trailing else (leading, trailing)
+        add(_safe_date(int(match["year"]), month_of, day_of), match.start(), match.end(), "day")
     for match in _START_OF_YEAR.finditer(text):
         add(date(int(match["year"]), 1, 1), match.start(), match.end(), "month")
     for match in _PART_OF_YEAR.finditer(text):
