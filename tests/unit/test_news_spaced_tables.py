@@ -118,3 +118,36 @@ def test_a_filings_table_of_holders_before_and_after_is_of_the_issuer(
     [stake] = published(candidates, "stake_changed")
     assert (stake["holder_id"], stake["target_id"]) == ("baogang", "cnre")
     assert (stake["pct_before"], stake["pct_after"]) == ("38.5", "32")
+
+
+def test_a_register_with_changes_in_points_gives_the_holders_that_moved_in_the_company_named(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "SASAC has raised its direct holding in China Rare Earth Group to 41.21% from 31.21%."
+        " The register, as the notice sets it out (shareholder, level of ownership, change in"
+        " percentage points this month, holding after the transfers):\n\n"
+        "China Minmetals Corporation   central enterprise   0.00   24.23%\n"
+        "Ganzhou Rare Earth Group Co., Ltd.   Jiangxi provincial enterprise   -5.00   19.23%\n"
+        "Aluminum Corporation of China   central enterprise   -5.00   15.33%\n"
+    )
+    stakes = {
+        d["holder_id"]: d
+        for d in published(extract(directory, body, day="2026-12-08"), "stake_changed")
+    }
+    assert set(stakes) == {"sasac", "ganzhou_re", "chalco"}
+    assert {d["target_id"] for d in stakes.values()} == {"creg"}
+    assert (stakes["chalco"]["pct_before"], stakes["chalco"]["pct_after"]) == ("20.33", "15.33")
+
+
+def test_the_state_assets_commission_is_known_without_the_body_it_reports_to(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The State-owned Assets Supervision and Administration Commission has raised its direct"
+        " holding in China Rare Earth Group to 41.21% from 31.21%. Two founders sold. Chalco"
+        " said so. Ganzhou agreed. SASAC paid RMB 3.4 billion for the ten points."
+    )
+    stakes = published(extract(directory, body, day="2026-12-08"), "stake_changed")
+    sasac = next(d for d in stakes if d["holder_id"] == "sasac")
+    assert sasac["consideration"] == {"amount": "3400000000", "currency": "CNY"}

@@ -199,7 +199,11 @@ class EntityDirectory:
         self, entity_id: str, name: str, aliases: Iterable[str], country: str, kind: str
     ) -> None:
         self.entities[entity_id] = KnownEntity(entity_id, name, country, kind)
-        for spelling in (name, *aliases):
+        # "State-owned Assets Supervision and Administration Commission of the State Council"
+        # is as often written without the body it reports to.
+        head = name.split(" of the ", 1)[0]
+        shortened = [head] if head != name and len(head.split()) >= 3 else []
+        for spelling in (name, *aliases, *shortened):
             if len(spelling) <= 4 and spelling.upper() == spelling:
                 self.exact_case[spelling] = entity_id
                 continue

@@ -688,7 +688,7 @@ _PRICE_OF_DEAL = re.compile(
 )
 
 #: How many sentences after a stake's may give its price or the holding before it.
-STAKE_REACH = 3
+STAKE_REACH = 4
 
 
 def _complete_stakes(

@@ -237,7 +237,7 @@ def holding_row_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if not companies:
         return []
     holder = companies[0]
-    target = companies[1] if len(companies) > 1 else sentence.issuer
+    target = companies[1] if len(companies) > 1 else _company_of_table(sentence, reading)
     if target is None or target.entity_id == holder.entity_id:
         return []
     intro = _introduction(sentence, reading)
@@ -260,6 +260,13 @@ def holding_row_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             fields["pct_before"] = str(plain(Decimal(before["pct"])))
         if fields.get("pct_before") == fields["pct_after"]:
             return []
+    change = next((c for c in cells if _CHANGE_CELL.fullmatch(c)), None)
+    if change is not None and re.search(r"\bchange", intro, re.I):
+        # "+10.00   41.21%" under "change in percentage points, holding after"
+        moved = Decimal(change.replace("−", "-").replace("+", ""))
+        if moved == 0:
+            return []  # a holder the table lists unchanged
+        fields.setdefault("pct_before", str(plain(Decimal(str(fields["pct_after"])) - moved)))
     money = next((m for c in cells for m in find_money(c)), None)
     fields["consideration"] = consideration_field(money)
     draft = Draft(fields, confidence=0.85, notes=["a row of a table of holdings"])
@@ -273,6 +280,34 @@ def holding_row_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         if reading.article_date and (reading.article_date - changed.value).days > HISTORY_DAYS:
             draft.cap(0.5, f"changed {changed.value.isoformat()}: told as history")
     return [draft]
+
+
+#: A change in percentage points: "+10.00", "-5.00", "0.00".
+_CHANGE_CELL = re.compile(r"[+\-−]\d{1,3}(?:\.\d+)?|0\.0+")
+
+
+def _company_of_table(sentence: Sentence, reading: Reading) -> Mention | None:
+    """The company a table of holders is of: the one the title and the text above the table
+    name most often (the first named on a tie), leaving out the holders the table lists."""
+    listed = set()
+    rows = [e.text for e in sentence.earlier] + [sentence.text] + [t for t, _ in sentence.following]
+    for row in rows:
+        named = reading.directory.mentions(row) if row_cells(row) else []
+        if named:
+            listed.add(named[0].entity_id)
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    told = [reading.directory.mentions(reading.article.title or "")]
+    told += [e.mentions for e in sentence.earlier if not row_cells(e.text)]
+    for mentions in told:
+        for mention in mentions:
+            if mention.entity_id in listed or not is_company(mention, reading.directory):
+                continue
+            counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
+            first.setdefault(mention.entity_id, mention)
+    if not counts:
+        return sentence.issuer
+    return first[max(counts, key=lambda entity_id: counts[entity_id])]
 
 
 def _none_given(cell: str, index: int) -> bool:
