@@ -69,3 +69,39 @@ def test_a_purchase_in_early_last_year_is_history(directory: EntityDirectory) ->
         "In early 2024 Baogang Group spent ¥1 billion buying shares of China Northern Rare Earth."
     )
     assert published(extract(directory, body), "stake_changed") == []
+
+
+def test_one_sum_for_each_of_two_instruments_is_two_awards_from_the_government_of_the_release(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Australian Government has today finalised A$225 million in support. Lynas Rare"
+        " Earths has been awarded a grant and a loan of A$40 million each, the grant from the"
+        " Critical Minerals Accelerator and the loan from the Facility."
+    )
+    awards = published(extract(directory, body, day="2026-04-21"), "funding_awarded")
+    assert {(a["funder_id"], a["recipient_id"], a["instrument"]) for a in awards} == {
+        ("au_government", "lynas", "grant"),
+        ("au_government", "lynas", "loan"),
+    }
+    assert {a["amount"]["amount"] for a in awards} == {"40000000"}
+
+
+def test_a_state_fund_not_registered_buying_new_shares_is_its_governments_stake_and_equity(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "And the National Reconstruction Fund Corporation has subscribed A$25 million for new"
+        " shares in Energy Transition Minerals, the owner of a deposit in southern Greenland."
+        " After the placement, which settled this morning, the Corporation holds about 6 per"
+        " cent of Energy Transition Minerals."
+    )
+    candidates = extract(directory, body, day="2026-04-21")
+    [stake] = published(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == (
+        "au_government",
+        "etm",
+        "6",
+    )
+    [award] = published(candidates, "funding_awarded")
+    assert (award["funder_id"], award["instrument"]) == ("au_government", "equity")

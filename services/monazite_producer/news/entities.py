@@ -348,7 +348,8 @@ class EntityDirectory:
 #: A scheme, fund line or law rather than an organisation: "the Critical Minerals Facility".
 _PROGRAMME = re.compile(
     r"\b(?:Facility|Program|Programme|Scheme|Initiative|Act|Policy|Framework|Strategy|Plan"
-    r"|Project|Deposit|Mine|Refinery|Plant|Reserve|Stockpile|Fund|Summaries|Summary|Survey)$"
+    r"|Project|Deposit|Mine|Refinery|Plant|Reserve|Stockpile|Fund|Summaries|Summary|Survey"
+    r"|Accelerator|Grants?|Round|Challenge|Window)$"
 )
 
 

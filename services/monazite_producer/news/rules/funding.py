@@ -89,6 +89,19 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         ]
     if len(mentions) <= 1 and government is not None:
         mentions = distinct([government, *mentions])
+    awarded_note = None
+    if (
+        len(mentions) == 1
+        and not _is_funder(mentions[0], reading)
+        and _AWARDED_TO_IT.search(text[mentions[0].end :])
+        and (country := context_jurisdiction(sentence, reading)) is not None
+        and (state := reading.directory.entities.get(f"{country.lower()}_government")) is not None
+        and state.kind == "state"
+    ):
+        # "Lynas Rare Earths has been awarded a grant …" in a government's release: the
+        # government of the country the release is about gives it.
+        mentions = [Mention(state.entity_id, state.name, 0, 0), mentions[0]]
+        awarded_note = f"the text names no funder: {state.name}, the government it is about"
     if (
         instrument == "equity"
         and not re.search(r"preferred|convertible", text, re.I)
@@ -136,6 +149,8 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         }
     )
     draft.parties = [funder, recipient]
+    if awarded_note is not None:
+        draft.cap(0.8, awarded_note)
     if referred is not None:
         draft.cap(
             REFERRED_CAP,
@@ -144,9 +159,43 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         )
     if (_HELD_FUNDING.search(text) and not _FUNDS.search(text)) or _ALREADY_GIVEN.search(text):
         draft.cap(0.5, "funding the recipient already has, not funding awarded: background")
+    each = _EACH.search(text)
     draft.money = consideration(sentence)
+    if draft.money is None and each is not None:
+        # "A$40 million each" is a sum per award here, not a price per share.
+        draft.money = next((m for m in sentence.money if m.end <= each.start()), None)
     draft.fields["amount"] = consideration_field(draft.money)
-    return [draft]
+    if each is None:
+        return [draft]
+    # "a grant and a loan of A$40 million each", "preferred equity and a term loan, US$150
+    # million apiece": one award of that sum per instrument named.
+    named = [
+        kind
+        for pattern, kind in _INSTRUMENTS
+        if re.search(pattern, text[: each.start()], re.I) is not None
+    ]
+    drafts = [draft]
+    for kind in named:
+        if kind != instrument:
+            other = Draft(
+                {**draft.fields, "instrument": kind},
+                confidence=draft.confidence,
+                notes=[*draft.notes, f"one of {len(named)} awards of the same sum"],
+            )
+            other.parties, other.money = list(draft.parties), draft.money
+            drafts.append(other)
+    return drafts
+
+
+#: "… of A$40 million each", "US$150 million apiece": one sum for each instrument named.
+_EACH = re.compile(r"\b(?:each|apiece)\b", re.I)
+
+#: The company named is given the funding: "has been awarded", "received", "wins".
+_AWARDED_TO_IT = re.compile(
+    r"^\s+(?:has been|have been|was|were|is|will be)\s+(?:awarded|granted|given|offered|lent)\b"
+    r"|^\s+(?:receives|received|has received|wins|won|has won|secures|secured|has secured)\b",
+    re.I,
+)
 
 
 #: A clause of time, reason or description that the text just before a name opens.
@@ -206,9 +255,32 @@ def unnamed_government(sentence: Sentence, reading: Reading) -> Mention | None:
     return Mention(government, said.group(), said.start(), said.end())
 
 
+#: State lenders, funds and programmes whose country their name does not say.
+_BODY_COUNTRIES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"National Reconstruction Fund|Export Finance Australia|Critical Minerals (?:Facility"
+            r"|Accelerator)|Northern Australia Infrastructure Facility|Clean Energy Finance"
+            r" Corporation"
+        ),
+        "AU",
+    ),
+    (
+        re.compile(
+            r"Export-Import Bank of the United States|\bEXIM\b|Development Finance Corporation"
+            r"|Loan Programs Office|Office of Strategic Capital|Defense Production Act"
+        ),
+        "US",
+    ),
+)
+
+
 def context_jurisdiction(sentence: Sentence, reading: Reading) -> str | None:
-    """The country the sentence is about, or else the text just before it, the title or the
-    article's opening."""
+    """The country of the state body the sentence names, else the country the sentence is
+    about, or else the text just before it, the title or the article's opening."""
+    for body, body_country in _BODY_COUNTRIES:
+        if body.search(sentence.text):
+            return body_country
     for context in (
         sentence.text,
         sentence.previous_text,

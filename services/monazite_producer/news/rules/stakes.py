@@ -275,6 +275,16 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             if referent is not None and named:
                 holder, referred, target = referent, referent, named[0]
                 break
+    if holder is not None and holder.proposed:
+        # "The National Reconstruction Fund Corporation has subscribed for new shares": a state
+        # fund that is not registered stands for its government.
+        government = unnamed_government(sentence, reading)
+        if (
+            government is not None
+            and government.start < holder.end
+            and holder.start < government.end
+        ):
+            holder = government
     if holder is None or target is None or holder.entity_id == target.entity_id:
         return []
     draft = Draft(
@@ -399,7 +409,9 @@ _PCT = r"(?:about |around |roughly )?(\d+(?:\.\d+)?) ?(?:%|per ?cent|percent)"
 #: "It now holds 6%, down from 12%.", "The company now owns 25 per cent": the holding a deal
 #: left, said in the sentence after it by the holder's pronoun or short name.
 _NOW_HOLDS_AFTER = re.compile(
-    rf"^(?:It|The (?:company|group|firm)|(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*){{0,3}})"
+    r"^(?P<lead>(?:After|Following|With|Upon)\b[^.;]{3,80}?,\s*)?"
+    r"(?:It|[Tt]he (?:company|group|firm|[Cc]orporation|[Ff]und|[Bb]ank|[Dd]epartment|agency"
+    r"|investor|buyer)|(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*){0,3})"
     rf"\s+(?:now\s+)?(?:holds|owns|has|is left with|keeps|retains)\s+(?:a\s+)?{_PCT}"
     rf"(?:\s+(?:stake|holding|of the shares|of the company|of it))?"
     rf"(?:,?\s+(?:down|up)\s+from\s+{_PCT})?",
@@ -444,11 +456,15 @@ def _holding_now_told_after(
     if any(m.entity_id not in parties for m in reading.directory.mentions(text)):
         return None
     told = _NOW_HOLDS_AFTER.match(text)
-    if told is None or (not re.search(r"\bnow\b", told.group()) and told[2] is None):
-        return None  # "It holds 6%" alone may be any holding; "now" or "down from" dates it
-    terms = {"pct_after": str(plain(Decimal(told[1])))}
-    if told[2] is not None:
-        terms["pct_before"] = str(plain(Decimal(told[2])))
+    if told is None or not (
+        re.search(r"\bnow\b", told.group()) or told[3] is not None or told["lead"]
+    ):
+        # "It holds 6%" alone may be any holding; "now", "after the placement" or "down from"
+        # dates it.
+        return None
+    terms = {"pct_after": str(plain(Decimal(told[2])))}
+    if told[3] is not None:
+        terms["pct_before"] = str(plain(Decimal(told[3])))
     return terms
 
 
