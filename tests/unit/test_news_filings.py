@@ -129,3 +129,41 @@ def test_a_holder_described_in_the_opening_is_the_company_the_headline_names_fir
         "36.1",
     )
     assert stake["consideration"] == {"amount": "4400000000", "currency": "CNY"}
+
+
+def test_a_venture_named_later_replaces_the_same_partners_venture_told_unnamed(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "USA Rare Earth has closed a financing with the U.S. Department of Defense and formed a"
+        " metal and alloy joint venture with eVAC Magnetics. Separately, USA Rare Earth and eVAC"
+        " Magnetics have formed Stillwater Alloy Works LLC, a company that will make alloy."
+        " eVAC Magnetics holds 45% of the venture's membership interests. USA Rare Earth holds"
+        " the remaining 55%."
+    )
+    [venture] = published(extract(directory, body), "joint_venture_formed")
+    assert venture["name"] == "Stillwater Alloy Works LLC"
+    assert venture["partners"] == [
+        {"entity_id": "usar", "pct": "55"},
+        {"entity_id": "evac", "pct": "45"},
+    ]
+
+
+def test_an_abbreviation_given_in_brackets_names_the_company_and_a_seller_disposing_of_all(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Iluka now owns 8.5% of Energy Transition Minerals (ETM). Shenghe Resources told the"
+        " exchange that it had disposed of its entire interest in ETM, 8.5% of the company."
+    )
+    stakes = {d["holder_id"]: d for d in published(extract(directory, body), "stake_changed")}
+    assert (stakes["shenghe"]["target_id"], stakes["shenghe"]["pct_before"]) == ("etm", "8.5")
+    assert stakes["shenghe"]["pct_after"] == "0"
+
+
+def test_further_acquisitions_in_general_are_no_deal(directory: EntityDirectory) -> None:
+    body = (
+        "Risks include commissioning delays at Eneabba and further acquisitions; Apple, which"
+        " holds 7.1% of Iluka, has not commented."
+    )
+    assert not published(extract(directory, body), "stake_changed")

@@ -120,3 +120,26 @@ def test_a_newsletter_box_gives_a_venture_with_its_partners_shares_and_controlle
     ]
     assert venture["controlling_partner_id"] == "neo"
     assert venture["consideration"] == {"amount": "35000000", "currency": "EUR"}
+
+
+def test_a_financing_box_gives_one_award_per_instrument_apiece_to_the_company_announcing(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "USA Rare Earth, Inc. (Nasdaq: USAR) today announced that it has closed a financing with"
+        " the U.S. Department of Defense and formed a joint venture with eVAC Magnetics.\n\n"
+        "Financing at a glance\n"
+        "- Provider: U.S. Department of Defense, Office of Strategic Capital\n"
+        "- Instruments: Series A convertible preferred stock; ten-year senior secured term loan\n"
+        "- Amount: US$150 million apiece\n"
+        "- Closed: July 20, 2026\n\n"
+        "At closing, the Department holds 9.9% of the company's voting power."
+    )
+    candidates = extract(directory, body, day="2026-07-21")
+    awards = published(candidates, "funding_awarded")
+    assert {(a["funder_id"], a["recipient_id"], a["instrument"]) for a in awards} == {
+        ("us_dod", "usar", "equity"),
+        ("us_dod", "usar", "loan"),
+    }
+    [stake] = published(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("us_dod", "usar", "9.9")

@@ -51,6 +51,9 @@ _ORGANISATION_ENDINGS = (
     "PLC",
     "AG",
     "GmbH",
+    "LLC",
+    "OÜ",
+    "Works",
 )
 _CAPITALISED = r"(?:[A-Z][A-Za-z0-9&'\-]*|of|and|&)"
 _ENDING = rf"(?:{'|'.join(re.escape(e) for e in _ORGANISATION_ENDINGS)})"

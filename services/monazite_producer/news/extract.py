@@ -29,6 +29,7 @@ import pydantic
 
 from monazite_core.events import (
     EntityRegistered,
+    JointVentureFormed,
     Source,
     parse_input_event,
 )
@@ -109,7 +110,8 @@ def split_sentences(text: str) -> Iterator[tuple[int, str]]:
     for paragraph in re.finditer(r"[^\n]+", text):
         body = paragraph.group()
         start = 0
-        for boundary in re.finditer(r"[.!?][\"”’)]?\s+(?=[A-Z\"“(])", body):
+        # A sentence may open with a name in camel case: "eVAC Magnetics holds 45%".
+        for boundary in re.finditer(r"[.!?][\"”’)]?\s+(?=[A-Z\"“(]|[a-z][A-Z])", body):
             head = body[start : boundary.start() + 1]
             if _ABBREVIATIONS.search(head) or re.search(r"\b[A-Z]\.$", head):
                 continue
@@ -171,7 +173,7 @@ def extract_article(
                 if candidate is not None:
                     candidates.extend(_proposals(draft, candidate, sentence, source, sentences))
                     candidates.append(candidate)
-    candidates = _complete_ventures(candidates, sentences)
+    candidates = _without_unnamed_ventures(_complete_ventures(candidates, sentences))
     candidates = _complete_stakes(candidates, sentences)
     candidates = _output_parts(candidates, sentences)
     return merge_reports(candidates)
@@ -374,8 +376,13 @@ def _with_short_names(sentences: list[Sentence]) -> list[Sentence]:
             )
         for mention in sentence.mentions:
             if (defined := _DEFINED_TERM.match(sentence.text, mention.end)) is not None:
-                # 'X (the "Company")': the filing calls X "the Company" from here on.
+                # 'X (the "Company")': the filing calls X "the Company" from here on; and
+                # "Energy Transition Minerals (ETM)" is ETM.
                 short.setdefault(defined["term"], mention.entity_id)
+            elif not mention.proposed and (
+                abbreviation := _ABBREVIATION.match(sentence.text, mention.end)
+            ):
+                short.setdefault(abbreviation["term"], mention.entity_id)
             words = mention.surface.split()
             first = words[0] if words else ""
             if (
@@ -399,6 +406,9 @@ _DEFINED_TERM = re.compile(
     r"(?:the\s+)?(?P<term>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})[\"”']\)"
 )
 
+#: An abbreviation given for the name before it: "Energy Transition Minerals (ETM)".
+_ABBREVIATION = re.compile(r"\s*\((?P<term>[A-Z][A-Z0-9&]{1,5})\)")
+
 #: Words that open many names and so stand for none of them alone.
 _NOT_SHORT_NAMES = frozenset(
     {"the", "china", "chinese", "rare", "national", "general", "state", "new", "north", "south"}
@@ -420,8 +430,23 @@ def _issuer(
     for sentence in sentences:
         companies = distinct([m for m in sentence.mentions if is_company(m, directory)])
         if companies:
-            return companies[0] if len(companies) == 1 and not companies[0].proposed else None
+            first = companies[0]
+            if (
+                len(companies) > 1
+                and not first.proposed
+                and _ANNOUNCES.match(sentence.text, first.end)
+            ):
+                return first  # "USA Rare Earth, Inc. (Nasdaq: USAR) today announced …"
+            return first if len(companies) == 1 and not first.proposed else None
     return None
+
+
+#: The words after the name of a company putting out a release: "(Nasdaq: USAR) today
+#: announced", "announced today".
+_ANNOUNCES = re.compile(
+    r"\.?[^.;]{0,30}?\((?:Nasdaq|NYSE|ASX|TSX|TSXV|SSE|SZSE|HKEX|LSE|OTCQX)\b[^)]*\)"
+    r"|\s*(?:,\s*)?(?:today\s+)?announced\b"
+)
 
 
 class _Antecedents:
@@ -820,6 +845,25 @@ _CONTROLS_IT = re.compile(
 
 #: How far after the sentence forming a venture its owners' shares may be given.
 VENTURE_REACH = 6
+
+
+def _without_unnamed_ventures(candidates: list[Candidate]) -> list[Candidate]:
+    """A venture told first without its name ("formed a joint venture with eVAC") and later by
+    name is the named one: the unnamed report of the same partners goes."""
+    named = {
+        frozenset(p.entity_id for p in c.event.partners)
+        for c in candidates
+        if isinstance(c.event, JointVentureFormed) and c.event.name
+    }
+    return [
+        c
+        for c in candidates
+        if not (
+            isinstance(c.event, JointVentureFormed)
+            and not c.event.name
+            and frozenset(p.entity_id for p in c.event.partners) in named
+        )
+    ]
 
 
 def _complete_ventures(

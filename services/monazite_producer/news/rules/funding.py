@@ -40,6 +40,11 @@ _INSTRUMENTS: tuple[tuple[str, str], ...] = (
 )
 
 
+def instruments_named(text: str) -> list[str]:
+    """The kinds of funding `text` names, in the order of `_INSTRUMENTS`."""
+    return [kind for pattern, kind in _INSTRUMENTS if re.search(pattern, text, re.I)]
+
+
 #: A guarantee of loans is a guarantee: "a loan guarantee", "a guarantee covering US$180
 #: million of commercial loans" (no loan named before it).
 _GUARANTEE_OF_LOANS = re.compile(
@@ -169,11 +174,7 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return [draft]
     # "a grant and a loan of A$40 million each", "preferred equity and a term loan, US$150
     # million apiece": one award of that sum per instrument named.
-    named = [
-        kind
-        for pattern, kind in _INSTRUMENTS
-        if re.search(pattern, text[: each.start()], re.I) is not None
-    ]
+    named = instruments_named(text[: each.start()])
     drafts = [draft]
     for kind in named:
         if kind != instrument:

@@ -24,6 +24,7 @@ from monazite_producer.news.reading import (
     consideration_field,
     is_company,
 )
+from monazite_producer.news.rules.funding import instruments_named
 from monazite_producer.news.rules.ventures import new_venture_id
 
 #: The part a key plays, tried in this order (a "Buyer's holding" is a holding, not a buyer).
@@ -35,6 +36,9 @@ _KEYS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("survivor", r"\b(?:surviv\w*|absorbing|continuing)\b"),
         ("absorbed", r"\b(?:merged|absorbed|disappearing|dissolved) (?:entity|company|party)\b"),
         ("registered_name", r"^(?:enterprise|company|entity) name$"),
+        ("funder", r"^(?:provider|lender|funder|financier|from)$"),
+        ("recipient", r"^(?:recipient|borrower|beneficiary)$"),
+        ("instruments", r"^(?:instruments?|financing|facilit(?:y|ies))$"),
         ("status", r"\b(?:status|conditions?)\b"),
         ("signed", r"^signed\b"),
         (
@@ -86,7 +90,10 @@ def record_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         if part is not None and part not in parts:
             parts[part] = value
     drafts = (
-        _merger(parts, reading) or _venture(parts, reading) or _stakes(parts, sentence, reading)
+        _merger(parts, reading)
+        or _venture(parts, reading)
+        or _funding(parts, sentence, reading)
+        or _stakes(parts, sentence, reading)
     )
     if not drafts:
         return []
@@ -191,6 +198,37 @@ def _venture(parts: dict[str, str], reading: Reading) -> list[Draft]:
     draft = Draft(document, confidence=0.85)
     draft.parties = [p for p, _ in partners]
     return [draft]
+
+
+def _funding(parts: dict[str, str], sentence: Sentence, reading: Reading) -> list[Draft]:
+    """A box of financing terms: who provides it, the instruments, and the sum (one each
+    where it says "apiece"); the recipient is named, else the company the article is from."""
+    if "funder" not in parts or "instruments" not in parts:
+        return []
+    named = [m for m in reading.directory.mentions(parts["funder"]) if not m.proposed]
+    funder = named[0] if named else None
+    recipient = _named(parts.get("recipient", ""), reading) or sentence.issuer
+    money = find_money(parts.get("money", ""))
+    kinds = instruments_named(parts["instruments"])
+    if funder is None or recipient is None or not money or not kinds:
+        return []
+    if len(kinds) > 1 and not re.search(r"\b(?:each|apiece)\b", parts["money"], re.I):
+        return []  # one sum for several instruments together: how it splits is not said
+    drafts = []
+    for kind in kinds:
+        draft = Draft(
+            {
+                "type": "funding_awarded",
+                "funder_id": funder.entity_id,
+                "recipient_id": recipient.entity_id,
+                "instrument": kind,
+                "amount": consideration_field(money[0]),
+            },
+            confidence=0.85,
+        )
+        draft.parties, draft.money = [funder, recipient], money[0]
+        drafts.append(draft)
+    return drafts
 
 
 def _stakes(parts: dict[str, str], sentence: Sentence, reading: Reading) -> list[Draft]:

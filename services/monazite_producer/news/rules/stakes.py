@@ -27,7 +27,8 @@ from monazite_producer.news.reading import (
 from monazite_producer.news.rules.funding import state_body, unnamed_government
 
 _STAKE_VERB = re.compile(
-    r"\b(?:acquir\w*|acquisitions?|takeovers?|buy-?outs?|buy(?:s|ing)?|bought|purchas\w*"
+    # Nouns of a deal count in the singular only: "further acquisitions" names no deal.
+    r"\b(?:acquir\w*|acquisition|takeover|buy-?out|buy(?:s|ing)?|bought|purchas(?!es\b)\w*"
     r"|tak(?:e|es|ing|en)|took|rais\w*|increas\w*|subscrib\w*"
     r"|lift(?:s|ed|ing)?|boost\w*|add(?:s|ed|ing)? to|sell(?:s|ing)?|sold|cut(?:s|ting)?"
     r"|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*|trim\w*|spen[dt]\w*"
@@ -53,7 +54,7 @@ _STAKE_WORD = re.compile(
 
 SELL = re.compile(
     r"\b(?:sell(?:s|ing)?|sold|cut(?:s|ting)?|reduc\w*|lower\w*|halv\w*|divest\w*|offload\w*"
-    r"|trim\w*)\b",
+    r"|trim\w*|dispos(?:e|es|ed|ing) of)\b",
     re.I,
 )
 
@@ -83,7 +84,8 @@ _NOT_STAKE_PCT = re.compile(
 #: "Following the issue of the shares, X holds 9.9% of Y": a holding that a deal just made, read
 #: like a stake bought. A holding said without such a lead is not a change.
 _RESULTING_CLAUSE = re.compile(
-    r"^(?:\d+\.\s+)?(?:Following|After|With|Upon|On completion of|Once)\b[^,]{3,80},\s*"
+    r"^(?:\d+\.\s+)?(?:Following|After|With|Upon|On completion of|Once|At (?:closing|completion)"
+    r"|On closing)\b[^,]{0,80},\s*"
 )
 
 _HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
@@ -241,8 +243,11 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 None,
             )
     if holder is None and not passive and not sentence.before(verb.start()):
-        # "the Commerce Department paid US$400m for new shares that give it a fifth of X"
-        government = unnamed_government(sentence, reading)
+        # "the Commerce Department paid US$400m for new shares that give it a fifth of X"; "the
+        # Department" after a registered one was named is that one.
+        government = state_body(sentence, reading, verb.start()) or unnamed_government(
+            sentence, reading
+        )
         if government is not None and government.start < verb.start():
             holder = government
             target = next(
@@ -255,6 +260,18 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         target = next(
             (m for m in sentence.after(verb.start()) if m.entity_id != body.entity_id), None
         )
+    if (
+        holder is not None
+        and target is None
+        and re.search(
+            r"^(?:[^.;]|\.(?=\d)){0,40}?\b(?:of|in) the (?:company|group)\b", text[verb.end() :]
+        )
+        and (referent := sentence.referent) is not None
+        and referent.entity_id != holder.entity_id
+    ):
+        # "At closing, the Department holds 9.9% of the company's voting power": the company
+        # the article is about.
+        target = referent
     referred = None
     if (
         holder is None
@@ -333,6 +350,16 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             " percentage"
         )
     if selling and re.search(r"\b(?:entire|whole|all of its|its remaining)\b", text, re.I):
+        held_all = next(
+            (p for p in sentence.percentages if not _NOT_STAKE_PCT.match(text[p.end : p.end + 40])),
+            None,
+        )
+        if "pct_before" not in draft.fields and draft.fields.get("pct_after") not in (None, "0"):
+            draft.fields["pct_before"] = draft.fields["pct_after"]
+        elif "pct_before" not in draft.fields and held_all is not None:
+            # "disposed of its entire interest in ETM, 8.5% of the company": what it held.
+            draft.fields["pct_before"] = str(plain(held_all.value))
+        draft.fields["pct_after"] = "0"
         draft.fields.setdefault("pct_after", "0")
     # The seller's part does not rest on the buyer's unknown holding.
     seller_confidence = draft.confidence

@@ -148,6 +148,14 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         partners = distinct(sentence.mentions)
     if len(partners) < 2:
         return []
+    joined = re.search(r"\bventure\s+with\s+", text, re.I)
+    if joined is not None and name is None:
+        # "… closed a financing with the DoD and formed a joint venture with eVAC": the
+        # subject and the company after "venture with", not everyone the sentence names.
+        subject = [p for p in partners if p.end <= joined.start()][:1]
+        joining = [p for p in partners if p.start >= joined.end()]
+        if subject and joining:
+            partners = distinct([*subject, *joining])
     shares: dict[str, str] = {}
     partner_ids = {p.entity_id for p in partners}
     partner_mentions = [m for m in sentence.mentions if m.entity_id in partner_ids]
