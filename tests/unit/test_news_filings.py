@@ -167,3 +167,24 @@ def test_further_acquisitions_in_general_are_no_deal(directory: EntityDirectory)
         " holds 7.1% of Iluka, has not commented."
     )
     assert not published(extract(directory, body), "stake_changed")
+
+
+def test_terms_defined_together_and_a_ticker_name_the_company(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        'Energy Transition Minerals Ltd ("ETM" or "the Company") notes that it received a Form 603'
+        " from Neo Performance Materials Inc. The notice shows that Neo has acquired 7.4% of"
+        " ETM's ordinary shares for a total consideration of A$9.6 million."
+    )
+    [stake] = published(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("neo", "etm", "7.4")
+
+
+def test_a_mergers_price_told_in_the_sentence_after_it(directory: EntityDirectory) -> None:
+    body = (
+        "eVAC Magnetics has merged into MP Materials Corp. The transaction closed on Tuesday, MP"
+        " said, with the Las Vegas-based company paying US$1.9bn in cash."
+    )
+    merger = only(extract(directory, body), "merger_completed")
+    assert merger["consideration"] == {"amount": "1900000000", "currency": "USD"}

@@ -30,6 +30,7 @@ import pydantic
 from monazite_core.events import (
     EntityRegistered,
     JointVentureFormed,
+    MergerCompleted,
     Source,
     parse_input_event,
 )
@@ -76,6 +77,13 @@ _ABBREVIATIONS = re.compile(
     r"|U\.S|e\.g|i\.e|vs|approx)\.$"
 )
 
+#: Words that open a sentence and never go on a name: after "Neo Performance Materials Inc."
+#: they start a new sentence.
+_OPENS_SENTENCE = re.compile(
+    r"(?:The|This|These|That|Those|It|Its|They|Their|He|She|We|In|On|At|After|Before|But"
+    r"|However|Under|Following|As|If|When)\s"
+)
+
 _DENIAL = re.compile(
     r"\b(?:denied|denies|deny|dismissed|rejected (?:the |a )?(?:report|claim)s?|not in talks"
     r"|no plans? to|never|false|untrue|groundless|baseless|unfounded|without (?:any )?basis"
@@ -113,7 +121,9 @@ def split_sentences(text: str) -> Iterator[tuple[int, str]]:
         # A sentence may open with a name in camel case: "eVAC Magnetics holds 45%".
         for boundary in re.finditer(r"[.!?][\"”’)]?\s+(?=[A-Z\"“(]|[a-z][A-Z])", body):
             head = body[start : boundary.start() + 1]
-            if _ABBREVIATIONS.search(head) or re.search(r"\b[A-Z]\.$", head):
+            if (
+                _ABBREVIATIONS.search(head) or re.search(r"\b[A-Z]\.$", head)
+            ) and not _OPENS_SENTENCE.match(body, boundary.end()):
                 continue
             if re.fullmatch(r"\s*\(?\d{1,3}\.", head):
                 continue  # "1. Exports of …": an item's number opens its sentence
@@ -175,6 +185,7 @@ def extract_article(
                     candidates.append(candidate)
     candidates = _without_unnamed_ventures(_complete_ventures(candidates, sentences))
     candidates = _complete_stakes(candidates, sentences)
+    candidates = _complete_mergers(candidates, sentences)
     candidates = _output_parts(candidates, sentences)
     return merge_reports(candidates)
 
@@ -379,6 +390,8 @@ def _with_short_names(sentences: list[Sentence]) -> list[Sentence]:
                 # 'X (the "Company")': the filing calls X "the Company" from here on; and
                 # "Energy Transition Minerals (ETM)" is ETM.
                 short.setdefault(defined["term"], mention.entity_id)
+                if defined["second"]:
+                    short.setdefault(defined["second"], mention.entity_id)
             elif not mention.proposed and (
                 abbreviation := _ABBREVIATION.match(sentence.text, mention.end)
             ):
@@ -403,11 +416,16 @@ def _with_short_names(sentences: list[Sentence]) -> list[Sentence]:
 #: '(hereinafter "the Purchaser")'.
 _DEFINED_TERM = re.compile(
     r"[,.]?\s*\((?:hereinafter\s+)?(?:referred to as\s+)?(?:the\s+)?[\"“']"
-    r"(?:the\s+)?(?P<term>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})[\"”']\)"
+    r"(?:the\s+)?(?P<term>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})[\"”']"
+    # '("ETM" or "the Company")': a second term for the same name
+    r"(?:\s+or\s+(?:the\s+)?[\"“'](?:the\s+)?(?P<second>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})"
+    r"[\"”'])?\)"
 )
 
 #: An abbreviation given for the name before it: "Energy Transition Minerals (ETM)".
-_ABBREVIATION = re.compile(r"\s*\((?P<term>[A-Z][A-Z0-9&]{1,5})\)")
+_ABBREVIATION = re.compile(
+    r"\s*\((?:(?:ASX|TSX|TSXV|NYSE|Nasdaq|NASDAQ|LSE|AIM)\s*:\s*)?(?P<term>[A-Z][A-Z0-9&]{1,5})\)"
+)
 
 #: Words that open many names and so stand for none of them alone.
 _NOT_SHORT_NAMES = frozenset(
@@ -845,6 +863,42 @@ _CONTROLS_IT = re.compile(
 
 #: How far after the sentence forming a venture its owners' shares may be given.
 VENTURE_REACH = 6
+
+
+def _complete_mergers(
+    candidates: list[Candidate], sentences: Sequence[Sentence]
+) -> list[Candidate]:
+    """A merger's price told in the sentence after it, when that sentence names no other
+    organisation ("eVAC has merged into MP. The transaction closed on Tuesday, with MP paying
+    US$1.9bn in cash.")."""
+    completed = []
+    for candidate in candidates:
+        event = candidate.event
+        position = _position(candidate, sentences)
+        if (
+            not isinstance(event, MergerCompleted)
+            or event.consideration is not None
+            or position is None
+            or position + 1 >= len(sentences)
+        ):
+            completed.append(candidate)
+            continue
+        later = sentences[position + 1]
+        parties = {event.survivor_id, event.absorbed_id}
+        money = consideration(later)
+        if (
+            money is not None
+            and all(m.entity_id in parties for m in later.mentions)
+            and _PRICE_OF_DEAL.search(later.text[: money.start])
+            and not hedge(later.text[: money.end])
+        ):
+            candidate = _with_fields(
+                candidate,
+                {"consideration": consideration_field(money)},
+                "consideration from the sentence after the merger",
+            )
+        completed.append(candidate)
+    return completed
 
 
 def _without_unnamed_ventures(candidates: list[Candidate]) -> list[Candidate]:
