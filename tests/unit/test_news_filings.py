@@ -188,3 +188,31 @@ def test_a_mergers_price_told_in_the_sentence_after_it(directory: EntityDirector
     )
     merger = only(extract(directory, body), "merger_completed")
     assert merger["consideration"] == {"amount": "1900000000", "currency": "USD"}
+
+
+def test_a_note_on_a_partial_disposal_gives_the_holding_before_and_after_and_the_proceeds(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "On February 18, 2026, the Company sold part of its holding of common shares of USA Rare"
+        " Earth, Inc. in a block trade. The sale reduced the Company's interest from 6.2% to 2.9%"
+        " of the issued shares. Gross proceeds were US$41.3 million."
+    )
+    candidates = extract(directory, body, title="Neo Performance Materials Inc.", day="2026-03-20")
+    [stake] = published(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"]) == ("neo", "usar")
+    assert (stake["pct_before"], stake["pct_after"]) == ("6.2", "2.9")
+    assert stake["consideration"] == {"amount": "41300000", "currency": "USD"}
+
+
+def test_a_holder_described_by_what_it_makes_and_a_sum_told_before_its_holding(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "A law firm has advised Apple Inc. on its US$75 million investment in Niron Magnetics."
+        " Apple subscribed for newly issued preferred shares in a private placement. Once the"
+        " shares are counted, the iPhone maker owns roughly eight per cent of Niron."
+    )
+    [stake] = published(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("apple", "niron", "8")
+    assert stake["consideration"] == {"amount": "75000000", "currency": "USD"}

@@ -725,8 +725,8 @@ def _output_parts(candidates: list[Candidate], sentences: Sequence[Sentence]) ->
 
 #: A sentence giving what a deal cost: "The price for the shares came to A$158 million."
 _PRICE_OF_DEAL = re.compile(
-    r"\b(?:price|paid|pays|paying|consideration|cost|costs|valued at|worth|came to|totall?ed"
-    r"|for a total of|for a combined)\b",
+    r"\b(?:price|paid|pays|paying|consideration|proceeds|cost|costs|valued at|worth|came to"
+    r"|totall?ed|for a total of|for a combined)\b",
     re.I,
 )
 
@@ -819,7 +819,24 @@ def _stake_terms_nearby(
             ):
                 terms["consideration"] = consideration_field(money)
         asked_price = later.text.rstrip().endswith("?") and bool(_PRICE_OF_DEAL.search(later.text))
+    if "consideration" not in known and "consideration" not in terms:
+        # "… advised Apple on its US$75 million investment in Niron. … the iPhone maker owns
+        # roughly eight per cent of Niron": the sum told before the holding.
+        for earlier in sentences[max(0, position - STAKE_REACH) : position]:
+            for money in earlier.money:
+                invested = _INVESTMENT_IN.match(earlier.text, money.end)
+                if invested is None or hedge(earlier.text[: money.end]):
+                    continue
+                held = [m for m in earlier.mentions if m.start == invested.end()]
+                if held and held[0].entity_id == known["target_id"]:
+                    terms["consideration"] = consideration_field(money)
     return terms
+
+
+#: A sum and what it bought: "US$75 million investment in", "A$40m purchase of".
+_INVESTMENT_IN = re.compile(
+    r"\s+(?:cash\s+)?(?:investment|purchase|acquisition|stake|holding|placement)\s+(?:in|of)\s+"
+)
 
 
 #: "sold the shares, about 76 million of them, to domestic funds for": the deal's price next.

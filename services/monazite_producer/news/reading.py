@@ -216,8 +216,8 @@ class Reading:
 
 #: "the company" as the subject: a sentence that refers to a company without naming it.
 THE_COMPANY = re.compile(
-    r"\b(?:the|The) (?:state |mining |metals )?(?:company|group|issuer|conglomerate|firm|miner"
-    r"|producer)\b(?!'s)|^(?:It|Its)\b"
+    r"\b(?:the|The) (?:state |mining |metals )?(?:[Cc]ompany|[Gg]roup|issuer|conglomerate|firm"
+    r"|miner|producer)\b(?!'s)|^(?:It|Its)\b"
 )
 
 #: Nouns a hedge may describe without hedging the fact: "a magnet industry it hopes to build"

@@ -111,6 +111,12 @@ EARLIER_HOLDING = re.compile(
     re.I,
 )
 
+#: The subject described, not named: "the iPhone maker owns …", "the Perth-based miner bought".
+_DESCRIBED_SUBJECT = re.compile(
+    r"\b[Tt]he (?:[\w-]+ ){1,3}(?:maker|company|group|producer|miner|refiner|firm|start-?up"
+    r"|developer|giant|conglomerate|processor|investor|buyer|operator)\s+(?:\w+\s+)?$"
+)
+
 #: The object of the verb is described, not named: "bought the rest of the Hanoi-based processor".
 _DESCRIBED_OBJECT = re.compile(
     r"^\s*(?:the rest of|the remaining\b(?:\s+(?:shares|stake|equity|interest))?(?:\s+(?:of|in))?"
@@ -279,6 +285,7 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         and (
             THE_COMPANY.search(text[lead_end : verb.start()])
             or FIRST_PERSON.search(text[lead_end : verb.start()])
+            or _DESCRIBED_SUBJECT.search(text[lead_end : verb.start()])
         )
     ):
         # "The company has taken full control of X": the company just named, else the one the
@@ -472,6 +479,17 @@ def _described_target(
     return next(iter(named.values())) if len(named) == 1 else None
 
 
+#: "The sale reduced the Company's interest from 6.2% to 2.9% of the issued shares": the deal
+#: just told moved the holding.
+_DEAL_MOVED_HOLDING = re.compile(
+    r"^(?:The|This|That) (?:sale|purchase|disposal|transaction|deal|placement|transfer"
+    r"|acquisition|subscription|trade)\s+(?:has\s+)?(?:reduced|cut|lowered|raised|increased"
+    r"|lifted|took|brought|diluted)\s+(?:the (?:Company|Group|company|group)['’]s|its|their"
+    r"|[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3}['’]s?)\s+(?:[\w-]+\s+)?(?:interest|stake|holding"
+    rf"|shareholding)\s+(?:in\s+[^,]{{1,60}}?\s+)?from\s+{_PCT}\s+to\s+{_PCT}"
+)
+
+
 def _holding_now_told_after(
     sentence: Sentence, reading: Reading, parties: set[str]
 ) -> dict[str, str] | None:
@@ -482,6 +500,12 @@ def _holding_now_told_after(
     text = sentence.following[0][0]
     if any(m.entity_id not in parties for m in reading.directory.mentions(text)):
         return None
+    moved = _DEAL_MOVED_HOLDING.match(text)
+    if moved is not None:
+        return {
+            "pct_before": str(plain(Decimal(moved[1]))),
+            "pct_after": str(plain(Decimal(moved[2]))),
+        }
     told = _NOW_HOLDS_AFTER.match(text)
     if told is None or not (
         re.search(r"\bnow\b", told.group()) or told[3] is not None or told["lead"]
