@@ -101,3 +101,15 @@ def test_a_notification_fixing_the_duty_gives_its_rate_and_start(
         "23.8",
         "2026-06-20",
     )
+
+
+def test_the_commission_in_an_article_naming_the_european_commission_is_the_union(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The European Commission and Neo Performance Materials met today. The Commission will"
+        " guarantee Neo a minimum price of EUR 88 per kilogram for NdPr oxide separated at"
+        " Silmet, from 1 January 2027."
+    )
+    floor = only(extract(directory, body, day="2026-05-20"), "price_floor_set")
+    assert (floor["jurisdiction"], floor["beneficiary_id"]) == ("EU", "neo")

@@ -39,3 +39,31 @@ def test_a_line_that_turned_out_a_tonnage_produced_it(directory: EntityDirectory
     body = "USA Rare Earth's Stillwater line turned out 85 tonnes of finished magnets in 2024."
     [figure] = published(extract(directory, body), "output_reported")
     assert (figure["entity_id"], figure["stage"], figure["tonnes"]) == ("usar", "magnets", "85")
+
+
+def test_figures_for_the_year_just_spoken_of_in_two_clauses_of_one_sentence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "On 26 January, China Rare Earth Group held its work conference. The report said that"
+        " 2025 was the year of deep integration. The group's mines delivered 36,820 tonnes of"
+        " rare-earth oxide over the year, while its smelting and separation enterprises turned"
+        " out 43,150 tonnes of rare-earth oxide."
+    )
+    figures = published(extract(directory, body, day="2026-01-28"), "output_reported")
+    assert {(f["entity_id"], f["stage"], f["period"], f["tonnes"]) for f in figures} == {
+        ("creg", "mining", 2025, "36820"),
+        ("creg", "separation", 2025, "43150"),
+    }
+
+
+def test_what_a_plant_is_able_to_do_up_to_a_figure_is_its_capacity_stated_exactly(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo confirmed that the debottlenecking of its Silmet plant was completed in April. As a"
+        " result, Silmet is able to separate up to 4,000 tonnes of light rare-earth oxides in"
+        " 2026."
+    )
+    [figure] = published(extract(directory, body, day="2026-05-20"), "output_reported")
+    assert (figure["entity_id"], figure["measure"], figure["tonnes"]) == ("neo", "capacity", "4000")

@@ -36,7 +36,8 @@ from monazite_producer.news.rules.tables import table_cells
 
 #: A yearly rate or a capacity; "a year earlier" and "a year ago" date a figure instead.
 _CAPACITY = re.compile(
-    r"\bcapacity\b|\ba year\b(?! (?:earlier|ago|before|later|on))|\bper year\b|\bper annum\b"
+    r"\bcapacity\b|\b(?:is|are) able to (?:produce|separate|process|mine|refine|make)\b"
+    r"|\ba year\b(?! (?:earlier|ago|before|later|on))|\bper year\b|\bper annum\b"
     r"|/(?:yr|year)\b|\btpa\b"
     r"|\bannually\b|\bannual\s+(?:(?:nameplate|design|production|processing|separation)\s+)?"
     r"(?:capacity|output|production|throughput|rate)\b",
@@ -209,6 +210,10 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 # year (and, failing its own, the stage) of the figures the sentence before gave.
                 period_or_none = _year_of_figures_before(sentence)
                 carried_from_before = period_or_none is not None
+            if period_or_none is None and _OVER_THE_YEAR.search(text):
+                # "The report said that 2025 was a year of integration. The group's mines
+                # delivered 36,820 tonnes over the year": the one year just spoken of.
+                period_or_none = _year_spoken_of(sentence, reading)
             if period_or_none is None:
                 continue
             period = period_or_none
@@ -245,7 +250,12 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 draft.fields["element_group"] = "ndfeb"
             if carried_on:
                 draft.notes.append("carries on the article's output figures")
-            if tonnes.approximate and not _estimated(text, tonnes):
+            # "Silmet is able to separate up to 4,000 tonnes": what a plant can do now is a
+            # ceiling, stated exactly (a plant still to be built "up to" a figure is not).
+            ceiling = bool(re.search(r"\bup to\s*$", text[: tonnes.start])) and bool(
+                re.search(r"\b(?:is|are) able to\b", text)
+            )
+            if tonnes.approximate and not _estimated(text, tonnes) and not ceiling:
                 draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
             if capacity and (planned := _PLANNED.search(text[clause_start:clause_end])):
                 draft.cap(0.4, f"a planned capacity: the sentence says {planned.group()!r}")
@@ -344,6 +354,25 @@ def figure_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     return drafts
 
 
+#: A figure for a year the sentence does not name: "over the year", "for the full year".
+_OVER_THE_YEAR = re.compile(r"\b(?:over|during|for|in|across) the (?:full |whole |past )?year\b")
+
+
+def _year_spoken_of(sentence: Sentence, reading: Reading) -> int | None:
+    """The one year (not after the article's) the two sentences before speak of."""
+    years = {
+        year
+        for earlier in sentence.earlier[-2:]
+        for year in re.findall(r"\b(?:19|20)\d\d\b", earlier.text)
+    }
+    if len(years) != 1:
+        return None
+    year = int(years.pop())
+    if reading.article_date is not None and year > reading.article_date.year:
+        return None
+    return year
+
+
 def _table_heading(row: Sentence) -> str:
     """The two lines above the table a row belongs to: its title and its unit line."""
     above = list(row.earlier)
@@ -420,14 +449,19 @@ def _output_draft(
     return draft
 
 
+#: Where one clause of figures ends and the next begins: a semicolon, ", while", ", whereas".
+_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:while|whereas)\b)")
+
+
 def _clause_start(text: str, position: int) -> int:
-    """Where the clause holding `position` begins: after the last semicolon before it."""
-    return text.rfind(";", 0, position) + 1
+    """Where the clause holding `position` begins: after the last break before it."""
+    breaks = [b.end() for b in _CLAUSE_BREAK.finditer(text, 0, position)]
+    return breaks[-1] if breaks else 0
 
 
 def _clause_end(text: str, position: int) -> int:
-    end = text.find(";", position)
-    return len(text) if end < 0 else end
+    found = _CLAUSE_BREAK.search(text, position)
+    return len(text) if found is None else found.start()
 
 
 def _clause(sentence: Sentence, start: int, end: int) -> Sentence:

@@ -15,7 +15,7 @@ from monazite_producer.news.quantities import (
 from monazite_producer.news.reading import Draft, Reading, Sentence, element_group
 from monazite_producer.news.rules.controls import effective_date
 from monazite_producer.news.rules.funding import context_jurisdiction
-from monazite_producer.news.rules.tariffs import european_union
+from monazite_producer.news.rules.tariffs import commission_of_the_union, european_union
 
 #: A floor under a price: named, or a price per unit that a state guarantees.
 _PRICE_FLOOR = re.compile(
@@ -67,6 +67,7 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         jurisdiction
         or european_union(text)
         or european_union(terms.text)
+        or commission_of_the_union(text, reading.article.text)
         or context_jurisdiction(sentence, reading)
     )
     draft = Draft(

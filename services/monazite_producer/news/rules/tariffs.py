@@ -151,6 +151,7 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     jurisdiction = (
         acting
         or european_union(text)
+        or commission_of_the_union(text, reading.article.text)
         or _tariff_parties(sentence.previous_text)[1]
         or european_union(sentence.previous_text)
         or jurisdiction_named(reading.article.title or "")
@@ -219,6 +220,15 @@ _EUROPEAN_UNION = re.compile(
     # The Union's gazette: a measure "in the Official Journal" is the Union's.
     r"|\bOfficial Journal\b"
 )
+
+
+def commission_of_the_union(text: str, article_text: str) -> str | None:
+    """ "EU" where "the Commission" acts in an article that names the European Commission."""
+    if re.search(r"\b[Tt]he Commission\b", text) and re.search(
+        r"\bEuropean Commission\b", article_text
+    ):
+        return "EU"
+    return None
 
 
 def european_union(text: str) -> str | None:
