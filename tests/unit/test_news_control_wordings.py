@@ -191,3 +191,16 @@ def test_a_policy_amended_to_prohibited_by_the_trade_directorate_is_indias_ban(
     )
     document = only(extract(directory, body), "export_control_imposed")
     assert (document["jurisdiction"], document["restriction"]) == ("IN", "ban")
+
+
+def test_a_release_notes_entry_under_a_country_label_requiring_a_licence_from_a_date(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "[MW] Malawi. New rule MW-RE-01: an export licence from the Ministry of Mining is now"
+        " required for rare-earth concentrates (monazite, bastnaesite) with effect from 1 August"
+        " 2026."
+    )
+    control = only(extract(directory, body, day="2026-05-29"), "export_control_imposed")
+    assert (control["jurisdiction"], control["restriction"]) == ("MW", "licence")
+    assert (control["stages"], control["effective_from"]) == (["mining"], "2026-08-01")

@@ -216,3 +216,11 @@ def test_a_holder_described_by_what_it_makes_and_a_sum_told_before_its_holding(
     [stake] = published(extract(directory, body), "stake_changed")
     assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("apple", "niron", "8")
     assert stake["consideration"] == {"amount": "75000000", "currency": "USD"}
+
+
+def test_a_merger_a_headline_says_closes_and_the_body_says_finished_absorbing(
+    directory: EntityDirectory,
+) -> None:
+    body = "Lynas Rare Earths has finished absorbing USA Rare Earth, which is now its subsidiary."
+    merger = only(extract(directory, body), "merger_completed")
+    assert (merger["survivor_id"], merger["absorbed_id"]) == ("lynas", "usar")

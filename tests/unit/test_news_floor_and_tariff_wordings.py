@@ -113,3 +113,26 @@ def test_the_commission_in_an_article_naming_the_european_commission_is_the_unio
     )
     floor = only(extract(directory, body, day="2026-05-20"), "price_floor_set")
     assert (floor["jurisdiction"], floor["beneficiary_id"]) == ("EU", "neo")
+
+
+def test_a_figure_first_line_of_a_round_up_gives_an_import_tax_and_a_stockpile_order(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "16% - Brazil's import tax on sintered NdFeB magnets from 1 July, up from 2% now.\n\n"
+        "US$38.4m - the Defense Logistics Agency order for NdFeB magnets from USA Rare Earth's"
+        " Stillwater plant in Oklahoma, placed for the National Defense Stockpile."
+    )
+    candidates = extract(directory, body, day="2026-06-26")
+    tariff = only(candidates, "tariff_imposed")
+    assert (tariff["jurisdiction"], tariff["rate_pct"], tariff["effective_from"]) == (
+        "BR",
+        "16",
+        "2026-07-01",
+    )
+    award = only(candidates, "funding_awarded")
+    assert (award["funder_id"], award["recipient_id"], award["instrument"]) == (
+        "us_dod",
+        "usar",
+        "offtake",
+    )

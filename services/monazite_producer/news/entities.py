@@ -152,6 +152,8 @@ COMMON_NAMES: Mapping[str, str] = {
     "Department of Defense": "us_dod",
     "Defense Department": "us_dod",
     "US Department of Defense": "us_dod",
+    "Defense Logistics Agency": "us_dod",
+    "Office of Strategic Capital": "us_dod",
     "Australian government": "au_government",
     "government of Australia": "au_government",
     "Canberra": "au_government",

@@ -110,7 +110,8 @@ _IMPOSED = re.compile(
     r" into (?:force|effect)|now in force|in force from"
     # A measure announced to come: "will ban", "is to prohibit" (published once dated).
     r"|(?:will|shall|is to|are to) (?:ban|prohibit|bar|restrict)|prohibit\w*|forb[ia]d\w*|outlaw\w*"
-    r"|barred|bars|may no longer|must|may (?:not )?leave|(?:is|are) (?:not )?to be exported)\b",
+    r"|barred|bars|may no longer|must|may (?:not )?leave|(?:is|are) (?:not )?to be exported"
+    r"|(?:is|are) now required|with effect from)\b",
     re.I,
 )
 
@@ -171,6 +172,12 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         or jurisdiction_named(reading.article.title or "")
         # A numbered article of an order: the country the order's heading named.
         or (jurisdiction_named(reading.article.text[:300]) if _NUMBERED.match(text) else None)
+        # "[MW] Malawi. New rule MW-RE-01: an export licence …": a label naming the country.
+        or (
+            jurisdiction_named(sentence.previous_text)
+            if len(sentence.previous_text.split()) <= 4
+            else None
+        )
     )
     if jurisdiction is None:
         return []

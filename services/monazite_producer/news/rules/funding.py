@@ -26,7 +26,8 @@ _INSTRUMENTS: tuple[tuple[str, str], ...] = (
     (r"\bloan|\blend\w*|\bcredit facility|\bdebt financing", "loan"),
     (r"\bguarantee", "guarantee"),
     (
-        r"\bofftake|\bprepay\w*|\bsupply agreement|\bpurchase commitment"
+        r"\bofftake|\bprepay\w*|\bsupply agreement|\bpurchase commitment|\bstockpile contract"
+        r"|\border for\b[^.;]{0,30}?\b(?:magnets?|oxides?|metals?|alloys?|concentrates?)\b"
         r"|\bagree\w* to (?:buy|purchase)\b[^.;]{0,40}?\bof\b[^.;]{0,40}?\b(?:magnets?|oxides?"
         r"|metals?|alloys?|concentrates?|rare earths)\b",
         "offtake",

@@ -82,7 +82,8 @@ def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     )
     draft.parties = [survivor, absorbed]
     if not re.search(
-        r"\b(?:complet\w*|finali[sz]\w*|closed|absorbed|merged|became part|implemented"
+        r"\b(?:complet\w*|finali[sz]\w*|finish\w*|closed|closes|absorbed|merged|became part"
+        r"|implemented"
         r"|ceased to exist|became effective|took effect)\b",
         text,
         re.I,

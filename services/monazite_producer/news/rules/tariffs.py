@@ -18,7 +18,7 @@ from monazite_producer.news.reading import (
 )
 from monazite_producer.news.rules.controls import EFFECT_MARKER, effective_date
 
-_TARIFF = r"(?:tariffs?|dut(?:y|ies)|levy|levies|surtax(?:es)?|surcharges?)"
+_TARIFF = r"(?:tariffs?|dut(?:y|ies)|levy|levies|surtax(?:es)?|surcharges?|import tax(?:es)?)"
 
 #: "25% tariff", "a 25 per cent additional duty".
 _RATE_BEFORE_TARIFF = re.compile(
@@ -247,6 +247,10 @@ def _tariff_rate(sentence: Sentence) -> Quantity | None:
     """The percentage the text gives as the tariff's rate, if any."""
     text = sentence.text
     for pct in sentence.percentages:
+        if pct.start == 0 and re.match(
+            rf"\s*[-–—:]\s+[^.;%]{{0,40}}?\b{_TARIFF}\b", text[pct.end :], re.I
+        ):
+            return pct  # "16% - Brazil's import tax on sintered magnets from 1 July"
         before = text[max(0, pct.start - 120) : pct.start]
         if _RATE_BEFORE_TARIFF.match(text[pct.end :]) or _TARIFF_OF_RATE.search(before):
             return pct
