@@ -224,3 +224,31 @@ def test_a_merger_a_headline_says_closes_and_the_body_says_finished_absorbing(
     body = "Lynas Rare Earths has finished absorbing USA Rare Earth, which is now its subsidiary."
     merger = only(extract(directory, body), "merger_completed")
     assert (merger["survivor_id"], merger["absorbed_id"]) == ("lynas", "usar")
+
+
+def test_the_remaining_share_of_a_company_was_held_before_the_rest_was_bought(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Ganzhou Rare Earth Group has completed its purchase of the remaining 70% of Fujian"
+        " Jinlong Rare Earth from Xiamen Tungsten. The consideration was RMB 1.9bn in cash."
+    )
+    stake = only(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"]) == ("ganzhou_re", "fujian_jinlong")
+    assert (stake["pct_before"], stake["pct_after"]) == ("30", "100")
+
+
+def test_a_deal_of_a_year_long_past_is_history_unless_the_year_is_in_a_describing_clause(
+    directory: EntityDirectory,
+) -> None:
+    past = (
+        "Shenghe bought all of Peak Rare Earths, owner of the Ngualla project, for about A$158"
+        " million in 2025, the company said."
+    )
+    assert not published(extract(directory, past, day="2026-12-09"), "stake_changed")
+    described = (
+        "Shenghe, which has owned 100 per cent of Peak Rare Earths since it bought it in 2025,"
+        " no longer holds any interest in it."
+    )
+    [stake] = published(extract(directory, described, day="2026-08-11"), "stake_changed")
+    assert (stake["holder_id"], stake["pct_after"]) == ("shenghe", "0")

@@ -105,3 +105,21 @@ def test_a_state_fund_not_registered_buying_new_shares_is_its_governments_stake_
     )
     [award] = published(candidates, "funding_awarded")
     assert (award["funder_id"], award["instrument"]) == ("au_government", "equity")
+
+
+def test_a_sum_in_words_opening_with_a_hundred_and_a_state_lender_guaranteeing_for_the_speaker(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Last week we signed a supply agreement with Apple. Under it, Apple commits to buy a"
+        " hundred and twenty million US dollars' worth of separated dysprosium and terbium oxides"
+        " from Eneabba. Export Finance Australia, acting for the Commonwealth, has guaranteed"
+        " A$175 million of the commercial bank tranche."
+    )
+    candidates = extract(directory, body, title="Iluka Resources Limited - Investor Day")
+    awards = {a["instrument"]: a for a in published(candidates, "funding_awarded")}
+    assert awards["offtake"]["amount"] == {"amount": "120000000", "currency": "USD"}
+    assert (awards["guarantee"]["funder_id"], awards["guarantee"]["recipient_id"]) == (
+        "au_government",
+        "iluka",
+    )

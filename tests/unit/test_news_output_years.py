@@ -67,3 +67,16 @@ def test_what_a_plant_is_able_to_do_up_to_a_figure_is_its_capacity_stated_exactl
     )
     [figure] = published(extract(directory, body, day="2026-05-20"), "output_reported")
     assert (figure["entity_id"], figure["measure"], figure["tonnes"]) == ("neo", "capacity", "4000")
+
+
+def test_a_company_that_separated_a_tonnage_in_a_year_produced_it(
+    directory: EntityDirectory,
+) -> None:
+    body = "Jinlong separated 6,300 tonnes of rare-earth oxide in 2025, by our reading."
+    [figure] = published(extract(directory, body, day="2026-11-03"), "output_reported")
+    assert (figure["entity_id"], figure["stage"], figure["period"], figure["tonnes"]) == (
+        "fujian_jinlong",
+        "separation",
+        2025,
+        "6300",
+    )

@@ -98,3 +98,19 @@ def test_a_list_of_quotas_reads_each_item_with_the_words_that_introduce_it(
         ("VN", None, "export", "separation", "2200"),
         ("VN", "vietnam_re", "export", "separation", "1400"),
     }
+
+
+def test_stages_capped_or_allowed_up_to_a_tonnage_are_quotas_stated_exactly(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Vietnam's Ministry of Industry and Trade set the national production quotas for 2027."
+        " Mining will be capped at 12,000 tonnes of rare-earth oxide (REO). Smelting and"
+        " separation will be allowed up to 5,000 tonnes of REO."
+    )
+    candidates = extract(directory, body, title="Hanoi sets 2027 caps", day="2026-07-08")
+    quotas = published(candidates, "quota_set")
+    assert {(q["jurisdiction"], q["stage"], q["tonnes"], q["period"]) for q in quotas} == {
+        ("VN", "mining", "12000", 2027),
+        ("VN", "separation", "5000", 2027),
+    }

@@ -172,6 +172,7 @@ COMMON_NAMES: Mapping[str, str] = {
     "eVAC": "evac",
     "VAC": "evac",
     "Fujian Jinlong": "fujian_jinlong",
+    "Jinlong": "fujian_jinlong",
     "Energy Transition Minerals": "etm",
     "USA Rare Earth": "usar",
 }

@@ -529,6 +529,10 @@ _DEALS_AND_MEASURES = frozenset(
 )
 
 
+#: A deal dated by a year alone: "in 2025", "back in 2024".
+_IN_A_PAST_YEAR = re.compile(r"\bin ((?:19|20)\d\d)\b(?!\s*[-–/])")
+
+
 def _finish(
     draft: Draft, sentence: Sentence, reading: Reading, source: Source, fx: FxRates | None
 ) -> Candidate | None:
@@ -542,7 +546,31 @@ def _finish(
     ):
         # "The other parts of the package are untouched: the US$150 million loan …"
         draft.cap(0.5, f"spoken of as standing ({standing.group()!r}), not as news")
+    told_year = next(
+        (
+            found
+            for found in _IN_A_PAST_YEAR.finditer(sentence.text)
+            # not a year inside a clause describing a name: "Shenghe, which has owned Peak
+            # since it bought it in 2025, no longer holds …"
+            if not re.search(
+                r"\b(?:which|who|since|when)\b",
+                sentence.text[sentence.text.rfind(",", 0, found.start()) + 1 : found.start()],
+            )
+        ),
+        None,
+    )
     if (
+        draft.fields["type"] in _DEALS_AND_MEASURES
+        and draft.occurred is None
+        and not sentence.dates
+        and told_year is not None
+        and reading.article_date is not None
+        and (reading.article_date - date(int(told_year[1]), 12, 31)).days > HISTORY_DAYS
+    ):
+        # "Shenghe bought all of Peak … for about A$158 million in 2025": a deal of a year
+        # long past, told as background.
+        draft.cap(0.5, f"done in {told_year[1]}: told as history")
+    elif (
         draft.fields["type"] in _DEALS_AND_MEASURES
         and draft.occurred is None
         and reading.article_date is not None
@@ -864,7 +892,7 @@ _THE_VENTURE = re.compile(
 #: Money the partners put into the venture, said after the sentence forming it.
 _INVESTED_IN_IT = re.compile(
     r"\b(?:invest\w*|put\w*|contribut\w*|inject\w*|commit\w*|capitali[sz]ed|funded|paid[- ]in"
-    r"|registered capital)\b",
+    r"|registered capital|charter capital|starts? with a capital)\b",
     re.I,
 )
 

@@ -219,7 +219,8 @@ _DIGIT_WORD = rf"(?:{'|'.join(_UNITS[:10])})"
 #: A number in words, opening with a count: "seventy", "thirty-five", "six hundred and twenty
 #: million", "thirty-five and a half million", "nine point five".
 _NUMBER_IN_WORDS = (
-    rf"\b{_COUNT_WORD}(?:(?:[- ]|\s+and\s+){_NUMBER_WORD})*"
+    # "a hundred and twenty million": "a hundred" opens a number too
+    rf"\b(?:{_COUNT_WORD}|a hundred)(?:(?:[- ]|\s+and\s+){_NUMBER_WORD})*"
     rf"(?:\s+point(?:\s+{_DIGIT_WORD})+)?\b"
 )
 #: A percentage in words: "seventy per cent", "thirty-five percent", "nine point five percent".
@@ -244,7 +245,8 @@ def number_in_words(words: str) -> Decimal | None:
     "nine point five" is 9.5); None when a word is not a number."""
     whole, _, decimals = words.lower().partition(" point ")
     total = current = Decimal(0)
-    for word in re.split(r"[- ]+", whole.replace("a half", "half").strip()):
+    spelt = whole.replace("a half", "half").replace("a hundred", "hundred")
+    for word in re.split(r"[- ]+", spelt.strip()):
         if word in ("", "and"):
             continue
         if word in _UNITS:

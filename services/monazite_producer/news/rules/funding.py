@@ -28,8 +28,8 @@ _INSTRUMENTS: tuple[tuple[str, str], ...] = (
     (
         r"\bofftake|\bprepay\w*|\bsupply agreement|\bpurchase commitment|\bstockpile contract"
         r"|\border for\b[^.;]{0,30}?\b(?:magnets?|oxides?|metals?|alloys?|concentrates?)\b"
-        r"|\bagree\w* to (?:buy|purchase)\b[^.;]{0,40}?\bof\b[^.;]{0,40}?\b(?:magnets?|oxides?"
-        r"|metals?|alloys?|concentrates?|rare earths)\b",
+        r"|\b(?:agree\w*|commit\w*) to (?:buy|purchase)\b[^.;]{0,60}?\bof\b[^.;]{0,40}?"
+        r"\b(?:magnets?|oxides?|metals?|alloys?|concentrates?|rare earths)\b",
         "offtake",
     ),
     (
@@ -300,7 +300,7 @@ _FUNDS = re.compile(
     r"\b(?:lend|lends|lent|lending|award(?:s|ed|ing)?|grant(?:s|ed|ing)|approv(?:es|ed)"
     r"|provid(?:es|ed|ing)|pa(?:id|ys|ying)|buys"
     r"|buying|bought|invest(?:s|ed|ing)|commit(?:s|ted)|extend(?:s|ed)|agree(?:s|d)|sign(?:s|ed)"
-    r"|subscrib(?:es|ed|ing))\b",
+    r"|subscrib(?:es|ed|ing)|guarantee(?:s|d))\b",
     re.I,
 )
 

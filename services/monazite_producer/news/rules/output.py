@@ -69,6 +69,8 @@ _PLANNED = re.compile(
 #: tonnes" says nothing of what was produced.
 _PRODUCED = re.compile(
     r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b|\bdelivered\b|\bdug\b"
+    # "Jinlong separated 6,300 tonnes": the verb, not "separated oxides"
+    r"|\b(?:separated|refined|smelted)(?=\s+(?:an estimated\s+|about\s+|some\s+)?\d)"
     r"|\b(?:turned|churned) out\b",
     re.I,
 )

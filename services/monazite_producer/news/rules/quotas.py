@@ -184,7 +184,8 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 f"the sentence does not name the company: {referent.surface!r}, the company"
                 " the article is about, assumed",
             )
-        if tonnes.approximate:
+        # "allowed up to 5,000 tonnes" is a quota's ceiling, stated exactly.
+        if tonnes.approximate and not re.search(r"\bup to\s*$", text[: tonnes.start]):
             draft.cap(0.65, f"the tonnage is approximate ({tonnes.value} t)")
         if reading.article_date is not None and period < reading.article_date.year - 1:
             draft.cap(0.5, f"a quota for {period}, told for comparison")

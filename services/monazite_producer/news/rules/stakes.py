@@ -595,6 +595,16 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
         after = text[pct.end : pct.end + 40]
         before = text[max(0, pct.start - 100) : pct.start]
         if (
+            not selling
+            and "pct_before" not in draft.fields
+            and re.search(r"\bthe (?:remaining|outstanding|other)\s+$", before, re.I)
+        ):
+            # "its purchase of the remaining 70% of X": it held the rest before.
+            draft.fields["pct_before"] = str(plain(100 - pct.value))
+            draft.fields["pct_after"] = "100"
+            draft.notes.append(f"the holding before is what the remaining {pct.value}% leaves")
+            continue
+        if (
             _NOT_YET_HELD.match(text[pct.end : pct.end + 90])
             and not selling
             and "pct_before" not in draft.fields
