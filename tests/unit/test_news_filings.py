@@ -252,3 +252,45 @@ def test_a_deal_of_a_year_long_past_is_history_unless_the_year_is_in_a_describin
     )
     [stake] = published(extract(directory, described, day="2026-08-11"), "stake_changed")
     assert (stake["holder_id"], stake["pct_after"]) == ("shenghe", "0")
+
+
+def test_an_offering_memorandums_defined_company_and_the_share_it_did_not_already_own(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        'In this excerpt, "we", "us", "our" and "the Company" refer to USA Rare Earth, Inc. and'
+        " its subsidiaries. On October 29, 2026, we completed the acquisition of the 80.5% of"
+        ' the ordinary shares of Energy Transition Minerals Ltd ("ETM") that we did not already'
+        " own, for aggregate cash consideration of A$61 million. On November 14, 2026, the"
+        " Department of War (the secondary name used by the U.S. Department of Defense) awarded"
+        " the Company a grant of US$58.0 million."
+    )
+    candidates = extract(directory, body, day="2026-11-20")
+    stake = only(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"]) == ("usar", "etm")
+    assert (stake["pct_before"], stake["pct_after"]) == ("19.5", "100")
+    award = only(candidates, "funding_awarded")
+    assert (award["funder_id"], award["recipient_id"], award["instrument"]) == (
+        "us_dod",
+        "usar",
+        "grant",
+    )
+
+
+def test_a_deal_that_gives_a_company_full_control_and_magnet_capacity_in_tonnes_of_magnet(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Last Thursday Neo Performance Materials completed a deal that gives it full control of"
+        " Niron Magnetics, for about US$140 million. A second press line lifted the Narva"
+        " plant's magnet capacity to 3,000 tonnes a year by the end of 2026."
+    )
+    candidates = extract(directory, body, day="2027-03-08")
+    stake = only(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["controlling"]) == ("neo", "niron", True)
+    capacity = only(candidates, "output_reported")
+    assert (capacity["stage"], capacity["element_group"], capacity["measure"]) == (
+        "magnets",
+        "ndfeb",
+        "capacity",
+    )

@@ -153,6 +153,7 @@ COMMON_NAMES: Mapping[str, str] = {
     "Defense Department": "us_dod",
     "US Department of Defense": "us_dod",
     "Defense Logistics Agency": "us_dod",
+    "Department of War": "us_dod",
     "Office of Strategic Capital": "us_dod",
     "Australian government": "au_government",
     "government of Australia": "au_government",

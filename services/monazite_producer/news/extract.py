@@ -385,6 +385,11 @@ def _with_short_names(sentences: list[Sentence]) -> list[Sentence]:
             sentence = replace(
                 sentence, mentions=sorted([*sentence.mentions, *added], key=lambda m: m.start)
             )
+        if (refers := _TERM_REFERS_TO.search(sentence.text)) is not None:
+            # 'In this excerpt, "we" and "the Company" refer to USA Rare Earth, Inc.'
+            named = [m for m in sentence.mentions if m.start >= refers.end()]
+            if named:
+                short.setdefault(refers["term"], named[0].entity_id)
         for mention in sentence.mentions:
             if (defined := _DEFINED_TERM.match(sentence.text, mention.end)) is not None:
                 # 'X (the "Company")': the filing calls X "the Company" from here on; and
@@ -420,6 +425,11 @@ _DEFINED_TERM = re.compile(
     # '("ETM" or "the Company")': a second term for the same name
     r"(?:\s+or\s+(?:the\s+)?[\"“'](?:the\s+)?(?P<second>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})"
     r"[\"”'])?\)"
+)
+
+#: A term defined before the name it stands for: '"the Company" refers to X'.
+_TERM_REFERS_TO = re.compile(
+    r"[\"“]the (?P<term>Company|Group|Issuer)[\"”]\s+(?:refers?|means?)(?:\s+to)?\s+"
 )
 
 #: An abbreviation given for the name before it: "Energy Transition Minerals (ETM)".

@@ -85,6 +85,11 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     government = state_body(sentence, reading, len(text)) or unnamed_government(sentence, reading)
     if government is not None and _SUBORDINATE.search(text[: government.start]):
         government = None
+    if government is not None and any(
+        not m.proposed and m.start < government.end and government.start < m.end
+        for m in sentence.mentions
+    ):
+        government = None  # "the Department of War" is a registered body, not "the government"
     if government is not None:
         # "The National Reconstruction Fund Corporation has invested …": a state lender read as
         # a new organisation is its government.

@@ -246,9 +246,8 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 draft.notes.append(
                     "the capacity is stated in the present: the article's year taken as period"
                 )
-            if re.search(r"\bndfeb\b|\bmagnets?\b|neodymium[- ]iron[- ]boron", window, re.I) and (
-                stage == "magnets"
-            ):
+            if stage == "magnets" and not re.search(r"\bsamarium|\bSmCo\b", window, re.I):
+                # magnets are counted in tonnes of magnet, not of oxide
                 draft.fields["element_group"] = "ndfeb"
             if carried_on:
                 draft.notes.append("carries on the article's output figures")

@@ -37,6 +37,8 @@ _STAKE_VERB = re.compile(
     r"|obtain\w*|amass\w*|accumulat\w*|top(?:s|ped|ping)? up|up(?:s|ped|ping) (?:its|their)"
     r"|par(?:e|es|ed|ing) (?:back|down|its|their)|dispos(?:e|es|ed|ing) of|exit\w*|dump\w*"
     r"|sold down|sells? down|emerg\w* with|grab\w*|land(?:s|ed|ing)? a"
+    # "completed a deal that gives it full control of Niron"
+    r"|giv(?:es|e|ing) (?:it|them|the group|the company) (?:full |outright |majority )?control"
     r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold)"
     r"|pa(?:id|ys|ying)\b[^.;]{0,40}?\bfor (?:newly[- ]issued |new )?(?:common |ordinary )?"
     r"(?:shares|stock))\b",
@@ -605,7 +607,7 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
             draft.notes.append(f"the holding before is what the remaining {pct.value}% leaves")
             continue
         if (
-            _NOT_YET_HELD.match(text[pct.end : pct.end + 90])
+            _NOT_YET_HELD.match(text[pct.end : pct.end + 160])
             and not selling
             and "pct_before" not in draft.fields
         ):
@@ -650,7 +652,11 @@ def _of_a_company_named(sentence: Sentence, end: int) -> bool:
 
 #: "the 91% it did not already hold", "the 65 per cent it does not own".
 _NOT_YET_HELD = re.compile(
-    r"^\s+(?:of (?-i:[A-Z])[\w&-]*(?: (?-i:[A-Z])[\w&-]*)*\s+)?(?:that |which )?"
+    r"^\s+(?:of (?-i:[A-Z])[\w&-]*(?: (?-i:[A-Z])[\w&-]*)*\s+)?"
+    # "the 80.5% of the ordinary shares of Energy Transition Minerals Ltd ("ETM") that we did
+    # not already own"
+    r"(?:of the (?:ordinary |common |issued )?(?:shares|stock|capital) of [^.;%]{3,70}?\s+)?"
+    r"(?:that |which )?"
     r"(?:it|they|we|the company|the group)\s+(?:did|does|do) not\s+"
     r"(?:already\s+)?(?:own|hold|have|control)\b",
     re.I,
