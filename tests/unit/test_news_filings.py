@@ -294,3 +294,18 @@ def test_a_deal_that_gives_a_company_full_control_and_magnet_capacity_in_tonnes_
         "ndfeb",
         "capacity",
     )
+
+
+def test_holdings_after_a_transfer_compared_with_before_and_a_holding_that_fell(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "After the transfer, SASAC holds 35.51% of China Rare Earth Group, compared with 31.21%"
+        " before. Ganzhou Rare Earth Group's holding falls from 20.33% to 16.03%."
+    )
+    stakes = {d["holder_id"]: d for d in published(extract(directory, body), "stake_changed")}
+    assert (stakes["sasac"]["pct_before"], stakes["sasac"]["pct_after"]) == ("31.21", "35.51")
+    assert (stakes["ganzhou_re"]["target_id"], stakes["ganzhou_re"]["pct_after"]) == (
+        "creg",
+        "16.03",
+    )

@@ -136,3 +136,16 @@ def test_a_figure_first_line_of_a_round_up_gives_an_import_tax_and_a_stockpile_o
         "usar",
         "offtake",
     )
+
+
+def test_a_floor_a_department_not_registered_announces_has_no_beneficiary_and_does_not_fail(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "OTTAWA - The federal government will guarantee Canadian producers of"
+        " neodymium-praseodymium oxide a minimum price of C$140 a kilogram from January 1 next"
+        " year, Natural Resources Canada announced on Wednesday."
+    )
+    floor = only(extract(directory, body, day="2026-06-17"), "price_floor_set")
+    assert (floor["jurisdiction"], floor["effective_from"]) == ("CA", "2027-01-01")
+    assert "beneficiary_id" not in floor

@@ -123,3 +123,21 @@ def test_a_sum_in_words_opening_with_a_hundred_and_a_state_lender_guaranteeing_f
         "au_government",
         "iluka",
     )
+
+
+def test_a_buyer_paying_the_company_speaking_and_a_question_is_not_a_deal(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "MD: Yes. Apple has agreed to buy two hundred and ten million US dollars' worth of"
+        " separated dysprosium and terbium oxide from us over six years.\n\n"
+        "IR: Last one. Is Apple taking shares in Lynas?"
+    )
+    candidates = extract(directory, body, title="Lynas Rare Earths webinar transcript")
+    [award] = published(candidates, "funding_awarded")
+    assert (award["funder_id"], award["recipient_id"], award["instrument"]) == (
+        "apple",
+        "lynas",
+        "offtake",
+    )
+    assert not published(candidates, "stake_changed")

@@ -179,6 +179,8 @@ def extract_article(
             for draft in rule(sentence, reading):
                 if hedged:
                     draft.cap(0.4, f"hedged: the sentence says {hedged.group()!r}")
+                if sentence.text.rstrip().endswith("?"):
+                    draft.cap(0.4, "asked, not told: the sentence is a question")
                 candidate = _finish(draft, sentence, reading, source, fx)
                 if candidate is not None:
                     candidates.extend(_proposals(draft, candidate, sentence, source, sentences))

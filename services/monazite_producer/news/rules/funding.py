@@ -133,6 +133,15 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         # "The DoD is buying US$400 million of preferred stock": the article's company is the
         # one funded.
         mentions, referred = [mentions[0], referent], referent
+    if (
+        len(mentions) == 1
+        and instrument == "offtake"
+        and (speaker := sentence.issuer) is not None
+        and speaker.entity_id != mentions[0].entity_id
+        and re.search(r"\bfrom (?:us|the company|the group)\b", text, re.I)
+    ):
+        # "Apple has agreed to buy … oxide from us": the company speaking is paid.
+        mentions, referred = [mentions[0], speaker], speaker
     if len(mentions) < 2:
         return []
     source_of = re.search(r"\bfrom\b", text)

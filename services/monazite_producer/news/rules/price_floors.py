@@ -32,6 +32,10 @@ _PRICE_FLOOR = re.compile(
 _THE_COMPANYS = re.compile(r"\bthe (?:company|group|miner|producer)(?:'s|’s)|\bits\b", re.I)
 
 
+#: The words after a name that reports the news rather than takes part in it.
+_TELLS = re.compile(r"(?:\s+[A-Z][\w-]*)?\s+(?:announced|said|says|stated|confirmed|told)\b")
+
+
 def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     if not _PRICE_FLOOR.search(text):
@@ -54,9 +58,15 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     companies = [
         m
         for m in sentence.mentions
-        if (e := reading.directory.entities.get(m.entity_id)) is None or e.kind == "company"
+        if ((e := reading.directory.entities.get(m.entity_id)) is None or e.kind == "company")
+        # "…, Natural Resources Canada announced": who tells of the floor, not who gets it
+        and not _TELLS.match(text, m.end)
     ]
-    states = [m for m in sentence.mentions if m not in companies]
+    states = [
+        m
+        for m in sentence.mentions
+        if (e := reading.directory.entities.get(m.entity_id)) is not None and e.kind != "company"
+    ]
     if not companies and sentence.referent is not None and _THE_COMPANYS.search(text):
         # "… oxide produced at the company's facility": the company just named.
         companies = [sentence.referent]

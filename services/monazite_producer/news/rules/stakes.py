@@ -546,11 +546,22 @@ _STAKE_SPANS: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (re.compile(rf"\bfrom {_PCT} to {_PCT}", re.I), 1, 2),
     (re.compile(rf"\bto {_PCT},? (?:up |down )?from {_PCT}", re.I), 2, 1),
     (re.compile(rf"{_PCT},? (?:up|down) from {_PCT}", re.I), 2, 1),
+    # "SASAC holds 35.51% of China Rare Earth Group, compared with 31.21% before"
+    (
+        re.compile(
+            rf"{_PCT}[^.;%]{{0,60}}?,?\s+(?:compared with|against|from|up from|down from)\s+{_PCT}"
+            r"\s+(?:before|previously|earlier|beforehand)\b",
+            re.I,
+        ),
+        2,
+        1,
+    ),
 )
 
 #: Words a before-and-after span must follow to be a holding, not a price or a growth rate.
 _HOLDING_NOUN = re.compile(
-    r"\b(?:stake|holding|shareholding|interest(?!\s+rates?)|position|ownership|voting power)\b",
+    r"\b(?:stake|holding|shareholding|interest(?!\s+rates?)|position|ownership|voting power"
+    r"|holds|owns)\b",
     re.I,
 )
 
@@ -858,7 +869,9 @@ def _held_before(sentence: Sentence, holder: Mention) -> Mention | None:
     if not sentence.earlier:
         return None
     before = sentence.earlier[-1]
-    held = re.search(r"\b(?:shares|stake|holding|interest|equity)\s+in\s+", before.text)
+    held = re.search(
+        r"\b(?:shares|stake|holding|interest|equity)\s+in\s+", before.text
+    ) or re.search(r"\b(?:holds|owns|held|owned)\s+[\d.]+\s?(?:%|per ?cent)\s+of\s+", before.text)
     if held is None:
         return None
     return next(
