@@ -309,3 +309,20 @@ def test_holdings_after_a_transfer_compared_with_before_and_a_holding_that_fell(
         "creg",
         "16.03",
     )
+
+
+def test_the_listed_company_a_parent_takes_a_majority_of_is_the_one_named_in_the_sentence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Baotou Iron and Steel (Group), the controlling shareholder of Northern Rare Earth, has"
+        " subscribed for RMB 9.6 billion of new A-shares in a private placement that closed on"
+        " 15 April, and after it the parent holds a majority of the listed company's shares."
+    )
+    stake = only(extract(directory, body, day="2026-04-21"), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["controlling"]) == (
+        "baogang",
+        "cnre",
+        True,
+    )
+    assert stake["consideration"] == {"amount": "9600000000", "currency": "CNY"}

@@ -171,6 +171,7 @@ COMMON_NAMES: Mapping[str, str] = {
     "Neo Performance": "neo",
     "Neo": "neo",
     "eVAC": "evac",
+    "Sumter": "evac",
     "VAC": "evac",
     "Fujian Jinlong": "fujian_jinlong",
     "Jinlong": "fujian_jinlong",

@@ -470,15 +470,23 @@ def _described_target(
 ) -> Mention | None:
     """The company a description after the verb stands for: the only company other than the
     holder named in the two sentences before."""
-    if not re.match(r"[^.;]{0,40}?" + DESCRIBED_COMPANY.pattern, after_verb, re.I):
+    if not re.match(r"(?:[^.;]|\.(?=\d)){0,160}?" + DESCRIBED_COMPANY.pattern, after_verb, re.I):
         return None
-    named = {
-        m.entity_id: m
-        for earlier in sentence.earlier[-2:]
-        for m in earlier.mentions
-        if m.entity_id != holder.entity_id and is_company(m, reading.directory) and not m.proposed
-    }
-    return next(iter(named.values())) if len(named) == 1 else None
+    for told in ([sentence], sentence.earlier[-2:]):
+        # "X, the controlling shareholder of Northern Rare Earth, has subscribed …, and the
+        # parent holds a majority of the listed company's shares": named in the sentence itself,
+        # else in the two before.
+        named = {
+            m.entity_id: m
+            for earlier in told
+            for m in earlier.mentions
+            if m.entity_id != holder.entity_id
+            and is_company(m, reading.directory)
+            and not m.proposed
+        }
+        if named:
+            return next(iter(named.values())) if len(named) == 1 else None
+    return None
 
 
 #: "The sale reduced the Company's interest from 6.2% to 2.9% of the issued shares": the deal
