@@ -326,3 +326,11 @@ def test_the_listed_company_a_parent_takes_a_majority_of_is_the_one_named_in_the
         True,
     )
     assert stake["consideration"] == {"amount": "9600000000", "currency": "CNY"}
+
+
+def test_a_company_that_finished_folding_in_another_absorbed_it(
+    directory: EntityDirectory,
+) -> None:
+    body = "LAS VEGAS - MP Materials has finished folding in USA Rare Earth."
+    merger = only(extract(directory, body), "merger_completed")
+    assert (merger["survivor_id"], merger["absorbed_id"]) == ("mp", "usar")

@@ -141,3 +141,15 @@ def test_a_buyer_paying_the_company_speaking_and_a_question_is_not_a_deal(
         "offtake",
     )
     assert not published(candidates, "stake_changed")
+
+
+def test_a_state_lenders_loan_to_a_company_is_not_from_a_mine_named_after_from(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Export Finance Australia, the Commonwealth's export credit agency, has approved a A$185"
+        " million loan to Lynas for the Kalgoorlie plant, which prepares feedstock from the Mt"
+        " Weld mine."
+    )
+    [award] = published(extract(directory, body), "funding_awarded")
+    assert (award["funder_id"], award["recipient_id"]) == ("au_government", "lynas")

@@ -80,3 +80,29 @@ def test_a_company_that_separated_a_tonnage_in_a_year_produced_it(
         2025,
         "6300",
     )
+
+
+def test_last_years_figure_compared_with_an_earlier_year_is_for_last_year(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Mountain Pass mine in California produced 47,310 metric tons of rare-earth oxide in"
+        " concentrate last year, a record and roughly 4% more than in 2024."
+    )
+    [figure] = published(extract(directory, body, day="2026-02-26"), "output_reported")
+    assert (figure["entity_id"], figure["period"], figure["tonnes"]) == ("mp", 2025, "47310")
+
+
+def test_a_plant_able_by_a_date_to_turn_out_a_yearly_tonnage_has_that_capacity(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas Rare Earths said its separation plant at Kuantan in Malaysia was able, by the end"
+        " of June, to turn out 10,500 tonnes of NdPr oxide a year."
+    )
+    [figure] = published(extract(directory, body, day="2026-08-20"), "output_reported")
+    assert (figure["entity_id"], figure["measure"], figure["element_group"]) == (
+        "lynas",
+        "capacity",
+        "ndpr",
+    )

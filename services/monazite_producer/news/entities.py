@@ -172,6 +172,7 @@ COMMON_NAMES: Mapping[str, str] = {
     "Neo": "neo",
     "eVAC": "evac",
     "Sumter": "evac",
+    "Kuantan": "lynas",
     "VAC": "evac",
     "Fujian Jinlong": "fujian_jinlong",
     "Jinlong": "fujian_jinlong",

@@ -421,19 +421,33 @@ def element_group(text: str) -> str | None:
 
 def year_of(sentence: Sentence, reading: Reading) -> int | None:
     years = find_years(sentence.text)
-    if years:
+    relative = re.search(r"\b(?:last|this) year\b", sentence.lower)
+    # "produced 47,310 t last year, 4% more than in 2024": 2024 is the comparison.
+    compared = relative is not None and _only_compared_years(sentence.text)
+    if years and not compared:
         return years[0]
     fiscal = re.search(r"\bFY ?(20\d\d)\b", sentence.text)
     if fiscal:
         return int(fiscal.group(1))
     for bare in re.finditer(r"\b(?:19|20)\d\d\b", sentence.text):
-        if not any(d.start <= bare.start() < d.end for d in sentence.dates):
+        if not compared and not any(d.start <= bare.start() < d.end for d in sentence.dates):
             return int(bare.group())
     if reading.article_date is not None and re.search(r"\blast year\b", sentence.lower):
         return reading.article_date.year - 1
     if reading.article_date is not None and re.search(r"\bthis year\b", sentence.lower):
         return reading.article_date.year
     return None
+
+
+def _only_compared_years(text: str) -> bool:
+    """Whether every year the text names is one compared with ("more than in 2024")."""
+    return all(
+        re.search(
+            r"\b(?:than|compared (?:with|to)|versus|against|from)\s+(?:in\s+|the\s+)?$",
+            text[max(0, found.start() - 20) : found.start()],
+        )
+        for found in re.finditer(r"\b(?:19|20)\d\d\b", text)
+    )
 
 
 def state_first(mentions: Sequence[Mention], directory: EntityDirectory) -> list[Mention]:

@@ -152,7 +152,13 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         funder = buyers[0] if buyers else None
     elif source_of is not None:
         after = sentence.after(source_of.end())
-        funder = next((m for m in after if _is_funder(m, reading)), after[0] if after else None)
+        # "… a loan to Lynas for the plant, which prepares feed from the Mt Weld mine": what
+        # follows "from" lends only if the sentence names no state that could.
+        any_state = any(_is_funder(m, reading) for m in mentions)
+        funder = next(
+            (m for m in after if _is_funder(m, reading)),
+            after[0] if after and not any_state else None,
+        )
     if funder is None:
         funder = state_first(mentions, reading.directory)[0]
         if not _is_funder(funder, reading):

@@ -22,7 +22,9 @@ _SURVIVOR_FOLLOWS = re.compile(
 
 #: "B absorbed A", "B has absorbed A": the survivor before the verb (not "was absorbed").
 _ABSORBS = re.compile(
-    r"(?<!\bwas )(?<!\bbeen )(?<!\bbe )\babsorb(?:s|ed|ing)?\b(?! by| into)", re.I
+    r"(?<!\bwas )(?<!\bbeen )(?<!\bbe )\b(?:absorb(?:s|ed|ing)?|fold(?:s|ed|ing)? in)\b"
+    r"(?! by| into)",
+    re.I,
 )
 
 #: "the merger of A into the group": a merger noun whose absorbed side follows "of".
@@ -65,7 +67,7 @@ def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         _MERGER_DONE.search(told) for told in (text, sentence.next_text)
     ):
         return _part_of_survivor(sentence, part_of)
-    if not re.search(r"\b(?:merg\w*|absor\w*|amalgamat\w*)\b", text, re.I):
+    if not re.search(r"\b(?:merg\w*|absor\w*|amalgamat\w*|fold(?:s|ed|ing)? in)\b", text, re.I):
         return []
     mentions = distinct(sentence.mentions)
     if len(mentions) < 2:

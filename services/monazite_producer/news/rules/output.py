@@ -36,7 +36,8 @@ from monazite_producer.news.rules.tables import table_cells
 
 #: A yearly rate or a capacity; "a year earlier" and "a year ago" date a figure instead.
 _CAPACITY = re.compile(
-    r"\bcapacity\b|\b(?:is|are) able to (?:produce|separate|process|mine|refine|make)\b"
+    r"\bcapacity\b|\b(?:is|are|was|were) able\b[^.;]{0,30}?\bto (?:produce|separate|process|mine"
+    r"|refine|make|turn out)\b"
     r"|\ba year\b(?! (?:earlier|ago|before|later|on))|\bper year\b|\bper annum\b"
     r"|/(?:yr|year)\b|\btpa\b"
     r"|\bannually\b|\bannual\s+(?:(?:nameplate|design|production|processing|separation)\s+)?"
@@ -71,7 +72,7 @@ _PRODUCED = re.compile(
     r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b|\bdelivered\b|\bdug\b"
     # "Jinlong separated 6,300 tonnes": the verb, not "separated oxides"
     r"|\b(?:separated|refined|smelted)(?=\s+(?:an estimated\s+|about\s+|some\s+)?\d)"
-    r"|\b(?:turned|churned) out\b",
+    r"|\b(?:turn(?:s|ed|ing)?|churn(?:s|ed|ing)?) out\b",
     re.I,
 )
 
