@@ -334,3 +334,22 @@ def test_a_company_that_finished_folding_in_another_absorbed_it(
     body = "LAS VEGAS - MP Materials has finished folding in USA Rare Earth."
     merger = only(extract(directory, body), "merger_completed")
     assert (merger["survivor_id"], merger["absorbed_id"]) == ("mp", "usar")
+
+
+def test_a_company_that_now_owns_all_of_another_held_what_it_did_not_already_own(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "NUUK - Neo Performance Materials now owns all of Energy Transition Minerals, the"
+        " Perth-listed company. The Toronto-based group paid A$96.2 million in cash for the 70"
+        " per cent of ETM it did not already own."
+    )
+    [stake] = published(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"]) == ("neo", "etm")
+    assert (stake["pct_before"], stake["pct_after"]) == ("30", "100")
+
+
+def test_a_fifth_of_a_company_bought(directory: EntityDirectory) -> None:
+    body = "Lynas Rare Earths has bought a fifth of Neo Performance Materials for C$118 million."
+    stake = only(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("lynas", "neo", "20")

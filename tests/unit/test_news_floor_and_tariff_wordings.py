@@ -149,3 +149,16 @@ def test_a_floor_a_department_not_registered_announces_has_no_beneficiary_and_do
     floor = only(extract(directory, body, day="2026-06-17"), "price_floor_set")
     assert (floor["jurisdiction"], floor["effective_from"]) == ("CA", "2027-01-01")
     assert "beneficiary_id" not in floor
+
+
+def test_paying_a_company_the_difference_below_a_price_is_a_floor(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Natural Resources Canada said on Tuesday that it would pay Neo the difference whenever"
+        " the market price of NdPr oxide falls below C$150 a kilogram, for oxide delivered from"
+        " April 1 next year."
+    )
+    floor = only(extract(directory, body, day="2026-06-02"), "price_floor_set")
+    assert (floor["jurisdiction"], floor["beneficiary_id"]) == ("CA", "neo")
+    assert floor["price_per_kg"] == {"amount": "150", "currency": "CAD"}

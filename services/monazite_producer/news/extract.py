@@ -65,7 +65,7 @@ from monazite_producer.news.reading import (
     occurred_on,
 )
 from monazite_producer.news.rules import RULES
-from monazite_producer.news.rules.stakes import EARLIER_HOLDING, SELL, WHOLE
+from monazite_producer.news.rules.stakes import EARLIER_HOLDING, NOT_YET_HELD, SELL, WHOLE
 from monazite_producer.news.rules.ventures import owner_of, venture_name
 
 #: Confidence below which a candidate is not published but queued for review (the default of
@@ -830,6 +830,12 @@ def _stake_terms_nearby(
             continue
         if "pct_before" not in known and "pct_before" not in terms:
             for pct in later.percentages:
+                if known.get("pct_after") == "100" and NOT_YET_HELD.match(
+                    later.text[pct.end : pct.end + 160]
+                ):
+                    # "… paid A$96.2 million for the 70 per cent of ETM it did not already own"
+                    terms["pct_before"] = str(plain(100 - pct.value))
+                    break
                 before = later.text[max(0, pct.start - 60) : pct.start]
                 if (
                     EARLIER_HOLDING.search(before)

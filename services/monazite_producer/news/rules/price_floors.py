@@ -23,7 +23,9 @@ _PRICE_FLOOR = re.compile(
     r"|guaranteed minimum)\b"
     r"|\b(?:guarantee\w*|underwrit\w*|assur\w*)\b[^.;]{0,60}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b"
     # "Neo will be paid at least €88 a kilogram for NdPr oxide"
-    r"|\b(?:paid|pay|receive|get)\s+at least\b[^.;]{0,30}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b",
+    r"|\b(?:paid|pay|receive|get)\s+at least\b[^.;]{0,30}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b"
+    # "would pay Neo the difference whenever the market price falls below C$150 a kilogram"
+    r"|\bpay\w*\b[^.;]{0,40}?\bthe difference\b[^.;]{0,80}?\b(?:falls?|drops?|is) below\b",
     re.I,
 )
 

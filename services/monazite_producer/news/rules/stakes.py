@@ -47,6 +47,7 @@ _STAKE_VERB = re.compile(
 
 _STAKE_WORD = re.compile(
     r"(?:%|per ?cent) of (?-i:[A-Z])|\ball of (?-i:[A-Z])"
+    r"|\b(?:a|one|two|three|four|nine)[- ](?:half|thirds?|quarters?|fifths?|tenths?) of (?-i:[A-Z])"
     r"|\bevery (?:common |ordinary )?share\b|\b(?:now |wholly |fully )+owned by\b"
     r"|\b(?:stake|holding|shareholding|interest|shares|stock|share capital|control|the rest of"
     r"|remaining|outright|shareholder"
@@ -96,7 +97,8 @@ _HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
 _NOW_HOLDS = re.compile(
     r"\b(?:now\s+(?:holds|owns|(?P<controls>controls))|we\s+(?:now\s+)?(?:own|hold))\s+"
     r"(?=(?:about |roughly |some )?[\d.]+ ?(?:%|per ?cent|percent) of\b"
-    r"|(?:a |an absolute )?majority of\b|a controlling (?:stake|interest) in\b)",
+    r"|(?:a |an absolute )?majority of\b|a controlling (?:stake|interest) in\b"
+    r"|all of (?-i:[A-Z])|the whole of\b)",
     re.I,
 )
 
@@ -626,7 +628,7 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
             draft.notes.append(f"the holding before is what the remaining {pct.value}% leaves")
             continue
         if (
-            _NOT_YET_HELD.match(text[pct.end : pct.end + 160])
+            NOT_YET_HELD.match(text[pct.end : pct.end + 160])
             and not selling
             and "pct_before" not in draft.fields
         ):
@@ -670,7 +672,7 @@ def _of_a_company_named(sentence: Sentence, end: int) -> bool:
 
 
 #: "the 91% it did not already hold", "the 65 per cent it does not own".
-_NOT_YET_HELD = re.compile(
+NOT_YET_HELD = re.compile(
     r"^\s+(?:of (?-i:[A-Z])[\w&-]*(?: (?-i:[A-Z])[\w&-]*)*\s+)?"
     # "the 80.5% of the ordinary shares of Energy Transition Minerals Ltd ("ETM") that we did
     # not already own"
