@@ -6,7 +6,7 @@ sentence before named."""
 from __future__ import annotations
 
 from monazite_producer.news.entities import EntityDirectory
-from tests.support.news import extract, only
+from tests.support.news import extract, only, published
 
 
 def test_a_ban_told_as_goods_that_may_no_longer_leave_dates_from_since_in_the_next_sentence(
@@ -204,3 +204,45 @@ def test_a_release_notes_entry_under_a_country_label_requiring_a_licence_from_a_
     control = only(extract(directory, body, day="2026-05-29"), "export_control_imposed")
     assert (control["jurisdiction"], control["restriction"]) == ("MW", "licence")
     assert (control["stages"], control["effective_from"]) == (["mining"], "2026-08-01")
+
+
+def test_a_gazetted_regulation_banning_exports_from_the_day_it_comes_into_force(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "1. Title and commencement.\n"
+        "(2) These Regulations shall come into force on the 1st day of January, 2027.\n"
+        "3. Prohibition of export of rare earth ore and concentrate.\n"
+        "A person shall not export rare earth ore or rare earth concentrate from Uganda.\n"
+    )
+    control = only(extract(directory, body, day="2026-07-03"), "export_control_imposed")
+    assert (control["jurisdiction"], control["restriction"]) == ("UG", "ban")
+    assert (control["stages"], control["effective_from"]) == (["mining"], "2027-01-01")
+
+
+def test_anyone_exporting_two_elements_will_need_a_permit_from_a_date(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "KUALA LUMPUR, Sept 15 - Anyone exporting dysprosium or terbium from Malaysia will need a"
+        " permit from November 1, the ministry said on Tuesday. The requirement covers the oxides"
+        " and other separated compounds of the two elements."
+    )
+    control = only(extract(directory, body, day="2026-09-15"), "export_control_imposed")
+    assert (control["jurisdiction"], control["elements"]) == ("MY", ["Tb", "Dy"])
+    assert (control["restriction"], control["effective_from"]) == ("licence", "2026-11-01")
+
+
+def test_licences_no_longer_enforced_for_a_period_are_suspended(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "BEIJING, Aug 28 - China will stop enforcing the export licences it has required for"
+        " gallium and germanium since August 2023, the Ministry of Commerce said on Friday. The"
+        " pause runs from Tuesday, September 1, until August 31, 2027."
+    )
+    suspended = published(extract(directory, body, day="2026-08-28"), "export_control_suspended")
+    assert {(s["control_id"], s["effective_from"], s["effective_until"]) for s in suspended} == {
+        ("cn-mofcom-2023-gallium", "2026-09-01", "2027-08-31"),
+        ("cn-mofcom-2023-germanium", "2026-09-01", "2027-08-31"),
+    }

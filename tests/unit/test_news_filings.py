@@ -353,3 +353,20 @@ def test_a_fifth_of_a_company_bought(directory: EntityDirectory) -> None:
     body = "Lynas Rare Earths has bought a fifth of Neo Performance Materials for C$118 million."
     stake = only(extract(directory, body), "stake_changed")
     assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("lynas", "neo", "20")
+
+
+def test_share_price_moves_in_a_sentence_forming_a_venture_are_not_its_shares(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Iluka Resources jumped 7.4 per cent to A$7.85 and Lynas Rare Earths rose 3.9 per cent"
+        " after the two companies said they had formed a joint venture to make heavy oxides."
+        " Iluka owns 65 per cent of the venture, named Midwest Heavy Oxides, and Lynas the other"
+        " 35 per cent. The partners are putting A$236 million into it."
+    )
+    venture = only(extract(directory, body), "joint_venture_formed")
+    assert venture["partners"] == [
+        {"entity_id": "iluka", "pct": "65"},
+        {"entity_id": "lynas", "pct": "35"},
+    ]
+    assert venture["consideration"] == {"amount": "236000000", "currency": "AUD"}

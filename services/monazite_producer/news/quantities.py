@@ -349,7 +349,11 @@ MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+#: "1 July 2026", "26th June, 2026" and a gazette's "the 1st day of January, 2027".
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
 _MONTH_DAY_YEAR = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I
 )
@@ -504,7 +508,9 @@ _AHEAD_IN_FUTURE = re.compile(
 _FUTURE = re.compile(
     r"\b(?:will|shall|is to|are to|is due|are due|would|going to"
     # A measure announced in the present ("Laos bans exports … from April 1") starts ahead.
-    r"|bans|imposes|requires|prohibits|restricts|applies|takes effect|comes into)\b",
+    r"|bans|imposes|requires|prohibits|restricts|applies|takes effect|comes into"
+    # "The pause runs from Tuesday, September 1, until August 31, 2027"
+    r"|runs|lasts)\b",
     re.I,
 )
 
@@ -549,7 +555,11 @@ _EFFECT_FROM = re.compile(r"\b(?:with effect from|effective(?: from)?|from)\s+$"
 
 
 def _points_ahead(text: str, start: int) -> bool:
-    before = text[max(0, start - 25) : start]
+    before = text[max(0, start - 35) : start]
+    # "from Tuesday, September 1": the weekday names the same day
+    before = re.sub(
+        r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+$", "", before, flags=re.IGNORECASE
+    )
     if _UNTIL_BEFORE.search(before):
         return True
     return _AHEAD_IN_FUTURE.search(before) is not None and _FUTURE.search(text) is not None

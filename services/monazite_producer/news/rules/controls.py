@@ -20,6 +20,7 @@ from monazite_producer.news.reading import (
     Reading,
     Sentence,
     element_group,
+    jurisdiction_mentions,
     jurisdiction_named,
     occurred_on,
     other_commodities_named,
@@ -55,16 +56,20 @@ _CONTROL_WORDS = re.compile(
     r"|exporting))\b[^.;]{0,100}?\b(?:must|need to|needs to|have to|has to"
     r"|are required to|is required to|will need to|will have to)"
     r" (?:hold|obtain|apply for|get|seek|have) (?:a |an )?(?:licen[cs]es?|permits?|approval)\b"
-    r"|\b(?:exporters|shipments|exports)\b[^.;]{0,50}?\b(?:need|needs|require|requires|will need"
+    r"|\b(?:exporters|shipments|exports|anyone (?:shipping|exporting)|companies (?:shipping"
+    r"|exporting))\b[^.;]{0,50}?\b(?:need|needs|require|requires|will need"
     r"|will require) (?:a |an )?(?:(?:government|state|official|export) )?(?:licen[cs]es?|permits?"
     r"|permission|approval|authori[sz]ation)\b"
+    # "A person shall not export rare earth ore … from Uganda"
+    r"|\b(?:shall|may|must) not export\b"
     r"|\bexports? of [^.;]{1,80}? (?:are|is|were|was|will be|have been|has been) (?:now )?"
     r"(?:banned|prohibited|barred|forbidden|restricted)\b",
     re.I,
 )
 
 _BAN = re.compile(
-    r"\bban\w*|\bprohibit\w*|\bbarr(?:ed|ing)\b|\bbars? (?:the )?export|\bforb[ia]d\w*"
+    r"\bban\w*|\bprohibit\w*|\b(?:shall|may|must) not export\b|\bbarr(?:ed|ing)\b"
+    r"|\bbars? (?:the )?export|\bforb[ia]d\w*"
     r"|no longer be exported|no longer (?:ship|export|sell|supply|leave)"
     r"|not be (?:permitted|allowed)"
     r"|\b(?:no|not)\b[^.;]{0,80}?\b(?:may|can|will|shall|is to|are to)(?: not)?"
@@ -111,7 +116,7 @@ _IMPOSED = re.compile(
     # A measure announced to come: "will ban", "is to prohibit" (published once dated).
     r"|(?:will|shall|is to|are to) (?:ban|prohibit|bar|restrict)|prohibit\w*|forb[ia]d\w*|outlaw\w*"
     r"|barred|bars|may no longer|must|may (?:not )?leave|(?:is|are) (?:not )?to be exported"
-    r"|(?:is|are) now required|with effect from)\b",
+    r"|(?:is|are) now required|with effect from|(?:shall|may|must) not export)\b",
     re.I,
 )
 
@@ -153,6 +158,17 @@ _NOT_REQUIRED = re.compile(
 _LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}\)|\d{1,2}\.|[IVX]{1,4}\.|[-•*])\s")
 
 
+def _exported_from(text: str) -> str | None:
+    """The country goods are exported from: "shall not export rare earth ore … from Uganda"."""
+    exported = re.search(r"\bexport\w*\b[^.;]{0,100}?\bfrom\s+", text, re.I)
+    if exported is None:
+        return None
+    return next(
+        (code for start, _end, code in jurisdiction_mentions(text) if start == exported.end()),
+        None,
+    )
+
+
 def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     control = _CONTROL_WORDS.search(text)
@@ -172,6 +188,7 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         or jurisdiction_named(reading.article.title or "")
         # A numbered article of an order: the country the order's heading named.
         or (jurisdiction_named(reading.article.text[:300]) if _NUMBERED.match(text) else None)
+        or _exported_from(text)
         # "[MW] Malawi. New rule MW-RE-01: an export licence …": a label naming the country.
         or (
             jurisdiction_named(sentence.previous_text)
@@ -185,7 +202,11 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         # "during the suspension exporters will not need a licence", "the October measures
         # remain suspended": no change in this sentence.
         return []
-    if re.search(r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold)\b", lowered):
+    if re.search(
+        r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold|stop\w* enforcing"
+        r"|(?:will|to) not enforce)\b",
+        lowered,
+    ):
         return _control_change(sentence, reading, jurisdiction, "export_control_suspended")
     if re.search(
         r"\b(?:lift\w*|scrap\w*|revok\w*|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?"
@@ -328,8 +349,8 @@ _MEASURE_FOLLOW_UP = re.compile(
 
 #: A notice speaking of itself a few lines on: "3. This Order enters into force on 15 June".
 _THE_INSTRUMENT = re.compile(
-    r"^\s*(?:\(?\d+[.)]\s+)?(?:This|The present) (?:order|decree|announcement|notice|regulation"
-    r"|rule|measure|notification|resolution)\b",
+    r"^\s*(?:\(?\d+[.)]\s+)?(?:This|These|The present) (?:order|decree|announcement|notice"
+    r"|regulation|rule|measure|notification|resolution)s?\b",
     re.I,
 )
 
@@ -384,7 +405,13 @@ def stated_effective_date(
         since = _in_force_since(sentence.next_text, sentence.next_dates) if imposed else None
         if since is not None:
             return since
-    for text, dates in sentence.following[1:4]:
+    told_around = [
+        *sentence.following[1:4],
+        # "(2) These Regulations shall come into force on the 1st day of January, 2027." in
+        # the first regulation, before the one making the ban
+        *((e.text, e.dates) for e in sentence.earlier[-8:]),
+    ]
+    for text, dates in told_around:
         # "3. This Order enters into force on 15 June 2026." after the articles of the order.
         if _THE_INSTRUMENT.match(text) and (marker := EFFECT_MARKER.search(text)) is not None:
             later = [d for d in dates if d.end > marker.end()]

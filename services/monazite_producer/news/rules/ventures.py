@@ -109,6 +109,14 @@ def new_venture_id(name: str) -> str:
     return "news_" + "_".join(re.findall(r"[a-z0-9]+", short_name.lower()))[:60]
 
 
+#: The verb of a share price's move, just before its percentage.
+_PRICE_MOVE = re.compile(
+    r"\b(?:jump\w*|rose|rise[sn]?|fell|fall(?:s|en)?|climb\w*|slipp\w*|slid|gain\w*|add\w*|lost"
+    r"|drop\w*|surg\w*|sank|tumbl\w*|soar\w*)\s+(?:by\s+)?$",
+    re.I,
+)
+
+
 def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     formed = _formed_venture(sentence, reading)
@@ -160,6 +168,8 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     partner_ids = {p.entity_id for p in partners}
     partner_mentions = [m for m in sentence.mentions if m.entity_id in partner_ids]
     for pct in sentence.percentages:
+        if _PRICE_MOVE.search(text[max(0, pct.start - 20) : pct.start]):
+            continue  # "Iluka Resources jumped 7.4 per cent": a share price, not a share
         owner = owner_of(sentence, pct, partner_mentions)
         if owner is not None and owner.entity_id not in shares:
             shares[owner.entity_id] = str(pct.value)
@@ -208,6 +218,11 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if controlling:
         draft.fields["controlling_partner_id"] = controlling[0].entity_id
     draft.money = consideration(sentence)
+    if draft.money is not None and re.search(
+        r"(?:%|per ?cent)\s+(?:higher |lower )?to\s+$",
+        text[max(0, draft.money.start - 20) : draft.money.start],
+    ):
+        draft.money = None  # "jumped 7.4 per cent to A$7.85": a share price
     draft.fields["consideration"] = consideration_field(draft.money)
     return [draft]
 
