@@ -370,3 +370,17 @@ def test_share_price_moves_in_a_sentence_forming_a_venture_are_not_its_shares(
         {"entity_id": "lynas", "pct": "35"},
     ]
     assert venture["consideration"] == {"amount": "236000000", "currency": "AUD"}
+
+
+def test_its_stake_after_a_sentence_naming_two_companies_is_the_subjects(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Northern Rare Earth has cut its holding in Shenghe Resources. Its stake fell from"
+        " 7.2% to 4.95%, Shenghe said. The shares were sold in block trades and raised RMB 1.86"
+        " billion in all."
+    )
+    stake = only(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"]) == ("cnre", "shenghe")
+    assert (stake["pct_before"], stake["pct_after"]) == ("7.2", "4.95")
+    assert stake["consideration"] == {"amount": "1860000000", "currency": "CNY"}

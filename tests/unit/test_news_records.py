@@ -143,3 +143,23 @@ def test_a_financing_box_gives_one_award_per_instrument_apiece_to_the_company_an
     }
     [stake] = published(candidates, "stake_changed")
     assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("us_dod", "usar", "9.9")
+
+
+def test_a_state_lenders_register_of_signed_commitments_gives_one_award_per_entry(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Export Finance Australia manages the Critical Minerals Facility on the Commonwealth's"
+        " behalf. This extract lists transactions signed in the month to date.\n\n"
+        "Reference: CMF-26-014\nDate signed: 3 July 2026\nCounterparty: Iluka Resources Limited\n"
+        "Product: Senior secured loan\nCommitment: A$120,000,000\n\n"
+        "Reference: CMF-26-016\nCounterparty: Not disclosed (application under assessment)\n"
+        "Product: Loan (requested)\nCommitment: None - no decision has been made\n"
+    )
+    [award] = published(extract(directory, body, day="2026-07-20"), "funding_awarded")
+    assert (award["funder_id"], award["recipient_id"], award["instrument"]) == (
+        "au_government",
+        "iluka",
+        "loan",
+    )
+    assert award["amount"] == {"amount": "120000000", "currency": "AUD"}

@@ -258,7 +258,7 @@ def _list_leads(article: Article) -> dict[int, str]:
 
 #: A line of a record: "Acquirer: Neo Performance Materials Inc.", "- Who: Neo (80%) …".
 _RECORD_LINE = re.compile(
-    r"(?:[-•*]\s*)?(?P<key>[A-Z][\w'’/()&.,-]*(?:\s+[\w'’/()&.,-]+){0,5}?)\s*:\s+(?P<value>\S.*)"
+    r"(?:[-•*]\s*|\d{1,2}\.\s+)?(?P<key>[A-Z][\w'’/()&.,-]*(?:\s+[\w'’/()&.,-]+){0,5}?)\s*:\s+(?P<value>\S.*)"
 )
 
 #: A numbered heading whose value is the next line: "3. Consideration".
@@ -858,7 +858,7 @@ def _stake_terms_nearby(
                 and (
                     _PRICE_OF_DEAL.search(later.text[: money.start])
                     or _SOLD_FOR.search(later.text[: money.start])
-                    or re.match(r"\s*(?:in total|all told)\b", later.text[money.end :])
+                    or re.match(r"\s*(?:in total|in all|all told)\b", later.text[money.end :])
                     or (asked_price and _ANSWER_OPENS.fullmatch(later.text[: money.start]))
                 )
                 and not hedge(later.text[: money.end])

@@ -37,8 +37,8 @@ _KEYS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("absorbed", r"\b(?:merged|absorbed|disappearing|dissolved) (?:entity|company|party)\b"),
         ("registered_name", r"^(?:enterprise|company|entity) name$"),
         ("funder", r"^(?:provider|lender|funder|financier|from)$"),
-        ("recipient", r"^(?:recipient|borrower|beneficiary)$"),
-        ("instruments", r"^(?:instruments?|financing|facilit(?:y|ies))$"),
+        ("recipient", r"^(?:recipient|borrower|beneficiary|counterparty)$"),
+        ("instruments", r"^(?:instruments?|financing|facilit(?:y|ies)|product)$"),
         ("status", r"\b(?:status|conditions?)\b"),
         ("signed", r"^signed\b"),
         (
@@ -59,9 +59,9 @@ _KEYS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "holding",
             r"\b(?:interest acquired|stake acquired|stake|holding|voting power|interest"
-            r"|ownership|shareholding)\b",
+            r"|ownership|shareholding|percent of class)\b",
         ),
-        ("money", r"\b(?:consideration|price|value|cost|amount|money|paid)\b"),
+        ("money", r"\b(?:consideration|price|value|cost|amount|money|paid|commitment)\b"),
     )
 )
 
@@ -203,9 +203,19 @@ def _venture(parts: dict[str, str], reading: Reading) -> list[Draft]:
 def _funding(parts: dict[str, str], sentence: Sentence, reading: Reading) -> list[Draft]:
     """A box of financing terms: who provides it, the instruments, and the sum (one each
     where it says "apiece"); the recipient is named, else the company the article is from."""
-    if "funder" not in parts or "instruments" not in parts:
+    if "instruments" not in parts or ("funder" not in parts and "recipient" not in parts):
         return []
-    named = [m for m in reading.directory.mentions(parts["funder"]) if not m.proposed]
+    named = [m for m in reading.directory.mentions(parts.get("funder", "")) if not m.proposed]
+    if not named and "funder" not in parts:
+        # a register a state body keeps of what it signed: "EFA manages the Facility on the
+        # Commonwealth's behalf. … Counterparty: Iluka …"
+        named = [
+            m
+            for earlier in reversed(sentence.earlier)
+            for m in earlier.mentions
+            if (known := reading.directory.entities.get(m.entity_id)) is not None
+            and known.kind == "state"
+        ]
     funder = named[0] if named else None
     recipient = _named(parts.get("recipient", ""), reading) or sentence.issuer
     money = find_money(parts.get("money", ""))

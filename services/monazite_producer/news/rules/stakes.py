@@ -904,7 +904,9 @@ def _possessor(sentence: Sentence, reading: Reading, position: int) -> Mention |
     if re.search(r"\b(?:the|The) (?:company|group|issuer)$", before) or (
         sentence.text[position:].lower().startswith("its")
     ):
-        return sentence.referent
+        # "X has cut its holding in Y. Its stake fell from 7.2% to 4.95%": the subject of the
+        # sentence before, when that sentence named two companies.
+        return sentence.referent or sentence.prior_subject
     if re.search(
         r"\b(?:the|The) (?:[\w-]+ ){1,3}(?:company|group|institute|miner|producer|refiner|maker"
         r"|processor|developer|conglomerate|firm|operator|start-?up)$",
