@@ -384,3 +384,36 @@ def test_its_stake_after_a_sentence_naming_two_companies_is_the_subjects(
     assert (stake["holder_id"], stake["target_id"]) == ("cnre", "shenghe")
     assert (stake["pct_before"], stake["pct_after"]) == ("7.2", "4.95")
     assert stake["consideration"] == {"amount": "1860000000", "currency": "CNY"}
+
+
+def test_the_buyer_paying_the_seller_in_the_next_sentence_gives_the_price(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "GRINM Group closed its purchase of the 35% of Fujian Jinlong Rare Earth it did not"
+        " already own on Friday. It paid Ganzhou Rare Earth Group RMB 1.12bn in cash."
+    )
+    stake = only(extract(directory, body), "stake_changed")
+    assert stake["consideration"] == {"amount": "1120000000", "currency": "CNY"}
+
+
+def test_the_absorption_merger_of_one_by_another_names_the_survivor_after_by(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        'The Board of China Northern Rare Earth (the "Company") was informed that the absorption'
+        " merger of Northern Jinlong by Jinlong Rare Earth was completed on 30 September 2026."
+    )
+    merger = only(extract(directory, body, day="2026-10-09"), "merger_completed")
+    assert (merger["survivor_id"], merger["absorbed_id"]) == ("fujian_jinlong", "cnre_jinlong_jv")
+
+
+def test_the_audience_a_venture_was_announced_to_is_not_a_partner(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas Rare Earths and Iluka Resources have set up a joint venture to separate"
+        " dysprosium, Lynas's managing director told the Goldfields Critical Minerals Forum."
+    )
+    venture = only(extract(directory, body), "joint_venture_formed")
+    assert [p["entity_id"] for p in venture["partners"]] == ["lynas", "iluka"]

@@ -106,3 +106,18 @@ def test_a_plant_able_by_a_date_to_turn_out_a_yearly_tonnage_has_that_capacity(
         "capacity",
         "ndpr",
     )
+
+
+def test_the_stage_of_the_words_right_after_a_figure_wins_over_a_later_one(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "GRINM's metals division turned out 4,260 tonnes of NdPr metal in 2025, most of it sold"
+        " to magnet makers in the Yangtze delta."
+    )
+    [figure] = published(extract(directory, body, day="2026-09-15"), "output_reported")
+    assert (figure["entity_id"], figure["stage"], figure["element_group"]) == (
+        "grinm",
+        "metals",
+        "ndpr",
+    )

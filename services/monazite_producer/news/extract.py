@@ -826,8 +826,9 @@ def _stake_terms_nearby(
     terms: dict[str, Any] = {}
     asked_price = False  # "HOST: And what did that cost?" before the answer giving the sum
     for later in sentences[position + 1 : position + 1 + STAKE_REACH]:
-        if any(m.entity_id not in parties for m in later.mentions):
-            continue
+        buyer_paid = _BUYER_PAID.match(later.text)
+        if any(m.entity_id not in parties for m in later.mentions) and buyer_paid is None:
+            continue  # (not "It paid Ganzhou RMB 1.12bn": the buyer paying the seller)
         if "pct_before" not in known and "pct_before" not in terms:
             for pct in later.percentages:
                 if known.get("pct_after") == "100" and NOT_YET_HELD.match(
@@ -884,6 +885,9 @@ _INVESTMENT_IN = re.compile(
     r"\s+(?:cash\s+)?(?:investment|purchase|acquisition|stake|holding|placement)\s+(?:in|of)\s+"
 )
 
+
+#: The buyer of the deal just told paying: "It paid Ganzhou Rare Earth Group RMB 1.12bn".
+_BUYER_PAID = re.compile(r"^(?:It|The (?:company|group|buyer|acquirer)) paid\b", re.I)
 
 #: "sold the shares, about 76 million of them, to domestic funds for": the deal's price next.
 _SOLD_FOR = re.compile(

@@ -129,6 +129,22 @@ def _merger_roles(
         before = [m for m in sentence.before(follows.start()) if m.entity_id != survivor.entity_id]
         return survivor, before[-1] if before else mentions[0]
     of_absorbed = _MERGER_OF.search(text)
+    if of_absorbed is not None:
+        # "the absorption merger of Northern Jinlong by Jinlong Rare Earth": B absorbed A.
+        absorbed_named = next(iter(sentence.after(of_absorbed.end())), None)
+        by = (
+            re.match(r"\s*by\s+", text[absorbed_named.end :])
+            if absorbed_named is not None
+            else None
+        )
+        if absorbed_named is not None and by is not None:
+            absorbing = [
+                m
+                for m in sentence.after(absorbed_named.end)
+                if m.start == absorbed_named.end + by.end()
+            ]
+            if absorbing and absorbing[0].entity_id != absorbed_named.entity_id:
+                return absorbing[0], absorbed_named
     if of_absorbed is not None and sentence.before(of_absorbed.start()):
         # "X has completed the merger of A into the group": with no name after "into", the
         # side taking A in is the subject.

@@ -137,8 +137,16 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if name is not None and (tail := _LEGAL_TAIL.match(text, name_span[1])) is not None:
         # "Baotou Tianhe Magnetic Materials Co., Ltd.": the name as registered, in full.
         name, name_span = text[name_span[0] : tail.end()], (name_span[0], tail.end())
+    told = re.search(r",[^,]{0,60}?\b(?:told|said|says|according to)\b", text)
     mentions = distinct(
-        [m for m in sentence.mentions if not (m.start < name_span[1] and name_span[0] < m.end)]
+        [
+            m
+            for m in sentence.mentions
+            if not (m.start < name_span[1] and name_span[0] < m.end)
+            # "…, Lynas's managing director told the Goldfields Critical Minerals Forum": who
+            # heard the news is no partner
+            and not (told is not None and m.start > told.end())
+        ]
     )
     partners = mentions
     if (
