@@ -246,3 +246,19 @@ def test_licences_no_longer_enforced_for_a_period_are_suspended(
         ("cn-mofcom-2023-gallium", "2026-09-01", "2027-08-31"),
         ("cn-mofcom-2023-germanium", "2026-09-01", "2027-08-31"),
     }
+
+
+def test_a_country_that_will_require_an_export_licence_for_ore_from_a_date(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "1. Mongolia - licences for rare-earth ore and concentrate\n"
+        "Mongolia will require an export licence for rare-earth ore and concentrates from 1"
+        " September 2026."
+    )
+    control = only(extract(directory, body, day="2026-08-14"), "export_control_imposed")
+    assert (control["jurisdiction"], control["restriction"], control["effective_from"]) == (
+        "MN",
+        "licence",
+        "2026-09-01",
+    )

@@ -162,3 +162,29 @@ def test_paying_a_company_the_difference_below_a_price_is_a_floor(
     floor = only(extract(directory, body, day="2026-06-02"), "price_floor_set")
     assert (floor["jurisdiction"], floor["beneficiary_id"]) == ("CA", "neo")
     assert floor["price_per_kg"] == {"amount": "150", "currency": "CAD"}
+
+
+def test_a_round_ups_items_under_country_labels_in_capitals(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Three governments moved on rare earths this week.\n\n"
+        "SOUTH KOREA. The state stockpiler KOMIR will pay no less than 150,000 won a kilogram for"
+        " neodymium-praseodymium oxide bought for the public reserve from the start of 2027.\n\n"
+        "THAILAND. The Department of Primary Industries and Mines has capped exports of"
+        " rare-earth concentrate at 9,500 tonnes of contained oxide for 2027.\n\n"
+        "TURKIYE. The Trade Ministry has imposed an additional 22.5 per cent duty on sintered"
+        " permanent magnets from China, from the first day of next month."
+    )
+    candidates = extract(directory, body, day="2026-11-20")
+    floor = only(candidates, "price_floor_set")
+    assert (floor["jurisdiction"], floor["price_per_kg"]["currency"]) == ("KR", "KRW")
+    quota = only(candidates, "quota_set")
+    assert (quota["jurisdiction"], quota["quota_kind"], quota["stage"], quota["tonnes"]) == (
+        "TH",
+        "export",
+        "mining",
+        "9500",
+    )
+    tariff = only(candidates, "tariff_imposed")
+    assert (tariff["jurisdiction"], tariff["rate_pct"]) == ("TR", "22.5")

@@ -241,7 +241,7 @@ TL Timor-Leste; East Timor | Timorese
 TM Turkmenistan | Turkmen
 TN Tunisia | Tunisian
 TO Tonga | Tongan
-TR Turkey; Türkiye | Turkish
+TR Turkey; Türkiye; Turkiye | Turkish
 TT Trinidad and Tobago | Trinidadian
 TV Tuvalu |
 TW Taiwan | Taiwanese

@@ -374,6 +374,15 @@ _LEAVING = re.compile(
 )
 
 
+def label_country(sentence: Sentence) -> str | None:
+    """The country a short label just before the sentence names: "TURKIYE.", "[MW] Malawi.",
+    "1. Mongolia - licences for rare-earth ore" heading a round-up's item."""
+    label = sentence.previous_text
+    if len(label.split()) <= 4 or re.match(r"^\(?\d{1,2}[.)]\s+[A-Z][\w ]{2,30}\s+[-–—:]", label):
+        return jurisdiction_named(label)
+    return None
+
+
 def policy_jurisdiction(text: str, anchor: int) -> str | None:
     """The country taking a measure whose wording starts at `anchor`: the last country named
     before it as a subject ("Malaysia's ban", "China imposed"), else the first after it; a
@@ -474,6 +483,8 @@ EXPORT_ALLOWED = (
     # "exports … are capped at 38,000 tonnes", "will let no more than 1,200 tonnes … leave"
     r"|\bexports?\b[^.;]{0,80}?\b(?:capped|limited) (?:at|to)\b"
     r"|\bno more than\b[^.;]{0,60}?\b(?:leave the country|be exported|be shipped abroad)\b"
+    # "has capped exports of rare-earth concentrate at 9,500 tonnes"
+    r"|\b(?:capped|limited|capping|limiting|caps|limits)\s+exports?\b[^.;]{0,80}?\b(?:at|to)\b"
 )
 
 #: How articles speak of a quota: "mining quota", "allowances", "allocated 40,000 tonnes",

@@ -22,6 +22,7 @@ from monazite_producer.news.reading import (
     element_group,
     jurisdiction_mentions,
     jurisdiction_named,
+    label_country,
     occurred_on,
     other_commodities_named,
     policy_jurisdiction,
@@ -116,7 +117,8 @@ _IMPOSED = re.compile(
     # A measure announced to come: "will ban", "is to prohibit" (published once dated).
     r"|(?:will|shall|is to|are to) (?:ban|prohibit|bar|restrict)|prohibit\w*|forb[ia]d\w*|outlaw\w*"
     r"|barred|bars|may no longer|must|may (?:not )?leave|(?:is|are) (?:not )?to be exported"
-    r"|(?:is|are) now required|with effect from|(?:shall|may|must) not export)\b",
+    r"|(?:is|are) now required|with effect from|(?:shall|may|must) not export"
+    r"|will require|requires)\b",
     re.I,
 )
 
@@ -190,11 +192,7 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         or (jurisdiction_named(reading.article.text[:300]) if _NUMBERED.match(text) else None)
         or _exported_from(text)
         # "[MW] Malawi. New rule MW-RE-01: an export licence …": a label naming the country.
-        or (
-            jurisdiction_named(sentence.previous_text)
-            if len(sentence.previous_text.split()) <= 4
-            else None
-        )
+        or label_country(sentence)
     )
     if jurisdiction is None:
         return []

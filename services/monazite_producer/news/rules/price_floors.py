@@ -12,7 +12,7 @@ from monazite_producer.news.quantities import (
     find_money,
     plain,
 )
-from monazite_producer.news.reading import Draft, Reading, Sentence, element_group
+from monazite_producer.news.reading import Draft, Reading, Sentence, element_group, label_country
 from monazite_producer.news.rules.controls import effective_date
 from monazite_producer.news.rules.funding import context_jurisdiction
 from monazite_producer.news.rules.tariffs import commission_of_the_union, european_union
@@ -23,7 +23,8 @@ _PRICE_FLOOR = re.compile(
     r"|guaranteed minimum)\b"
     r"|\b(?:guarantee\w*|underwrit\w*|assur\w*)\b[^.;]{0,60}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b"
     # "Neo will be paid at least €88 a kilogram for NdPr oxide"
-    r"|\b(?:paid|pay|receive|get)\s+at least\b[^.;]{0,30}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b"
+    r"|\b(?:paid|pay|receive|get)\s+(?:at least|no less than|not less than)\b[^.;]{0,30}?"
+    r"(?:per|a|/)\s*(?:kilogram|kg|tonne)\b"
     # "would pay Neo the difference whenever the market price falls below C$150 a kilogram"
     r"|\bpay\w*\b[^.;]{0,40}?\bthe difference\b[^.;]{0,80}?\b(?:falls?|drops?|is) below\b",
     re.I,
@@ -80,6 +81,7 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         or european_union(text)
         or european_union(terms.text)
         or commission_of_the_union(text, reading.article.text)
+        or label_country(sentence)
         or context_jurisdiction(sentence, reading)
     )
     draft = Draft(

@@ -20,6 +20,7 @@ from monazite_producer.news.reading import (
     element_group,
     first_stage,
     jurisdiction_named,
+    label_country,
     stage_positions,
     without_oxide_unit,
     year_of,
@@ -69,6 +70,7 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     jurisdiction = (
         jurisdiction_named(text)
         or jurisdiction_named(sentence.lead)
+        or label_country(sentence)
         or jurisdiction_named(reading.article.title or "")
     )
     if jurisdiction is None and (referent := sentence.referent) is not None:

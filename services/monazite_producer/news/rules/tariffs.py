@@ -14,6 +14,7 @@ from monazite_producer.news.reading import (
     Sentence,
     jurisdiction_mentions,
     jurisdiction_named,
+    label_country,
     stages_named,
 )
 from monazite_producer.news.rules.controls import EFFECT_MARKER, effective_date
@@ -150,6 +151,7 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         acting = None  # "… imported from China, after … found that Chinese producers had …"
     jurisdiction = (
         acting
+        or label_country(sentence)
         or european_union(text)
         or commission_of_the_union(text, reading.article.text)
         or _tariff_parties(sentence.previous_text)[1]
