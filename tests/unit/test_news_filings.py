@@ -417,3 +417,13 @@ def test_the_audience_a_venture_was_announced_to_is_not_a_partner(
     )
     venture = only(extract(directory, body), "joint_venture_formed")
     assert [p["entity_id"] for p in venture["partners"]] == ["lynas", "iluka"]
+
+
+def test_a_sale_raising_a_sum_in_the_next_sentence_prices_it(directory: EntityDirectory) -> None:
+    body = (
+        "Chalco has cut its stake in China Northern Rare Earth to 4.98 per cent from 5.86 per"
+        " cent. The shares were placed with institutional investors through block trades,"
+        " raising RMB 2.31 billion."
+    )
+    stake = only(extract(directory, body), "stake_changed")
+    assert stake["consideration"] == {"amount": "2310000000", "currency": "CNY"}

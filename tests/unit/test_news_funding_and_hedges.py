@@ -153,3 +153,18 @@ def test_a_state_lenders_loan_to_a_company_is_not_from_a_mine_named_after_from(
     )
     [award] = published(extract(directory, body), "funding_awarded")
     assert (award["funder_id"], award["recipient_id"]) == ("au_government", "lynas")
+
+
+def test_a_guarantee_from_the_loan_programs_office_is_a_guarantee(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Department of Energy's Loan Programs Office said on Monday it had issued a federal"
+        " guarantee covering US$150 million of a bank loan to USA Rare Earth."
+    )
+    [award] = published(extract(directory, body), "funding_awarded")
+    assert (award["funder_id"], award["recipient_id"], award["instrument"]) == (
+        "us_government",
+        "usar",
+        "guarantee",
+    )

@@ -121,3 +121,18 @@ def test_the_stage_of_the_words_right_after_a_figure_wins_over_a_later_one(
         "metals",
         "ndpr",
     )
+
+
+def test_a_second_figure_after_and_its_takes_the_year_of_the_first(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Northern Rare Earth mined rare-earth concentrate containing 204,300 tonnes of"
+        " rare-earth oxide in 2026, and its smelting and separation plants produced 76,950 tonnes"
+        " of separated rare-earth products."
+    )
+    figures = published(extract(directory, body, day="2027-01-21"), "output_reported")
+    assert {(f["stage"], f["period"], f["tonnes"]) for f in figures} == {
+        ("mining", 2026, "204300"),
+        ("separation", 2026, "76950"),
+    }

@@ -859,6 +859,8 @@ def _stake_terms_nearby(
                 and (
                     _PRICE_OF_DEAL.search(later.text[: money.start])
                     or _SOLD_FOR.search(later.text[: money.start])
+                    # "The shares were placed … through block trades, raising RMB 2.31 billion."
+                    or re.search(r"\brais(?:ed|ing)\s+$", later.text[: money.start])
                     or re.match(r"\s*(?:in total|in all|all told)\b", later.text[money.end :])
                     or (asked_price and _ANSWER_OPENS.fullmatch(later.text[: money.start]))
                 )

@@ -49,7 +49,9 @@ def instruments_named(text: str) -> list[str]:
 #: A guarantee of loans is a guarantee: "a loan guarantee", "a guarantee covering US$180
 #: million of commercial loans" (no loan named before it).
 _GUARANTEE_OF_LOANS = re.compile(
-    r"^(?:(?!\bloan|\blend|\bcredit facility|\bdebt financing)[^;])*?\bguarantee"
+    # (the Department of Energy's "Loan Programs Office" names no loan)
+    r"^(?:(?!\bloan(?! programs? office)|\blend|\bcredit facility|\bdebt financing)[^;])*?"
+    r"\bguarantee"
     r"|\bloan guarantee",
     re.I,
 )

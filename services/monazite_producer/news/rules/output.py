@@ -213,6 +213,10 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 # year (and, failing its own, the stage) of the figures the sentence before gave.
                 period_or_none = _year_of_figures_before(sentence)
                 carried_from_before = period_or_none is not None
+            if period_or_none is None and previous is not None:
+                # "… mined 204,300 t in 2026, and its plants produced 76,950 t": the year of the
+                # figure before, in the same sentence
+                period_or_none = previous[1]
             if period_or_none is None and _OVER_THE_YEAR.search(text):
                 # "The report said that 2025 was a year of integration. The group's mines
                 # delivered 36,820 tonnes over the year": the one year just spoken of.
@@ -461,7 +465,11 @@ def _output_draft(
 
 
 #: Where one clause of figures ends and the next begins: a semicolon, ", while", ", whereas".
-_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:while|whereas)\b)")
+_CLAUSE_BREAK = re.compile(
+    r";|,\s+(?=(?:while|whereas)\b)"
+    # "The company mined 204,300 t in 2026, and its separation plants produced 76,950 t"
+    r"|,\s+(?=and (?:its|their|the company's|the group's)\b)"
+)
 
 
 def _clause_start(text: str, position: int) -> int:
