@@ -262,3 +262,33 @@ def test_a_country_that_will_require_an_export_licence_for_ore_from_a_date(
         "licence",
         "2026-09-01",
     )
+
+
+def test_licences_no_longer_required_during_a_pause_until_a_months_end_are_suspended(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China will stop requiring exporters of gallium to obtain licences from the first day of"
+        " next month, the Ministry of Commerce said on Thursday. The pause runs until the end of"
+        " February 2028, according to the ministry's notice."
+    )
+    suspended = only(extract(directory, body, day="2027-02-18"), "export_control_suspended")
+    assert (suspended["control_id"], suspended["effective_from"]) == (
+        "cn-mofcom-2023-gallium",
+        "2027-03-01",
+    )
+    assert suspended["effective_until"] == "2028-02-29"
+
+
+def test_a_decree_making_exports_subject_to_a_licence(directory: EntityDirectory) -> None:
+    body = (
+        "Separately, Kyrgyzstan's cabinet approved a decree that makes exports of rare-earth"
+        " oxides and rare-earth metals subject to a licence from the Ministry of Natural"
+        " Resources. The rule applies from May 15, the government said in Bishkek."
+    )
+    control = only(extract(directory, body, day="2027-02-18"), "export_control_imposed")
+    assert (control["jurisdiction"], control["stages"], control["effective_from"]) == (
+        "KG",
+        ["separation", "metals"],
+        "2027-05-15",
+    )

@@ -168,3 +168,23 @@ def test_a_guarantee_from_the_loan_programs_office_is_a_guarantee(
         "usar",
         "guarantee",
     )
+
+
+def test_a_budget_papers_bare_dollars_are_australian_and_the_government_gives_the_grant(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Government is providing $14.5 million over three years from 2027-28 to Lynas Rare"
+        " Earths Ltd as a grant under the Critical Minerals Development Program, for its"
+        " Kalgoorlie facility in Western Australia."
+    )
+    candidates = extract(
+        directory, body, title="Budget 2027-28, Budget Paper No. 2: Australian critical minerals"
+    )
+    [award] = published(candidates, "funding_awarded")
+    assert (award["funder_id"], award["recipient_id"], award["instrument"]) == (
+        "au_government",
+        "lynas",
+        "grant",
+    )
+    assert award["amount"] == {"amount": "14500000", "currency": "AUD"}

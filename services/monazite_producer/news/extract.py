@@ -330,8 +330,27 @@ def _sections(article: Article) -> list[tuple[int, str]]:
     ]
 
 
+#: Articles whose bare "$" is not the US dollar: from Australia's or Canada's government or
+#: press ("Commonwealth Budget Papers", "ASX announcement", "Ottawa").
+_HOME_DOLLARS = (
+    (re.compile(r"\b(?:Commonwealth|Australia|Australian|ASX|Canberra)\b"), "AUD"),
+    (re.compile(r"\b(?:Canada|Canadian|Ottawa|TSX)\b"), "CAD"),
+)
+
+
+def _home_dollar(article: Article) -> str:
+    """What a bare "$" is in this article: the dollar of the country its title or publisher
+    names, else the US dollar."""
+    heading = f"{article.title or ''} {article.source_publisher}"
+    for pattern, code in _HOME_DOLLARS:
+        if pattern.search(heading):
+            return code
+    return "USD"
+
+
 def _read_sentences(article: Article, directory: EntityDirectory) -> list[Sentence]:
     sentences = []
+    dollar = _home_dollar(article)
     leads = _list_leads(article)
     records = _records(article)
     sections = _sections(article)
@@ -350,7 +369,7 @@ def _read_sentences(article: Article, directory: EntityDirectory) -> list[Senten
                 text=text,
                 start=offset,
                 mentions=mentions,
-                money=find_money(text),
+                money=find_money(text, dollar=dollar),
                 percentages=find_percentages(text),
                 tonnes=find_tonnes(text),
                 # The dateline's date is when the story was filed, not when anything happened.

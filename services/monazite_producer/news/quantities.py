@@ -140,14 +140,15 @@ def _hedged(text: str, start: int) -> bool:
     return _APPROXIMATE.search(text[max(0, start - 20) : start]) is not None
 
 
-def find_money(text: str) -> list[Money]:
-    """Every amount with a currency the text names (a bare number is not money)."""
+def find_money(text: str, *, dollar: str = "USD") -> list[Money]:
+    """Every amount with a currency the text names (a bare number is not money). A bare "$" is
+    `dollar`: the US dollar unless the article is from a country with dollars of its own."""
     found: list[Money] = []
     for match in _MONEY.finditer(text):
         prefix, suffix = match["prefix"], match["suffix"]
         if not prefix and not suffix:
             continue
-        currency = _currency_of(prefix, suffix)
+        currency = dollar if prefix == "$" else _currency_of(prefix, suffix)
         value = _decimal(match["number"])
         if currency is None or value is None:
             continue
@@ -436,6 +437,11 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
     for match in _PART_OF_YEAR.finditer(text):
         month = _PART_MONTHS[match["part"].lower()]
         add(date(int(match["year"]), month, 1), match.start(), match.end(), "month")
+    for match in _END_OF_MONTH.finditer(text):
+        # "until the end of February 2028": the month's last day
+        month = MONTHS[match["month"].lower()]
+        following = date(int(match["year"]) + month // 12, month % 12 + 1, 1)
+        add(following - timedelta(days=1), match.start(), match.end(), "day")
     for match in _END_OF_YEAR.finditer(text):
         add(date(int(match["year"]), 12, 1), match.start(), match.end(), "month")
     for match in _MONTH_YEAR.finditer(text):
@@ -514,6 +520,9 @@ _FUTURE = re.compile(
     re.I,
 )
 
+
+#: "the end of February 2028": the last day of that month.
+_END_OF_MONTH = re.compile(rf"\b(?:the )?end of {_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 
 #: "at the end of 2024": its last month.
 _END_OF_YEAR = re.compile(r"\b(?:the )?end of (?P<year>(?:19|20)\d\d)\b", re.I)

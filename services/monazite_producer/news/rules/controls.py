@@ -61,6 +61,9 @@ _CONTROL_WORDS = re.compile(
     r"|exporting))\b[^.;]{0,50}?\b(?:need|needs|require|requires|will need"
     r"|will require) (?:a |an )?(?:(?:government|state|official|export) )?(?:licen[cs]es?|permits?"
     r"|permission|approval|authori[sz]ation)\b"
+    # "a decree that makes exports of rare-earth oxides … subject to a licence"
+    r"|\bmak(?:es|e|ing) exports?\b[^.;]{0,100}?\bsubject to (?:an? )?(?:export )?"
+    r"(?:licen[cs]\w*|permits?|approval)"
     # "A person shall not export rare earth ore … from Uganda"
     r"|\b(?:shall|may|must) not export\b"
     r"|\bexports? of [^.;]{1,80}? (?:are|is|were|was|will be|have been|has been) (?:now )?"
@@ -204,7 +207,10 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold|stop\w* enforcing"
         r"|(?:will|to) not enforce)\b",
         lowered,
+    ) or re.search(
+        r"^(?:The|This) (?:pause|suspension)\b[^.;]{0,40}?\buntil\b", sentence.next_text
     ):
+        # "China will stop requiring licences … The pause runs until the end of February 2028"
         return _control_change(sentence, reading, jurisdiction, "export_control_suspended")
     if re.search(
         r"\b(?:lift\w*|scrap\w*|revok\w*|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?"

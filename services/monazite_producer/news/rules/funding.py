@@ -95,10 +95,13 @@ def funding_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if government is not None:
         # "The National Reconstruction Fund Corporation has invested …": a state lender read as
         # a new organisation is its government.
+        state_bodies = [b.span() for b in _THE_GOVERNMENT.finditer(text)]
         mentions = [
             m
             for m in mentions
-            if not (m.proposed and m.start < government.end and government.start < m.end)
+            if not (
+                m.proposed and any(m.start < end and start < m.end for start, end in state_bodies)
+            )
         ]
     if len(mentions) <= 1 and government is not None:
         mentions = distinct([government, *mentions])
@@ -252,7 +255,7 @@ def _is_price(sentence: Sentence, money: Money) -> bool:
 
 #: "the government", "the federal government": a state the sentence leaves unnamed.
 _THE_GOVERNMENT = re.compile(
-    r"\b[Tt]he (?:federal |national |central |state )?(?:government|administration)\b"
+    r"\b[Tt]he (?:[Ff]ederal |national |central |state )?(?:[Gg]overnment|administration)\b"
     # A department that is not registered stands for its government: "the Commerce
     # Department", "the Department of Energy", "the Treasury".
     r"|\b[Tt]he (?:[A-Z][a-z]+ )?Department\b(?: of [A-Z][a-z]+)?|\b[Tt]he Treasury\b"
