@@ -5,7 +5,7 @@ the sentence after the duty."""
 from __future__ import annotations
 
 from monazite_producer.news.entities import EntityDirectory
-from tests.support.news import extract, only
+from tests.support.news import extract, only, published
 
 
 def test_a_company_to_be_paid_at_least_a_price_per_kilogram_has_a_floor(
@@ -188,3 +188,20 @@ def test_a_round_ups_items_under_country_labels_in_capitals(
     )
     tariff = only(candidates, "tariff_imposed")
     assert (tariff["jurisdiction"], tariff["rate_pct"]) == ("TR", "22.5")
+
+
+def test_importers_paying_an_extra_rate_and_a_separate_duty_on_metals_described_by_use(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Canberra slaps dumping duties on Chinese magnets\n\n"
+        "Importers of Chinese permanent magnets will pay an extra 14.2 per cent from 1 March after"
+        " the Australian government accepted the Anti-Dumping Commission's finding. Rare-earth"
+        " metals and alloys from China, the feedstock that magnet makers melt and cast, will"
+        " attract a separate dumping duty of 9.5 per cent from the same date."
+    )
+    tariffs = published(extract(directory, body, day="2027-02-10"), "tariff_imposed")
+    assert {(t["jurisdiction"], t["rate_pct"], tuple(t["stages"])) for t in tariffs} == {
+        ("AU", "14.2", ("magnets",)),
+        ("AU", "9.5", ("metals",)),
+    }

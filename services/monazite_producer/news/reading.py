@@ -75,7 +75,10 @@ _STAGE_WORDS: tuple[tuple[str, str], ...] = (
     (r"\bmagnets?\b|\bndfeb\b", "magnets"),
     (r"\bmetals?\b|\balloys?\b", "metals"),
     (
-        r"\boxides?\b|\bcompounds?\b|\bseparat(?!ely)\w*|\brefin\w*|\bsmelting\b|\bprocessing\b",
+        # ("a separate duty" is no separation)
+        r"\boxides?\b|\bcompounds?\b|\bseparat(?!ely\b|e\b)\w*|(?<!\ba )(?<!\bthe )\bseparate\b"
+        r"|\brefin\w*"
+        r"|\bsmelting\b|\bprocessing\b",
         "separation",
     ),
     (

@@ -106,9 +106,18 @@ _DEMONYMS = frozenset(
 )
 
 
+#: A duty told by what importers pay: "Importers of Chinese permanent magnets will pay an
+#: extra 14.2 per cent from 1 March".
+_IMPORTERS_PAY_EXTRA = re.compile(
+    r"\bimport\w*\b[^.;]{0,80}?\b(?:pay|face|be charged)\s+an? (?:extra|additional)\s+[\d.]+\s?"
+    r"(?:%|per ?cent)",
+    re.I,
+)
+
+
 def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
-    tariff = re.search(rf"\b{_TARIFF}\b", text, re.I)
+    tariff = re.search(rf"\b{_TARIFF}\b", text, re.I) or _IMPORTERS_PAY_EXTRA.search(text)
     if tariff is None or _TARIFF_RELIEF.search(text):
         return []
     told_with_goods = text
@@ -172,7 +181,9 @@ def tariff_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         )
     if jurisdiction is None or jurisdiction == origin:
         return []
-    stages = stages_named(charged)
+    # "Rare-earth metals and alloys from China, the feedstock that magnet makers melt, …": a
+    # phrase describing the goods names no stage of its own.
+    stages = stages_named(re.sub(r",\s+(?:the|a|an|which|that)\b[^,]*,", ",", charged))
     draft = Draft(
         {
             "type": "tariff_imposed",
@@ -249,6 +260,10 @@ def _tariff_rate(sentence: Sentence) -> Quantity | None:
     """The percentage the text gives as the tariff's rate, if any."""
     text = sentence.text
     for pct in sentence.percentages:
+        if re.search(
+            r"\b(?:pay|face|be charged)\s+an? (?:extra|additional)\s+$", text[: pct.start]
+        ):
+            return pct  # "Importers of Chinese magnets will pay an extra 14.2 per cent"
         if pct.start == 0 and re.match(
             rf"\s*[-–—:]\s+[^.;%]{{0,40}}?\b{_TARIFF}\b", text[pct.end :], re.I
         ):
