@@ -427,3 +427,34 @@ def test_a_sale_raising_a_sum_in_the_next_sentence_prices_it(directory: EntityDi
     )
     stake = only(extract(directory, body), "stake_changed")
     assert stake["consideration"] == {"amount": "2310000000", "currency": "CNY"}
+
+
+def test_a_ventures_registered_name_with_its_legal_form_before_the_joint_venture(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Executives of Aluminum Corporation of China (Chalco) and GRINM signed the articles of"
+        " Sichuan Rare Earth Alloy Materials Co., Ltd., the joint venture the two state groups"
+        " incorporated that morning with 800 million yuan of registered capital. Chalco holds"
+        " 51% and consolidates the company; GRINM holds 49%."
+    )
+    venture = only(extract(directory, body), "joint_venture_formed")
+    assert venture["name"] == "Sichuan Rare Earth Alloy Materials Co., Ltd."
+    assert venture["partners"] == [
+        {"entity_id": "chalco", "pct": "51"},
+        {"entity_id": "grinm", "pct": "49"},
+    ]
+
+
+def test_a_holding_now_owned_approximately_after_paying_for_new_shares(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "MP Materials has rebuilt separation at Mountain Pass. On Friday the US Department of"
+        " Defense (DoD) exercised that warrant, paying US$350 million for new common shares. The"
+        " DoD now owns approximately 15 per cent of the company."
+    )
+    candidates = extract(directory, body, title="MP Materials: the long road")
+    [stake] = published(candidates, "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("us_dod", "mp", "15")
+    assert stake["consideration"] == {"amount": "350000000", "currency": "USD"}

@@ -892,14 +892,24 @@ def _stake_terms_nearby(
         # roughly eight per cent of Niron": the sum told before the holding.
         for earlier in sentences[max(0, position - STAKE_REACH) : position]:
             for money in earlier.money:
-                invested = _INVESTMENT_IN.match(earlier.text, money.end)
-                if invested is None or hedge(earlier.text[: money.end]):
+                if hedge(earlier.text[: money.end]):
                     continue
-                held = [m for m in earlier.mentions if m.start == invested.end()]
-                if held and held[0].entity_id == known["target_id"]:
+                invested = _INVESTMENT_IN.match(earlier.text, money.end)
+                held = [m for m in earlier.mentions if invested and m.start == invested.end()]
+                # "The DoD exercised that warrant, paying US$350 million for new common
+                # shares. The DoD now owns approximately 15 per cent of the company."
+                paid_for_shares = _PAID_FOR_SHARES.match(earlier.text, money.end) and any(
+                    m.entity_id == known["holder_id"] for m in earlier.mentions
+                )
+                if (held and held[0].entity_id == known["target_id"]) or paid_for_shares:
                     terms["consideration"] = consideration_field(money)
     return terms
 
+
+#: A sum paid for shares: "US$350 million for new common shares".
+_PAID_FOR_SHARES = re.compile(
+    r"\s+for\s+(?:newly[- ]issued\s+|new\s+)?(?:common\s+|ordinary\s+)?(?:shares|stock)\b"
+)
 
 #: A sum and what it bought: "US$75 million investment in", "A$40m purchase of".
 _INVESTMENT_IN = re.compile(

@@ -96,7 +96,8 @@ _HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
 #: present holding, given as a share of a company.
 _NOW_HOLDS = re.compile(
     r"\b(?:now\s+(?:holds|owns|(?P<controls>controls))|we\s+(?:now\s+)?(?:own|hold))\s+"
-    r"(?=(?:about |roughly |some )?[\d.]+ ?(?:%|per ?cent|percent) of\b"
+    r"(?=(?:about |roughly |some |approximately |around |nearly |almost |just (?:over|under) )?"
+    r"[\d.]+ ?(?:%|per ?cent|percent) of\b"
     r"|(?:a |an absolute )?majority of\b|a controlling (?:stake|interest) in\b"
     r"|all of (?-i:[A-Z])|the whole of\b)",
     re.I,

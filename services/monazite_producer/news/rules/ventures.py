@@ -36,7 +36,9 @@ _VENTURE_NAMES: tuple[re.Pattern[str], ...] = (
         r"(?=[,;.]|\s+(?:to|in|with|which|that)\b)"
     ),
     re.compile(
-        rf"(?P<name>{_NAME_WORDS})\s*,\s+(?:an?|the|their|its)\s+{_DESCRIBING_WORDS}"
+        rf"(?P<name>{_NAME_WORDS}"
+        r"(?:,?\s+(?:Co\.,?\s+Ltd\.?|Ltd\.?|LLC|Inc\.?|GmbH|Pty\.? Ltd\.?))?)"
+        rf"\s*,\s+(?:an?|the|their|its)\s+{_DESCRIBING_WORDS}"
         r"(?:joint[- ])?venture\b(?!\s+partners?\b)"
     ),
     re.compile(rf"\b(?:joint[- ]|[Tt]he (?:new )?)venture\s*,\s+(?P<name>{_NAME_WORDS})\s*,"),
