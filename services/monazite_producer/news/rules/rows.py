@@ -126,8 +126,9 @@ def _row_producer(
     label = cells[0]
     words = [c for c in cells[1:] if not _FIGURE.fullmatch(c) and not re.fullmatch(r"[+\-−].*", c)]
     label_end = sentence.text.find(label) + len(label)
-    countries = [code for start, _end, code in jurisdiction_mentions(label)]
-    if countries and start_of_label(label, countries):
+    countries = [code for _start, _end, code in jurisdiction_mentions(label)]
+    # a country's row, not a product named after a place ("Malaysian separated oxide")
+    if countries and not stages_named(label):
         return countries[0], words
     companies = [
         m
@@ -140,11 +141,6 @@ def _row_producer(
     if issuer is not None and is_company(issuer, reading.directory) and stages_named(label):
         return issuer, [label, *words]
     return None, []
-
-
-def start_of_label(label: str, countries: list[str]) -> bool:
-    """Whether the label is a country's name, not a product named after a place."""
-    return bool(countries) and not stages_named(label)
 
 
 def _header(sentence: Sentence) -> tuple[str, list[str]] | None:
