@@ -458,3 +458,48 @@ def test_a_holding_now_owned_approximately_after_paying_for_new_shares(
     [stake] = published(candidates, "stake_changed")
     assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("us_dod", "mp", "15")
     assert stake["consideration"] == {"amount": "350000000", "currency": "USD"}
+
+
+def test_a_reports_table_of_investments_held_is_the_reporters_and_dated_by_its_columns(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Group holds the following listed equity investment, which is not held for"
+        " trading:\n\n"
+        "Energy Transition Minerals Ltd (ASX: ETM)   ordinary shares   6.1%   4.0%   A$23.9m\n\n"
+        "(Columns: entity, class, interest at 31 December 2025, interest at 30 June 2025, fair"
+        " value.)"
+    )
+    candidates = extract(
+        directory, body, title="Lynas Rare Earths half-year notes", day="2026-02-26"
+    )
+    assert not published(candidates, "stake_changed")  # dated 31 December: history
+    [held] = [c.event.model_dump() for c in candidates if c.event.type == "stake_changed"]
+    assert (held["holder_id"], held["target_id"]) == ("lynas", "etm")
+
+
+def test_a_share_of_the_issued_common_shares_of_a_company_is_a_holding_of_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "On 9 February 2026 Lynas Rare Earths acquired 12.5% of the issued common shares of Neo"
+        " Performance Materials Inc. for cash consideration of C$118.0 million."
+    )
+    stake = only(extract(directory, body), "stake_changed")
+    assert (stake["holder_id"], stake["target_id"], stake["pct_after"]) == ("lynas", "neo", "12.5")
+
+
+def test_partners_that_each_own_half_and_together_put_in_a_sum(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo Performance Materials and Vacuumschmelze have set up Baltic Magnet Alloys OÜ,"
+        " registered in Narva on Tuesday. Each owns half and neither controls it. Together they"
+        " have put in EUR 40 million."
+    )
+    venture = only(extract(directory, body), "joint_venture_formed")
+    assert venture["partners"] == [
+        {"entity_id": "neo", "pct": "50"},
+        {"entity_id": "evac", "pct": "50"},
+    ]
+    assert venture["consideration"] == {"amount": "40000000", "currency": "EUR"}

@@ -205,3 +205,14 @@ def test_importers_paying_an_extra_rate_and_a_separate_duty_on_metals_described_
         ("AU", "14.2", ("magnets",)),
         ("AU", "9.5", ("metals",)),
     }
+
+
+def test_a_floor_in_australian_dollars_with_no_government_named_is_australias(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "- Guarantees that Lynas will be paid not less than A$125 a kilogram for NdPr oxide it"
+        " sells into the Strategic Reserve, from 1 July 2026."
+    )
+    floor = only(extract(directory, body, day="2026-05-13"), "price_floor_set")
+    assert (floor["jurisdiction"], floor["beneficiary_id"]) == ("AU", "lynas")

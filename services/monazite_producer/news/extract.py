@@ -66,7 +66,7 @@ from monazite_producer.news.reading import (
 )
 from monazite_producer.news.rules import RULES
 from monazite_producer.news.rules.stakes import EARLIER_HOLDING, NOT_YET_HELD, SELL, WHOLE
-from monazite_producer.news.rules.ventures import owner_of, venture_name
+from monazite_producer.news.rules.ventures import EQUAL_SPLIT, owner_of, venture_name
 
 #: Confidence below which a candidate is not published but queued for review (the default of
 #: `monazite extract --publish --threshold`).
@@ -938,6 +938,7 @@ _ANSWER_OPENS = re.compile(r"\s*(?:[A-Z][A-Za-z .&'-]{0,40}:\s*)?(?:about |aroun
 #: A later sentence speaking of the venture without naming it.
 _THE_VENTURE = re.compile(
     r"\bthe (?:joint |new )?venture\b|\bthe JV\b|\b(?:in|into) it\b|\bregistered capital\b"
+    r"|\b[Tt]ogether they\b|^Each (?:owns|holds|has|partner)\b"
     r"|\b(?:the|both) (?:two )?(?:partners|shareholders)\b",
     re.I,
 )
@@ -1074,6 +1075,9 @@ def _complete_ventures(
                     updates["controlling_partner_id"] = controllers[-1].entity_id
             if shares_known:
                 continue
+            if len(ids) == 2 and EQUAL_SPLIT.search(later.text) and not later.percentages:
+                # "Each owns half and neither controls it."
+                found = {entity_id: Decimal(50) for entity_id in ids}
             owners = [m for m in later.mentions if m.entity_id in ids]
             for pct in later.percentages:
                 owner = owner_of(later, pct, owners)

@@ -35,6 +35,16 @@ _PRICE_FLOOR = re.compile(
 _THE_COMPANYS = re.compile(r"\bthe (?:company|group|miner|producer)(?:'s|’s)|\bits\b", re.I)
 
 
+#: Currencies of one jurisdiction: a floor paid in them with no government named is theirs.
+_CURRENCY_COUNTRIES = {
+    "AUD": "AU",
+    "CAD": "CA",
+    "KRW": "KR",
+    "JPY": "JP",
+    "INR": "IN",
+    "EUR": "EU",
+}
+
 #: The words after a name that reports the news rather than takes part in it.
 _TELLS = re.compile(r"(?:\s+[A-Z][\w-]*)?\s+(?:announced|said|says|stated|confirmed|told)\b")
 
@@ -83,6 +93,9 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         or commission_of_the_union(text, reading.article.text)
         or label_country(sentence)
         or context_jurisdiction(sentence, reading)
+        # "Lynas will be paid not less than A$125 a kilogram": a floor in a currency of one
+        # country's own is that country's
+        or _CURRENCY_COUNTRIES.get(price.currency)
     )
     draft = Draft(
         {

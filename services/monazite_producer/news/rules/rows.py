@@ -232,11 +232,17 @@ def holding_row_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             companies.append(named[0])
     if not companies:
         return []
+    intro = _introduction(sentence, reading)
     holder = companies[0]
     target = companies[1] if len(companies) > 1 else _company_of_table(sentence, reading)
+    if len(companies) == 1 and _INVESTMENTS_HELD.search(intro) and sentence.issuer is not None:
+        # "The Group holds the following listed equity investment: ETM … 6.1% 4.0%": the row
+        # names what the company reporting holds
+        holder, target = sentence.issuer, companies[0]
     if target is None or target.entity_id == holder.entity_id:
         return []
-    intro = _introduction(sentence, reading)
+    # the columns may be explained just after the table
+    intro = " ".join([intro, *(told for told, _ in sentence.following[:1])])
     values = [_HOLDING_CELL.fullmatch(c) for _, c in holdings]
     fields: dict[str, object] = {
         "type": "stake_changed",
@@ -271,6 +277,10 @@ def holding_row_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     changed = next(
         (d for c in cells for d in find_dates(c, article_date=reading.article_date)), None
     )
+    if changed is None and _INVESTMENTS_HELD.search(intro):
+        # holdings "at 31 December 2025" in a report: dated by its latest column
+        column_dates = find_dates(intro)
+        changed = max(column_dates, key=lambda d: d.value) if column_dates else None
     if changed is not None:
         draft.occurred = changed.value
         if reading.article_date and (reading.article_date - changed.value).days > HISTORY_DAYS:
@@ -312,8 +322,20 @@ def _none_given(cell: str, index: int) -> bool:
 
 def _before_first(intro: str) -> bool:
     """Whether the columns give the holding before the deal first, as the lines explaining
-    them say ("first before and then after"; "voting power now, … previous notice" is the
-    other way round). Before first where they do not say."""
+    them say ("first before and then after"; "voting power now, … previous notice" and
+    "interest at 31 December 2025, interest at 30 June 2025" are the other way round). Before
+    first where they do not say."""
     before = _BEFORE_WORDS.search(intro)
     after = _AFTER_WORDS.search(intro)
+    if before is None and after is None:
+        dated = find_dates(intro)
+        return not (len(dated) >= 2 and dated[0].value > dated[1].value)
     return not (after is not None and (before is None or after.start() < before.start()))
+
+
+#: A table of what the company reporting holds: "The Group holds the following listed equity
+#: investment".
+_INVESTMENTS_HELD = re.compile(
+    r"\b(?:holds?|owns?|held) the following\b|\b(?:equity )?investments? (?:held|in listed)\b",
+    re.I,
+)

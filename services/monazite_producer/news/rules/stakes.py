@@ -668,7 +668,13 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
 
 def _of_a_company_named(sentence: Sentence, end: int) -> bool:
     """ "9% of eVAC", "6.8% of 600392.SH": a share of a company the sentence names right after."""
-    of = re.match(r"\s*of\s+(?:the\s+)?", sentence.text[end:], re.I)
+    # "12.5% of the issued common shares of Neo Performance Materials"
+    of = re.match(
+        r"\s*of\s+(?:the\s+)?(?:(?:issued|outstanding|enlarged)\s+)?(?:(?:common|ordinary|voting)\s+)?"
+        r"(?:(?:shares|stock|share capital)\s+(?:in|of)\s+)?(?:the\s+)?",
+        sentence.text[end:],
+        re.I,
+    )
     return of is not None and any(m.start == end + of.end() for m in sentence.mentions)
 
 

@@ -51,10 +51,11 @@ _VENTURE_NAMES: tuple[re.Pattern[str], ...] = (
 )
 
 #: "50:50", "equally owned": two partners with half each, though no percentage is written.
-_EQUAL_SPLIT = re.compile(
+EQUAL_SPLIT = re.compile(
     r"\b(?:50[:/-]50|fifty[- ]fifty|equally[- ]owned|owned equally|equal (?:stakes|shares"
     r"|holdings|ownership|interests)|evenly split|split evenly|half each"
-    r"|(?:own\w*|h[oe]ld\w*|shar\w*)\s+(?:(?:it|them|the\s+\w+)\s+)?equally)\b",
+    r"|(?:own\w*|h[oe]ld\w*|shar\w*)\s+(?:(?:it|them|the\s+\w+)\s+)?equally"
+    r"|each (?:owns|holds|has|takes) (?:half|50 ?%|50 per ?cent))\b",
     re.I,
 )
 
@@ -196,7 +197,7 @@ def venture_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             f"a {ratio.group()} split read in the order the partners are named:"
             f" {partners[0].surface} {ratio.group(1)}%, {partners[1].surface} {ratio.group(2)}%"
         )
-    if not shares and len(partners) == 2 and _EQUAL_SPLIT.search(text):
+    if not shares and len(partners) == 2 and EQUAL_SPLIT.search(text):
         shares = {p.entity_id: "50" for p in partners}
         notes.append("an equal split of two partners: 50% each")
     known_venture = reading.directory.resolve(name) if name else None
