@@ -503,3 +503,24 @@ def test_partners_that_each_own_half_and_together_put_in_a_sum(
         {"entity_id": "evac", "pct": "50"},
     ]
     assert venture["consideration"] == {"amount": "40000000", "currency": "EUR"}
+
+
+def test_a_sellers_whole_stake_sold_off_it_and_one_holding_no_equity_in_it(
+    directory: EntityDirectory,
+) -> None:
+    alert = (
+        "Lynas (LYC) has bought 90% of Vietnam Rare Earth Co (VTRE) off Shenghe, US$75m cash,"
+        " closed yesterday.\nShenghe: no longer has any shareholding in VTRE."
+    )
+    stakes = {d["holder_id"]: d for d in published(extract(directory, alert), "stake_changed")}
+    assert (stakes["shenghe"]["pct_before"], stakes["shenghe"]["pct_after"]) == ("90", "0")
+    notice = (
+        "Northern Jinlong (Baotou) Rare Earth Co., Ltd. has become a wholly-owned subsidiary of"
+        " the Company, and Fujian Jinlong holds no equity in it after the transaction."
+    )
+    [exit_] = published(extract(directory, notice), "stake_changed")
+    assert (exit_["holder_id"], exit_["target_id"], exit_["pct_after"]) == (
+        "fujian_jinlong",
+        "cnre_jinlong_jv",
+        "0",
+    )

@@ -163,3 +163,23 @@ def test_a_state_lenders_register_of_signed_commitments_gives_one_award_per_entr
         "loan",
     )
     assert award["amount"] == {"amount": "120000000", "currency": "AUD"}
+
+
+def test_a_list_of_tax_credit_allocations_by_an_unregistered_department(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Treasury Department and the IRS on Monday published the projects allocated credits"
+        " in the third round of the Qualifying Advanced Energy Project Credit (48C). Of 104"
+        " allocations worth US$6 billion in all, one is for rare earth magnets:\n\n"
+        "Recipient: USA Rare Earth, Inc.\n"
+        "Project: sintered NdFeB magnet line, Stillwater, Oklahoma\n"
+        "Credit allocated: US$58.7 million (30% of qualified investment)\n"
+    )
+    [award] = published(extract(directory, body, day="2026-01-27"), "funding_awarded")
+    assert (award["funder_id"], award["recipient_id"], award["instrument"]) == (
+        "us_government",
+        "usar",
+        "tax_credit",
+    )
+    assert award["amount"] == {"amount": "58700000", "currency": "USD"}

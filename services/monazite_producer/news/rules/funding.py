@@ -22,7 +22,7 @@ from monazite_producer.news.reading import (
 )
 
 _INSTRUMENTS: tuple[tuple[str, str], ...] = (
-    (r"\btax credit", "tax_credit"),
+    (r"\btax credit|\bcredits? allocated\b|\b(?:48C|45X)\b", "tax_credit"),
     (r"\bloan|\blend\w*|\bcredit facility|\bdebt financing", "loan"),
     (r"\bguarantee", "guarantee"),
     (

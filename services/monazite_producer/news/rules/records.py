@@ -24,7 +24,7 @@ from monazite_producer.news.reading import (
     consideration_field,
     is_company,
 )
-from monazite_producer.news.rules.funding import instruments_named
+from monazite_producer.news.rules.funding import instruments_named, unnamed_government
 from monazite_producer.news.rules.ventures import new_venture_id
 
 #: The part a key plays, tried in this order (a "Buyer's holding" is a holding, not a buyer).
@@ -61,7 +61,11 @@ _KEYS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:interest acquired|stake acquired|stake|holding|voting power|interest"
             r"|ownership|shareholding|percent of class)\b",
         ),
-        ("money", r"\b(?:consideration|price|value|cost|amount|money|paid|commitment)\b"),
+        (
+            "money",
+            r"\b(?:consideration|price|value|cost|amount|money|paid|commitment|credit allocated"
+            r"|grant awarded|award)\b",
+        ),
     )
 )
 
@@ -203,6 +207,14 @@ def _venture(parts: dict[str, str], reading: Reading) -> list[Draft]:
 def _funding(parts: dict[str, str], sentence: Sentence, reading: Reading) -> list[Draft]:
     """A box of financing terms: who provides it, the instruments, and the sum (one each
     where it says "apiece"); the recipient is named, else the company the article is from."""
+    if "instruments" not in parts and "recipient" in parts:
+        # "Credit allocated: US$58.7 million" under a list of tax-credit allocations
+        told = " ".join(
+            [*(k for k, _ in sentence.record), *(e.text for e in sentence.earlier[-2:])]
+        )
+        kinds = instruments_named(told)
+        if kinds:
+            parts["instruments"] = kinds[0].replace("_", " ")
     if "instruments" not in parts or ("funder" not in parts and "recipient" not in parts):
         return []
     named = [m for m in reading.directory.mentions(parts.get("funder", "")) if not m.proposed]
@@ -215,6 +227,12 @@ def _funding(parts: dict[str, str], sentence: Sentence, reading: Reading) -> lis
             for m in earlier.mentions
             if (known := reading.directory.entities.get(m.entity_id)) is not None
             and known.kind == "state"
+        ] or [
+            # "The Treasury Department and the IRS published the allocations": the government
+            # of the department not registered
+            government
+            for earlier in reversed(sentence.earlier[-3:])
+            if (government := unnamed_government(earlier, reading)) is not None
         ]
     funder = named[0] if named else None
     recipient = _named(parts.get("recipient", ""), reading) or sentence.issuer

@@ -765,7 +765,8 @@ DEAL_MONEY = re.compile(
 
 #: "X … no longer holds any interest in it": a holding ended.
 _NO_LONGER_HOLDS = re.compile(
-    r"\bno longer (?:holds|owns|has) any (?:interest|shares|stake|equity|holding)\b"
+    r"\bno longer (?:holds|owns|has) any (?:interest|shares|stake|equity|holding|shareholding)\b"
+    r"|\b(?:holds|owns|has) no (?:equity|shares|stake|interest) in it\b"
     r"|\bnow (?:holds|owns|has) none of\b|\bnow (?:holds|owns|has) no (?:interest|shares|stake)\b",
     re.I,
 )
@@ -784,6 +785,10 @@ def holding_ended_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         return []
     holder = holders[0]
     targets = [m for m in companies if m.entity_id != holder.entity_id]
+    if ended.group().endswith(" in it") and len(holders) > 1:
+        # "Northern Jinlong has become a subsidiary of the Company, and Fujian Jinlong holds no
+        # equity in it": the name just before holds none of the first one
+        holder, targets = holders[-1], [holders[0]]
     if not targets and sentence.earlier:
         # "… now holds none of the company": the company the sentence before says changed hands.
         before = sentence.earlier[-1]
@@ -822,6 +827,16 @@ def holding_ended_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 ]
                 if own and re.match(r"\s*(?:stake|holding|interest)\b", earlier.text[pct.end :]):
                     draft.fields["pct_before"] = str(plain(pct.value))
+                # "Lynas has bought 90% of Vietnam Rare Earth off Shenghe": the seller's whole
+                # holding, sold
+                sold_by = re.match(
+                    r"\s+of\s+[^.;]{2,60}?\s+(?:off|from)\s+", earlier.text[pct.end :]
+                )
+                if sold_by and any(
+                    m.entity_id == holder.entity_id and m.start == pct.end + sold_by.end()
+                    for m in earlier.mentions
+                ):
+                    draft.fields.setdefault("pct_before", str(plain(pct.value)))
     return [draft]
 
 
