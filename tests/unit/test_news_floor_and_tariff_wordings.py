@@ -216,3 +216,27 @@ def test_a_floor_in_australian_dollars_with_no_government_named_is_australias(
     )
     floor = only(extract(directory, body, day="2026-05-13"), "price_floor_set")
     assert (floor["jurisdiction"], floor["beneficiary_id"]) == ("AU", "lynas")
+
+
+def test_a_floor_per_pound_made_up_by_the_difference_is_a_price_per_kilogram_to_the_cent(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The Defense Department will make up the difference whenever Lynas's realised price for"
+        " NdPr oxide falls below $50 a pound, from October 1."
+    )
+    floor = only(extract(directory, body, day="2026-07-15"), "price_floor_set")
+    assert (floor["jurisdiction"], floor["beneficiary_id"]) == ("US", "lynas")
+    assert floor["price_per_kg"] == {"amount": "110.23", "currency": "USD"}
+
+
+def test_paying_a_company_no_less_than_a_price_per_tonne_is_a_floor(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "From 1 October, the European Commission's platform will pay Neo Performance Materials no"
+        " less than €94,000 per tonne for NdPr oxide from Sillamäe."
+    )
+    floor = only(extract(directory, body, day="2026-09-10"), "price_floor_set")
+    assert (floor["jurisdiction"], floor["beneficiary_id"]) == ("EU", "neo")
+    assert floor["price_per_kg"] == {"amount": "94", "currency": "EUR"}

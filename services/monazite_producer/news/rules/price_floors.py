@@ -23,10 +23,13 @@ _PRICE_FLOOR = re.compile(
     r"|guaranteed minimum)\b"
     r"|\b(?:guarantee\w*|underwrit\w*|assur\w*)\b[^.;]{0,60}?(?:per|a|/)\s*(?:kilogram|kg|tonne)\b"
     # "Neo will be paid at least €88 a kilogram for NdPr oxide"
-    r"|\b(?:paid|pay|receive|get)\s+(?:at least|no less than|not less than)\b[^.;]{0,30}?"
-    r"(?:per|a|/)\s*(?:kilogram|kg|tonne)\b"
-    # "would pay Neo the difference whenever the market price falls below C$150 a kilogram"
-    r"|\bpay\w*\b[^.;]{0,40}?\bthe difference\b[^.;]{0,80}?\b(?:falls?|drops?|is) below\b",
+    # "will pay the group no less than €94,000 per tonne"
+    r"|\b(?:paid|pay|receive|get)\s+(?:[\w-]+\s+){0,3}?(?:at least|no less than|not less than)\b"
+    r"[^.;]{0,30}?(?:per|a|/)\s*(?:kilogram|kg|tonne|pound|lb)\b"
+    # "would pay Neo the difference whenever the market price falls below C$150 a kilogram",
+    # "will make up the difference whenever the realised price falls below $50 a pound"
+    r"|\b(?:pay\w*|make up|makes up)\b[^.;]{0,40}?\bthe difference\b[^.;]{0,80}?"
+    r"\b(?:falls?|drops?|is) below\b",
     re.I,
 )
 
@@ -91,6 +94,7 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         or european_union(text)
         or european_union(terms.text)
         or commission_of_the_union(text, reading.article.text)
+        or commission_of_the_union(sentence.previous_text, reading.article.text)
         or label_country(sentence)
         or context_jurisdiction(sentence, reading)
         # "Lynas will be paid not less than A$125 a kilogram": a floor in a currency of one
@@ -104,7 +108,8 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             "beneficiary_id": companies[0].entity_id if companies else None,
             "element_group": group,
             "price_per_kg": {
-                "amount": str(plain(price.amount / per_kg)),
+                # to the cent, as a price per pound converts to no exact price per kilogram
+                "amount": str(plain((price.amount / per_kg).quantize(Decimal("0.01")))),
                 "currency": price.currency,
             },
         }
@@ -126,4 +131,10 @@ def _unit_price(text: str, money: Sequence[Money]) -> tuple[Money | None, Decima
             return sum_, Decimal(1)
         if re.match(r"\s*(?:per|a|/)\s*(?:tonne|ton|t)\b", unit):
             return sum_, Decimal(1000)
+        if re.match(r"\s*(?:per|a|/)\s*(?:pound|lb)\b", unit):
+            return sum_, POUND_IN_KG
     return None, Decimal(1)
+
+
+#: A pound, in kilograms: a price per pound divided by it is a price per kilogram.
+POUND_IN_KG = Decimal("0.45359237")
