@@ -136,3 +136,19 @@ def test_a_second_figure_after_and_its_takes_the_year_of_the_first(
         ("mining", 2026, "204300"),
         ("separation", 2026, "76950"),
     }
+
+
+def test_a_quarters_figure_is_not_the_years_output_but_twelve_months_are(
+    directory: EntityDirectory,
+) -> None:
+    quarter = (
+        "MP Materials produced 12,140 tonnes of rare-earth oxide in concentrate in the fourth"
+        " quarter of 2025."
+    )
+    assert not published(extract(directory, quarter, day="2026-02-19"), "output_reported")
+    year = (
+        "Lynas Rare Earths finished its 2024 financial year, the twelve months to 30 June, with"
+        " 10,908 tonnes of total rare-earth oxide produced at its separation plant in Kuantan."
+    )
+    [figure] = published(extract(directory, year, day="2024-07-20"), "output_reported")
+    assert (figure["entity_id"], figure["tonnes"]) == ("lynas", "10908")

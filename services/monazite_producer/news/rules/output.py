@@ -250,6 +250,9 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         )
         # A capacity word far from the figure ("the survey's annual summary") says nothing of it.
         near = text[max(clause_start, tonnes.start - 80) : min(clause_end, tonnes.end + 60)]
+        if _PART_OF_A_YEAR.search(near) and not capacity:
+            # "12,140 tonnes in the fourth quarter of 2025": not the year's output
+            continue
         for producer in producers:
             draft = _output_draft(
                 producer, tonnes, period, stage, group or element_group(window) or "total_reo"
@@ -368,6 +371,13 @@ def figure_table_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         drafts.append(draft)
     return drafts
 
+
+#: A figure for part of a year: a quarter, a half, some months, the year to date.
+_PART_OF_A_YEAR = re.compile(
+    r"\b(?:(?:first|second|third|fourth|last|latest|current|final|June|March|September"
+    r"|December|the) quarter|quarterly|Q[1-4]|H[12]|(?:first|second) half|half[- ]year"
+    r"|(?:three|six|nine) months|year to date|YTD)\b",
+)
 
 #: A figure for a year the sentence does not name: "over the year", "for the full year".
 _OVER_THE_YEAR = re.compile(r"\b(?:over|during|for|in|across) the (?:full |whole |past )?year\b")
