@@ -292,3 +292,35 @@ def test_a_decree_making_exports_subject_to_a_licence(directory: EntityDirectory
         ["separation", "metals"],
         "2027-05-15",
     )
+
+
+def test_licences_no_longer_required_for_six_months_are_a_suspension_with_its_dates(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "BEIJING, May 8 - China will stop requiring exporters of seven medium and heavy rare"
+        " earths to obtain licences for six months, the commerce ministry said on Friday. The"
+        " ministry said that the requirement would not be applied to shipments declared from"
+        " June 1. The pause ends on November 30, the statement said."
+    )
+    suspended = only(extract(directory, body, day="2026-05-08"), "export_control_suspended")
+    assert (suspended["control_id"], suspended["effective_from"]) == (
+        "cn-mofcom-2025-18",
+        "2026-06-01",
+    )
+    assert suspended["effective_until"] == "2026-11-30"
+
+
+def test_a_revocation_that_takes_effect_on_a_date_told_in_the_next_sentence(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "In a second notice on Friday, the ministry said it was revoking outright the export"
+        " licensing of high-purity and flake graphite that China introduced in December 2023."
+        " That revocation takes effect on July 1 and is not time-limited."
+    )
+    lifted = only(extract(directory, body, day="2026-05-08"), "export_control_lifted")
+    assert (lifted["control_id"], lifted["effective_from"]) == (
+        "cn-mofcom-2023-graphite",
+        "2026-07-01",
+    )

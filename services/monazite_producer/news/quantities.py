@@ -502,10 +502,14 @@ def find_dates(text: str, *, article_date: date | None = None) -> list[DateMenti
 
 #: A day the text says something will happen from or until: "will need a licence from August 1",
 #: "runs until November 10". Such a day without a year is the next one, not the last.
-_UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.IGNORECASE)
+_UNTIL_BEFORE = re.compile(
+    r"\b(?:until|till|(?:pause|suspension|exemption|waiver) (?:ends|expires|runs out)(?: on)?)\s+$",
+    re.IGNORECASE,
+)
 #: Words that point ahead only in a sentence about the future ("from August 1" may be past).
 _AHEAD_IN_FUTURE = re.compile(
-    r"\b(?:from|effective|starting|beginning|as of|on or after|by)\s+(?:on\s+)?$"
+    r"\b(?:from|effective|starting|beginning|as of|on or after|by|takes effect|take effect"
+    r"|comes into force|come into force)\s+(?:on\s+)?$"
     r"|\b(?:through|to)\s+$"
     # "when the suspension runs out on 10 November, the measures will be repealed"
     r"|\b(?:runs? out|expires?|ends?|lapses?)\s+on\s+$",

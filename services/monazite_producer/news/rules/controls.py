@@ -163,6 +163,14 @@ _NOT_REQUIRED = re.compile(
 _LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}\)|\d{1,2}\.|[IVX]{1,4}\.|[-•*])\s")
 
 
+#: A relief for a stated time: "will stop requiring licences for six months".
+_TIME_LIMITED = re.compile(
+    r"\b(?:stop\w* requiring|no longer requir\w*|lift\w*|waiv\w*)\b[^.;]{0,80}?\bfor"
+    r" (?:a|one|two|three|six|nine|twelve|\d+) (?:months?|years?|weeks?)\b",
+    re.I,
+)
+
+
 def _exported_from(text: str) -> str | None:
     """The country goods are exported from: "shall not export rare earth ore … from Uganda"."""
     exported = re.search(r"\bexport\w*\b[^.;]{0,100}?\bfrom\s+", text, re.I)
@@ -203,14 +211,20 @@ def export_control_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         # "during the suspension exporters will not need a licence", "the October measures
         # remain suspended": no change in this sentence.
         return []
-    if re.search(
-        r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold|stop\w* enforcing"
-        r"|(?:will|to) not enforce)\b",
-        lowered,
-    ) or re.search(
-        r"^(?:The|This) (?:pause|suspension)\b[^.;]{0,40}?\buntil\b", sentence.next_text
+    if (
+        re.search(
+            r"\b(?:suspend\w*|paus\w*|halt\w*|defer\w*|put on hold|stop\w* enforcing"
+            r"|(?:will|to) not enforce)\b",
+            lowered,
+        )
+        or _TIME_LIMITED.search(sentence.text)
+        or any(
+            re.search(r"^(?:The|This) (?:pause|suspension)\b[^.;]{0,40}?\b(?:until|ends)\b", told)
+            for told, _ in sentence.following[:2]
+        )
     ):
-        # "China will stop requiring licences … The pause runs until the end of February 2028"
+        # "China will stop requiring licences … The pause runs until the end of February 2028",
+        # "… to obtain licences for six months": lifted for a time is suspended
         return _control_change(sentence, reading, jurisdiction, "export_control_suspended")
     if re.search(
         r"\b(?:lift\w*|scrap\w*|revok\w*|rescind\w*|withdr[ae]w\w*|remov\w*|end(?:s|ed)?"
@@ -343,7 +357,8 @@ EFFECT_MARKER = re.compile(
 
 #: A sentence that goes on about the measure just reported: "The ban took effect yesterday."
 _MEASURE_FOLLOW_UP = re.compile(
-    r"^(?:\d+\.\s+)?(?:(?:The|This|These|Those|Its)\s+(?:new\s+)?(?:ban|measures?|controls?"
+    r"^(?:\d+\.\s+)?(?:(?:The|This|These|Those|That|Its)\s+(?:new\s+)?(?:ban|measures?|controls?"
+    r"|revocation|removal|lifting"
     r"|restrictions?|rules?|decree|order|notice|suspension|pause|prohibition|curbs?|licen[cs]ing"
     r"|requirements?"
     r"|regime|tariffs?|dut(?:y|ies)|levy|floor|price floor|guaranteed minimum|guarantee|scheme)\b"
@@ -403,7 +418,7 @@ def stated_effective_date(
     if _goes_on_about_it(sentence):
         follow = EFFECT_MARKER.search(sentence.next_text)
         if follow is not None:
-            later = [d for d in sentence.next_dates if d.start >= follow.end()]
+            later = [d for d in sentence.next_dates if d.end > follow.end()]
             if later:
                 return later[0].value
         since = _in_force_since(sentence.next_text, sentence.next_dates) if imposed else None
@@ -452,8 +467,8 @@ _CONTROL_NOUNS = re.compile(
 
 #: The measure referred back to inside a sentence: "… said the prohibition had applied since …".
 _THE_MEASURE = re.compile(
-    r"\b(?:the|this) (?:new )?(?:ban|prohibition|export licen[cs]ing|licen[cs]ing requirement"
-    r"|permit requirement)\b",
+    r"\b(?:the|this|that) (?:new )?(?:ban|prohibition|export licen[cs]ing|licen[cs]ing requirement"
+    r"|permit requirement|requirement|pause|suspension|revocation)\b",
     re.I,
 )
 
@@ -635,7 +650,9 @@ def _control_change(
 
 
 #: "until 30 June 2026", "runs to the end of June", "for a year, to 10 November 2026".
-_UNTIL = re.compile(r"\b(?:until|till|through|to the end of|runs to|lasts to|expir\w* on)\b", re.I)
+_UNTIL = re.compile(
+    r"\b(?:until|till|through|to the end of|runs to|lasts to|expir\w* on|ends on)\b", re.I
+)
 
 
 #: A numbered article or item of a notice: "1. Exports of …".
@@ -703,7 +720,10 @@ def _suspended_until(sentence: Sentence) -> date | None:
     ):
         until = _UNTIL.search(text)
         ends = [
-            d for d in dates if until and d.start > until.end() and d.precision in ("day", "month")
+            # (a date may hold the word before it: "ends on November 30")
+            d
+            for d in dates
+            if until and d.end > until.end() and d.precision in ("day", "month")
         ]
         if ends:
             return ends[0].value
