@@ -240,3 +240,29 @@ def test_paying_a_company_no_less_than_a_price_per_tonne_is_a_floor(
     floor = only(extract(directory, body, day="2026-09-10"), "price_floor_set")
     assert (floor["jurisdiction"], floor["beneficiary_id"]) == ("EU", "neo")
     assert floor["price_per_kg"] == {"amount": "94", "currency": "EUR"}
+
+
+def test_a_floor_whose_arrangement_starts_two_sentences_on_and_a_ministers_grant(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Under the arrangement, the company that mines rare earths at Mt Weld will receive a"
+        " guaranteed minimum of A$126,000 per tonne for NdPr oxide it sells to the Reserve. Where"
+        " the price realised is below that level, the Reserve will pay the difference. The"
+        " arrangement starts on 1 July 2026 and runs for ten years.\n\n"
+        "On 8 May 2026 the Minister awarded Lynas Rare Earths a grant of A$45.5 million for a"
+        " heavy rare-earth separation circuit at Kalgoorlie in Western Australia."
+    )
+    candidates = extract(directory, body, day="2026-05-13")
+    floor = only(candidates, "price_floor_set")
+    assert (floor["jurisdiction"], floor["beneficiary_id"], floor["effective_from"]) == (
+        "AU",
+        "lynas",
+        "2026-07-01",
+    )
+    award = only(candidates, "funding_awarded")
+    assert (award["funder_id"], award["recipient_id"], award["instrument"]) == (
+        "au_government",
+        "lynas",
+        "grant",
+    )

@@ -351,7 +351,7 @@ EFFECT_MARKER = re.compile(
     r"\b(?:from|effective|starting|as of|takes effect on|with effect from"
     r"|(?:took|takes|take|will take|has taken|have taken) effect|(?:came|comes|come|entered|enters"
     r"|went|goes) into (?:force|effect)|applies from|apply from|in force from"
-    r"|ends|will end|expires|lapses|ceases|runs? out)\b",
+    r"|ends|will end|expires|lapses|ceases|runs? out|starts on|begins on)\b",
     re.I,
 )
 
@@ -369,7 +369,9 @@ _MEASURE_FOLLOW_UP = re.compile(
 #: A notice speaking of itself a few lines on: "3. This Order enters into force on 15 June".
 _THE_INSTRUMENT = re.compile(
     r"^\s*(?:\(?\d+[.)]\s+)?(?:This|These|The present) (?:order|decree|announcement|notice"
-    r"|regulation|rule|measure|notification|resolution)s?\b",
+    r"|regulation|rule|measure|notification|resolution)s?\b"
+    # "The arrangement starts on 1 July 2026 and runs for ten years."
+    r"|^(?:The|This) (?:arrangement|scheme|programme|program|price support|support)\b",
     re.I,
 )
 

@@ -265,6 +265,8 @@ _THE_GOVERNMENT = re.compile(
     r"|\bExport Finance [A-Z][a-z]+\b|\b(?:[Tt]he )?National Reconstruction Fund(?: Corporation)?"
     r"|\b(?:[Tt]he )?(?:International )?Development Finance Corporation\b"
     r"|\b[Tt]he (?:government|state|sovereign) fund\b"
+    # "the Minister awarded Lynas a grant": a minister acts for the government
+    r"|\b[Tt]he (?:Prime )?Minister\b(?! (?:of|for) [A-Z])"
 )
 
 
