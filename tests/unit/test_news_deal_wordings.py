@@ -263,3 +263,28 @@ def test_a_speaker_of_a_transcript_saying_we_own_a_share_and_its_price_when_aske
         "10.4",
     )
     assert document["consideration"] == {"amount": "91000000", "currency": "CAD"}
+
+
+@pytest.mark.parametrize(
+    ("body", "holder", "target", "pct_after"),
+    [
+        ("Apple has bought 5% of MP Materials, lifting its holding to 8.1%.", "apple", "mp", "8.1"),
+        ("Shenghe sold 3% of Peak Rare Earths, cutting its holding to 9%.", "shenghe", "peak", "9"),
+        (
+            "Neo increased its shareholding in Niron Magnetics by 4 percentage points to 14%.",
+            "neo",
+            "niron",
+            "14",
+        ),
+        ("Shenghe reduced its stake in MP Materials by half, to 3.1%.", "shenghe", "mp", "3.1"),
+    ],
+)
+def test_the_holding_a_deal_took_the_holder_to_is_its_holding_after_not_the_part_traded(
+    directory: EntityDirectory, body: str, holder: str, target: str, pct_after: str
+) -> None:
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        holder,
+        target,
+        pct_after,
+    )

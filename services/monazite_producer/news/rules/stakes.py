@@ -616,6 +616,13 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
             draft.fields["pct_after"] = span.group(after_group)
             return
     for pct in sentence.percentages:
+        if _HOLDING_NOW_TO.search(text[max(0, pct.start - 120) : pct.start]):
+            # "bought 5% of MP, lifting its holding to 8.1%", "cutting its holding to 9%",
+            # "increased its shareholding in Niron by 4 percentage points to 14%": the holding
+            # the deal left, whatever was traded
+            draft.fields["pct_after"] = str(pct.value)
+            return
+    for pct in sentence.percentages:
         after = text[pct.end : pct.end + 40]
         before = text[max(0, pct.start - 100) : pct.start]
         if (
@@ -658,12 +665,22 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
                 continue
             if (selling and re.search(r"\bto\s*$", before)) or not selling:
                 draft.fields["pct_after"] = str(pct.value)
+            else:
+                continue  # "sold 3% of Peak, cutting its holding to 9%": 3% was traded
         else:
             continue
         if pct.approximate:
             draft.confidence -= 0.05
             draft.notes.append(f"the text gives the percentage as approximate ({pct.value}%)")
         return
+
+
+#: The holding a deal left, told as what it took the holding to.
+_HOLDING_NOW_TO = re.compile(
+    r"\b(?:stake|holding|shareholding|interest)(?:\s+in\s+[^,;%]{1,60}?)?"
+    r"(?:\s+by\s+[^,;%]{1,40}?)?,?\s+to\s+(?:about\s+|around\s+|roughly\s+)?$",
+    re.I,
+)
 
 
 def _of_a_company_named(sentence: Sentence, end: int) -> bool:
