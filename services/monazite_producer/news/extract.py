@@ -264,9 +264,12 @@ _RECORD_LINE = re.compile(
 #: A numbered heading whose value is the next line: "3. Consideration".
 _NUMBERED_KEY = re.compile(r"\d{1,2}\.\s+(?P<key>[A-Z][\w ]{2,40})")
 
+#: A heading in capitals: "SIGNED, NOT COMPLETED", "COMPLETED".
+_CAPS_HEADING = r"[^a-z]*[A-Z]{3,}[^a-z]*"
+
 #: A line that opens the next entry of a list of records: "[4]", "#4", "(4)", or a heading in
-#: capitals ("SIGNED, NOT COMPLETED").
-_ENTRY_MARK = re.compile(r"\[\d{1,3}\]|#\d{1,3}|\(\d{1,3}\)|[^a-z]*[A-Z]{3,}[^a-z]*")
+#: capitals.
+_ENTRY_MARK = re.compile(rf"\[\d{{1,3}}\]|#\d{{1,3}}|\(\d{{1,3}}\)|{_CAPS_HEADING}")
 
 #: How many lines that are not "Key: value" may stand between two lines of one record.
 _RECORD_GAP = 2
@@ -325,8 +328,7 @@ def _sections(article: Article) -> list[tuple[int, str]]:
     return [
         (line.start(), line.group().strip())
         for line in re.finditer(r"[^\n]+", article.text)
-        if re.fullmatch(r"[^a-z]*[A-Z]{3,}[^a-z]*", line.group().strip())
-        and len(line.group().split()) <= 8
+        if re.fullmatch(_CAPS_HEADING, line.group().strip()) and len(line.group().split()) <= 8
     ]
 
 
@@ -453,10 +455,11 @@ _TERM_REFERS_TO = re.compile(
     r"[\"“]the (?P<term>Company|Group|Issuer)[\"”]\s+(?:refers?|means?)(?:\s+to)?\s+"
 )
 
+#: Stock exchanges a listed company's ticker is given with: "(ASX: ETM)", "(Nasdaq: USAR)".
+_EXCHANGES = r"(?:ASX|TSXV?|NYSE|Nasdaq|NASDAQ|LSE|AIM|SSE|SZSE|HKEX|OTCQX)"
+
 #: An abbreviation given for the name before it: "Energy Transition Minerals (ETM)".
-_ABBREVIATION = re.compile(
-    r"\s*\((?:(?:ASX|TSX|TSXV|NYSE|Nasdaq|NASDAQ|LSE|AIM)\s*:\s*)?(?P<term>[A-Z][A-Z0-9&]{1,5})\)"
-)
+_ABBREVIATION = re.compile(rf"\s*\((?:{_EXCHANGES}\s*:\s*)?(?P<term>[A-Z][A-Z0-9&]{{1,5}})\)")
 
 #: Words that open many names and so stand for none of them alone.
 _NOT_SHORT_NAMES = frozenset(
@@ -493,7 +496,7 @@ def _issuer(
 #: The words after the name of a company putting out a release: "(Nasdaq: USAR) today
 #: announced", "announced today".
 _ANNOUNCES = re.compile(
-    r"\.?[^.;]{0,30}?\((?:Nasdaq|NYSE|ASX|TSX|TSXV|SSE|SZSE|HKEX|LSE|OTCQX)\b[^)]*\)"
+    rf"\.?[^.;]{{0,30}}?\({_EXCHANGES}\b[^)]*\)"
     r"|\s*(?:,\s*)?(?:today\s+)?announced\b"
 )
 

@@ -570,9 +570,7 @@ _EFFECT_FROM = re.compile(r"\b(?:with effect from|effective(?: from)?|from)\s+$"
 def _points_ahead(text: str, start: int) -> bool:
     before = text[max(0, start - 35) : start]
     # "from Tuesday, September 1": the weekday names the same day
-    before = re.sub(
-        r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+$", "", before, flags=re.IGNORECASE
-    )
+    before = re.sub(rf"\b{_WEEKDAY},?\s+$", "", before, flags=re.IGNORECASE)
     if _UNTIL_BEFORE.search(before):
         return True
     return _AHEAD_IN_FUTURE.search(before) is not None and _FUTURE.search(text) is not None

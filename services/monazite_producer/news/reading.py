@@ -501,9 +501,7 @@ QUOTA_WORDS = re.compile(
     r"|\b(?:production|mining|output|smelting|separation) (?:caps?|ceilings?|limits?)\b"
     # "Mining will be capped at 12,000 tonnes", "Separation will be allowed up to 5,000 tonnes"
     r"|\b(?:production|mining|output|smelting|separation)\b[^.;]{0,30}?\b(?:will be|is|are)"
-    r" (?:capped|limited) (?:at|to)\b"
-    r"|\b(?:production|mining|output|smelting|separation)\b[^.;]{0,30}?\b(?:will be|is|are)"
-    r" allowed up to\b"
+    r" (?:(?:capped|limited) (?:at|to)|allowed up to)\b"
     r"|" + EXPORT_ALLOWED,
     re.I,
 )

@@ -29,6 +29,14 @@ from monazite_producer.news.reading import (
     stages_named,
 )
 
+#: Goods that may not leave: "No unprocessed ore may leave the Philippines", "not a single
+#: tonne is to be exported", "A person shall not export rare earth ore …".
+_MAY_NOT_LEAVE = (
+    r"\b(?:no|not)\b[^.;]{0,80}?\b(?:may|can|will|shall|is to|are to)(?: not)?"
+    r" (?:leave|be exported|be shipped)"
+    r"|\b(?:shall|may|must) not export\b"
+)
+
 _CONTROL_WORDS = re.compile(
     r"\bexport (?:controls?|licen[cs]\w*|permits?|restrictions?|bans?|curbs?|prohibitions?)"
     r"|\bban\w* (?:the )?export\w*|\bbans? on (?:the )?export\w*"
@@ -47,9 +55,7 @@ _CONTROL_WORDS = re.compile(
     # "Exports of dysprosium … are subject to a licence"
     r"|\b(?:exports?|shipments?)\b[^.;]{0,100}?\b(?:are|is|will be|become) subject to (?:an? )?"
     r"(?:export )?(?:licen[cs]\w*|permits?|approval)"
-    # "No unprocessed ore may leave the Philippines", "not a single tonne is to be exported"
-    r"|\b(?:no|not)\b[^.;]{0,80}?\b(?:may|can|will|shall|is to|are to)(?: not)?"
-    r" (?:leave|be exported|be shipped)"
+    rf"|{_MAY_NOT_LEAVE}"
     # "… may be shipped out of Malaysia only under a permit"
     r"|\b(?:may|can) (?:only )?be (?:shipped|exported|sold abroad)\b[^.;]{0,60}?"
     r"\bonly (?:under|with|against)\b[^.;]{0,30}?\b(?:permit|licen[cs]e|approval)"
@@ -64,20 +70,15 @@ _CONTROL_WORDS = re.compile(
     # "a decree that makes exports of rare-earth oxides … subject to a licence"
     r"|\bmak(?:es|e|ing) exports?\b[^.;]{0,100}?\bsubject to (?:an? )?(?:export )?"
     r"(?:licen[cs]\w*|permits?|approval)"
-    # "A person shall not export rare earth ore … from Uganda"
-    r"|\b(?:shall|may|must) not export\b"
     r"|\bexports? of [^.;]{1,80}? (?:are|is|were|was|will be|have been|has been) (?:now )?"
     r"(?:banned|prohibited|barred|forbidden|restricted)\b",
     re.I,
 )
 
 _BAN = re.compile(
-    r"\bban\w*|\bprohibit\w*|\b(?:shall|may|must) not export\b|\bbarr(?:ed|ing)\b"
-    r"|\bbars? (?:the )?export|\bforb[ia]d\w*"
+    r"\bban\w*|\bprohibit\w*|\bbarr(?:ed|ing)\b|\bbars? (?:the )?export|\bforb[ia]d\w*"
     r"|no longer be exported|no longer (?:ship|export|sell|supply|leave)"
-    r"|not be (?:permitted|allowed)"
-    r"|\b(?:no|not)\b[^.;]{0,80}?\b(?:may|can|will|shall|is to|are to)(?: not)?"
-    r" (?:leave|be exported|be shipped)",
+    rf"|not be (?:permitted|allowed)|{_MAY_NOT_LEAVE}",
     re.I,
 )
 
@@ -408,8 +409,7 @@ def stated_effective_date(
     else the day reported, for a measure "with immediate effect"."""
     marker = EFFECT_MARKER.search(sentence.text)
     if marker is not None:
-        # A date may hold its marker: "from Sunday" is one mention.
-        later = [d for d in sentence.dates if d.end > marker.end()]
+        later = _dates_after(sentence.dates, marker.end())
         if later:
             return later[0].value
     # "Since" dates a measure being imposed; for one being lifted it tells the control's past
@@ -420,7 +420,7 @@ def stated_effective_date(
     if _goes_on_about_it(sentence):
         follow = EFFECT_MARKER.search(sentence.next_text)
         if follow is not None:
-            later = [d for d in sentence.next_dates if d.end > follow.end()]
+            later = _dates_after(sentence.next_dates, follow.end())
             if later:
                 return later[0].value
         since = _in_force_since(sentence.next_text, sentence.next_dates) if imposed else None
@@ -435,7 +435,7 @@ def stated_effective_date(
     for text, dates in told_around:
         # "3. This Order enters into force on 15 June 2026." after the articles of the order.
         if _THE_INSTRUMENT.match(text) and (marker := EFFECT_MARKER.search(text)) is not None:
-            later = [d for d in dates if d.end > marker.end()]
+            later = _dates_after(dates, marker.end())
             if later:
                 return later[0].value
     if _IMMEDIATE.search(sentence.text):
@@ -700,12 +700,18 @@ def _announced_control(text: str, known: Sequence[KnownControl]) -> KnownControl
     return None
 
 
+def _dates_after(dates: Sequence[DateMention], end: int) -> list[DateMention]:
+    """The dates told after a word ending at `end`; a date may hold the word before it ("from
+    Sunday", "on November 30")."""
+    return [d for d in dates if d.end > end]
+
+
 def _in_force_until(sentence: Sentence) -> date | None:
     """The last day of a measure imposed for a time: "banned exports from Sunday until 21 June"."""
     until = _UNTIL.search(sentence.text)
     if until is None:
         return None
-    ends = [d for d in sentence.dates if d.start > until.end() and d.precision == "day"]
+    ends = [d for d in _dates_after(sentence.dates, until.end()) if d.precision == "day"]
     return ends[0].value if ends else None
 
 
@@ -721,12 +727,11 @@ def _suspended_until(sentence: Sentence) -> date | None:
         ),
     ):
         until = _UNTIL.search(text)
-        ends = [
-            # (a date may hold the word before it: "ends on November 30")
-            d
-            for d in dates
-            if until and d.end > until.end() and d.precision in ("day", "month")
-        ]
+        ends = (
+            [d for d in _dates_after(dates, until.end()) if d.precision in ("day", "month")]
+            if until
+            else []
+        )
         if ends:
             return ends[0].value
         # "suspended from 16 March 2026 to 15 March 2027": the second of two dates joined by "to".

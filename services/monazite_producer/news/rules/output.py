@@ -236,15 +236,12 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             if not stages:
                 continue
             named_next = stages_named(unit_blanked.text[tonnes.end : tonnes.end + 30])
-            # "4,260 tonnes of NdPr metal …, sold to magnet makers": the stage of the words
-            # right after the figure
-            stage = (
-                named_next[0]
-                if len(named_next) == 1
-                else stages[-1]
-                if "magnets" in stages
-                else stages[0]
-            )
+            if len(named_next) == 1:
+                # "4,260 tonnes of NdPr metal …, sold to magnet makers": the stage of the words
+                # right after the figure
+                stage = named_next[0]
+            else:
+                stage = stages[-1] if "magnets" in stages else stages[0]
         stated_in_present = (
             capacity and not find_years(text) and not _own_period(sentence, tonnes, reading)
         )

@@ -104,9 +104,7 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         text = " " * dateline.end() + text[dateline.end() :]
     export = re.search(EXPORT_ALLOWED, text, re.I) is not None or (
         # "- Export of separated oxides: 2,200 tonnes" in a list of quotas, and its parts
-        listed
-        and re.search(r"^(?:[-•*–]\s+)?exports?\b|\bexports?\b", text + " " + sentence.lead, re.I)
-        is not None
+        listed and re.search(r"\bexports?\b", f"{text} {sentence.lead}", re.I) is not None
     )
     previous = sentence.previous_text
     companies = [

@@ -207,15 +207,17 @@ def _venture(parts: dict[str, str], reading: Reading) -> list[Draft]:
 def _funding(parts: dict[str, str], sentence: Sentence, reading: Reading) -> list[Draft]:
     """A box of financing terms: who provides it, the instruments, and the sum (one each
     where it says "apiece"); the recipient is named, else the company the article is from."""
-    if "instruments" not in parts and "recipient" in parts:
+    if "instruments" in parts:
+        kinds = instruments_named(parts["instruments"])
+    elif "recipient" in parts:
         # "Credit allocated: US$58.7 million" under a list of tax-credit allocations
         told = " ".join(
             [*(k for k, _ in sentence.record), *(e.text for e in sentence.earlier[-2:])]
         )
-        kinds = instruments_named(told)
-        if kinds:
-            parts["instruments"] = kinds[0].replace("_", " ")
-    if "instruments" not in parts or ("funder" not in parts and "recipient" not in parts):
+        kinds = instruments_named(told)[:1]
+    else:
+        return []
+    if not kinds or ("funder" not in parts and "recipient" not in parts):
         return []
     named = [m for m in reading.directory.mentions(parts.get("funder", "")) if not m.proposed]
     if not named and "funder" not in parts:
@@ -237,8 +239,7 @@ def _funding(parts: dict[str, str], sentence: Sentence, reading: Reading) -> lis
     funder = named[0] if named else None
     recipient = _named(parts.get("recipient", ""), reading) or sentence.issuer
     money = find_money(parts.get("money", ""))
-    kinds = instruments_named(parts["instruments"])
-    if funder is None or recipient is None or not money or not kinds:
+    if funder is None or recipient is None or not money:
         return []
     if len(kinds) > 1 and not re.search(r"\b(?:each|apiece)\b", parts["money"], re.I):
         return []  # one sum for several instruments together: how it splits is not said

@@ -296,9 +296,14 @@ def _company_of_table(sentence: Sentence, reading: Reading) -> Mention | None:
     """The company a table of holders is of: the one the title and the text above the table
     name most often (the first named on a tie), leaving out the holders the table lists."""
     listed = set()
-    rows = [e.text for e in sentence.earlier] + [sentence.text] + [t for t, _ in sentence.following]
-    for row in rows:
-        named = reading.directory.mentions(row) if row_cells(row) else []
+    # the rows above and this one are read already; the ones below are resolved here
+    rows = [(e.text, e.mentions) for e in (*sentence.earlier, sentence)] + [
+        (told, None) for told, _ in sentence.following
+    ]
+    for row, mentions in rows:
+        if not row_cells(row):
+            continue
+        named = reading.directory.mentions(row) if mentions is None else mentions
         if named:
             listed.add(named[0].entity_id)
     counts: dict[str, int] = {}

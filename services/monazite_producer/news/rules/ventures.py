@@ -22,6 +22,13 @@ from monazite_producer.news.reading import (
 
 _NAME_WORDS = r"[A-Z][\w&'-]*(?:\s+(?:[A-Z][\w&'-]*|of|&)){0,5}"
 
+#: The legal form after a company's name: "Co., Ltd.", "LLC", "OÜ", "Pty Ltd".
+_LEGAL_FORM = (
+    r"(?:,?\s+(?:Co\.,?\s+Ltd\.?|Co\.|Ltd\.?|Limited|L\.?L\.?C\.?|Inc\.|Inc\b|GmbH|OÜ|AG"
+    r"|S\.A\.|Pty\.? Ltd\.?|Sdn\.? Bhd\.?|Corp\.|Corp\b|JSC|B\.V\.|N\.V\.|S\.p\.A\.))"
+)
+_LEGAL_TAIL = re.compile(rf"{_LEGAL_FORM}+")
+
 #: Up to four words between a name and "joint venture" ("an equally owned", "their new 50:50",
 #: "a 1.2 billion yuan"), none of which makes the name a party to the venture rather than the
 #: venture itself.
@@ -36,8 +43,7 @@ _VENTURE_NAMES: tuple[re.Pattern[str], ...] = (
         r"(?=[,;.]|\s+(?:to|in|with|which|that)\b)"
     ),
     re.compile(
-        rf"(?P<name>{_NAME_WORDS}"
-        r"(?:,?\s+(?:Co\.,?\s+Ltd\.?|Ltd\.?|LLC|Inc\.?|GmbH|Pty\.? Ltd\.?))?)"
+        rf"(?P<name>{_NAME_WORDS}{_LEGAL_FORM}*)"
         rf"\s*,\s+(?:an?|the|their|its)\s+{_DESCRIBING_WORDS}"
         r"(?:joint[- ])?venture\b(?!\s+partners?\b)"
     ),
@@ -96,13 +102,6 @@ def _formed_venture(sentence: Sentence, reading: Reading) -> tuple[str, tuple[in
         ):
             return created.surface, (created.start, created.end)
     return None
-
-
-#: The legal form after a company's name: "Co., Ltd.", "LLC", "OÜ", "Pty Ltd".
-_LEGAL_TAIL = re.compile(
-    r"(?:,?\s+(?:Co\.,?\s+Ltd\.?|Co\.|Ltd\.?|Limited|L\.?L\.?C\.?|Inc\.|Inc\b|GmbH|OÜ|AG"
-    r"|S\.A\.|Pty\.? Ltd\.?|Sdn\.? Bhd\.?|Corp\.|Corp\b|JSC|B\.V\.|N\.V\.|S\.p\.A\.))+"
-)
 
 
 def new_venture_id(name: str) -> str:
