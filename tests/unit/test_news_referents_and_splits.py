@@ -511,3 +511,19 @@ def test_a_hedge_counts_only_where_it_bears_on_the_fact(
     directory: EntityDirectory, body: str, is_published: bool
 ) -> None:
     assert bool(published(extract(directory, body), "export_control_imposed")) is is_published
+
+
+# --- a company's home town is not the company ----------------------------------------------------
+
+
+def test_a_town_named_as_where_a_company_is_based_is_not_the_company_of_the_same_name(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Baotou Iron and Steel Group has no plan to reduce its holding in China Northern Rare"
+        " Earth, the steelmaker said."
+        " The Baotou-based producer gave a first look at last year's operations."
+        " The company mined 204,300 tonnes of rare-earth oxide in 2026."
+    )
+    outputs = published(extract(directory, body), "output_reported")
+    assert [d.get("entity_id") for d in outputs if d.get("entity_id") == "baogang"] == []

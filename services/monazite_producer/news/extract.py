@@ -398,7 +398,8 @@ def _with_short_names(sentences: list[Sentence]) -> list[Sentence]:
         added = []
         for word, entity_id in short.items():
             for found in re.finditer(
-                rf"\b{re.escape(word)}\b(?!\s+[A-Z&])(?!['’]s\s+[A-Z])", sentence.text
+                rf"\b{re.escape(word)}\b(?!\s+[A-Z&])(?!['’]s\s+[A-Z]){_NOT_A_PLACE}",
+                sentence.text,
             ):
                 if not any(
                     m.start < found.end() and found.start() < m.end for m in sentence.mentions
@@ -460,6 +461,10 @@ _EXCHANGES = r"(?:ASX|TSXV?|NYSE|Nasdaq|NASDAQ|LSE|AIM|SSE|SZSE|HKEX|OTCQX)"
 
 #: An abbreviation given for the name before it: "Energy Transition Minerals (ETM)".
 _ABBREVIATION = re.compile(rf"\s*\((?:{_EXCHANGES}\s*:\s*)?(?P<term>[A-Z][A-Z0-9&]{{1,5}})\)")
+
+#: A short name that is also its company's home town names the town where an adjective of place
+#: follows: "the Baotou-based producer" is not Baotou Iron and Steel.
+_NOT_A_PLACE = r"(?!-(?:based|headquartered|listed|registered|area)\b)"
 
 #: Words that open many names and so stand for none of them alone.
 _NOT_SHORT_NAMES = frozenset(
