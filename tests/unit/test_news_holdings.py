@@ -4,6 +4,8 @@ told in passing inside a clause describing someone else."""
 
 from __future__ import annotations
 
+import pytest
+
 from monazite_producer.news.entities import EntityDirectory
 from tests.support.news import extract, only, published
 
@@ -207,3 +209,95 @@ def test_a_seller_that_now_holds_none_of_the_company_sold_its_stake(
     assert [(d["target_id"], d["pct_before"], d["pct_after"]) for d in seller] == [
         ("vietnam_re", "80", "0")
     ]
+
+
+# --- the holding before, however the text gives it ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "holding"),
+    [
+        (
+            "Shenghe Resources now owns 15.3% of Energy Transition Minerals, up from 9.4%, after"
+            " taking part in a A$12 million placement.",
+            ("shenghe", "etm", "9.4", "15.3"),
+        ),
+        (
+            "Neo Performance Materials bought 8.2 million shares of Niron Magnetics, taking its"
+            " stake to 11 per cent. Before the purchase it held 6 per cent.",
+            ("neo", "niron", "6", "11"),
+        ),
+        (
+            "Lynas bought 4 million shares of Peak Rare Earths, lifting its holding to 9.9%."
+            " The miner previously owned 4.95%.",
+            ("lynas", "peak", "4.95", "9.9"),
+        ),
+        (
+            "Baotou Iron and Steel Group now controls 41.6% of Northern Rare Earth, having held"
+            " 38.9% before it spent RMB 1.5 billion on new shares.",
+            ("baogang", "cnre", "38.9", "41.6"),
+        ),
+        (
+            "Vacuumschmelze raised its holding in Niron Magnetics by 5 percentage points to 17%,"
+            " paying US$22 million.",
+            ("evac", "niron", "12", "17"),
+        ),
+        (
+            "Ganzhou Rare Earth Group cut its stake in China Rare Earth Group by two percentage"
+            " points to 18.23%.",
+            ("ganzhou_re", "creg", "20.23", "18.23"),
+        ),
+        (
+            "USA Rare Earth doubled its stake in Niron Magnetics to 20 per cent.",
+            ("usar", "niron", "10", "20"),
+        ),
+    ],
+)
+def test_the_holding_before_the_deal_is_read_from_how_the_text_gives_it(
+    directory: EntityDirectory, body: str, holding: tuple[str, str, str, str]
+) -> None:
+    document = only(extract(directory, body), "stake_changed")
+    assert (
+        document["holder_id"],
+        document["target_id"],
+        document["pct_before"],
+        document["pct_after"],
+    ) == holding
+
+
+def test_a_holding_that_moved_to_a_figure_is_its_holding_after(
+    directory: EntityDirectory,
+) -> None:
+    body = "Shenghe Resources' stake in MP Materials fell to 3.1% after the sale, a filing showed."
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "shenghe",
+        "mp",
+        "3.1",
+    )
+    assert "pct_before" not in document
+
+
+def test_a_new_substantial_holder_with_its_stake_is_a_stake_bought(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas has become a substantial holder of Peak Rare Earths with a 6.1% stake, bought for"
+        " A$14 million."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["pct_after"]) == (
+        "lynas",
+        "peak",
+        "6.1",
+    )
+
+
+def test_becoming_the_largest_shareholder_after_a_package_does_not_price_the_stake_by_it(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "The U.S. government has become the largest shareholder in USA Rare Earth after a"
+        " US$1.6 billion support package closed on Tuesday."
+    )
+    assert published(extract(directory, body), "stake_changed") == []

@@ -36,7 +36,11 @@ _STAKE_VERB = re.compile(
     r"|secur(?:e|es|ed|ing)"
     r"|obtain\w*|amass\w*|accumulat\w*|top(?:s|ped|ping)? up|up(?:s|ped|ping) (?:its|their)"
     r"|par(?:e|es|ed|ing) (?:back|down|its|their)|dispos(?:e|es|ed|ing) of|exit\w*|dump\w*"
-    r"|sold down|sells? down|emerg\w* with|grab\w*|land(?:s|ed|ing)? a"
+    r"|sold down|sells? down|emerg\w* with|grab\w*|land(?:s|ed|ing)? a|doubl\w*|tripl\w*"
+    # "has become a substantial holder of Peak with a 6.1% stake"
+    r"|bec(?:ome|omes|ame|oming) (?:a|the) (?:new )?(?:substantial|major|significant|large"
+    r"|largest|biggest|second-largest|top) (?:share)?holder"
+    r"(?=\s+(?:of|in)\s+[^,;%]{1,60}?\s+with\s+(?:a|an)\s+(?:about\s+)?\d)"
     # "completed a deal that gives it full control of Niron"
     r"|giv(?:es|e|ing) (?:it|them|the group|the company) (?:full |outright |majority )?control"
     r"|hold(?:s|ing)? a stake|ends? up (?:with|holding|owning)|will (?:own|hold)"
@@ -106,7 +110,8 @@ _NOW_HOLDS = re.compile(
 #: The words before an earlier holding: "which already held 90% of X", "previously owned 51%".
 EARLIER_HOLDING = re.compile(
     r"\b(?:(?:already|previously)\s+(?:held|holds|owned|owns|had|has)|(?:which|that|who)\s+"
-    r"(?:has\s+|had\s+)?(?:held|owned))\s*(?:about |around |roughly )?$"
+    r"(?:has\s+|had\s+)?(?:held|owned)|having\s+(?:previously\s+)?(?:held|owned))"
+    r"\s*(?:about |around |roughly )?$"
     # "X held 12.6 per cent of Y before the transaction"
     r"|^(?:(?-i:[A-Z])[\w&-]*\s+){1,4}(?:had\s+|has\s+)?(?:held|owned|had)\s+"
     r"(?:about |around |roughly )?$"
@@ -346,6 +351,13 @@ def stake_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         elif told_after is not None:
             draft.fields["pct_after"] = told_after
             draft.notes.append("the holding's size from the sentence after")
+    if "pct_after" in draft.fields and "pct_before" not in draft.fields:
+        held_first = _held_before_told_after(
+            sentence, reading, {holder.entity_id, target.entity_id}
+        )
+        if held_first is not None:
+            draft.fields["pct_before"] = held_first
+            draft.notes.append("the holding before the deal from the sentence after")
     if WHOLE.search(text) and not selling:
         draft.fields["pct_after"] = "100"
     if (_CONTROL.search(text) or (verb is holds and holds["controls"])) and not selling:
@@ -532,6 +544,32 @@ def _holding_now_told_after(
     return terms
 
 
+#: The holding before a deal, told in the sentence after it: "Before the purchase it held 6%.",
+#: "The miner previously owned 4.95%.", "It had held 9% before the placement."
+_HELD_BEFORE_TOLD_AFTER = re.compile(
+    r"^(?P<lead>(?:Before|Prior to)\s+(?:the|this|that|its)\s+[\w-]+(?:\s+[\w-]+)?,?\s+)?"
+    r"(?:It|They|[Tt]he (?:company|group|firm|miner|producer|buyer|investor|[\w-]+ maker)"
+    r"|(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*){0,3})"
+    r"\s+(?:had\s+)?(?P<previously>previously\s+|earlier\s+)?(?:held|owned|had)\s+"
+    rf"(?:a\s+)?{_PCT}(?:\s+(?:stake|holding|interest))?(?P<trail>\s+before\b)?",
+    re.I,
+)
+
+
+def _held_before_told_after(sentence: Sentence, reading: Reading, parties: set[str]) -> str | None:
+    """The holding before the deal from the sentence just after, when it names no other
+    organisation and says the figure is from before ("before the purchase", "previously")."""
+    if not sentence.following:
+        return None
+    text = sentence.following[0][0]
+    if any(m.entity_id not in parties for m in reading.directory.mentions(text)):
+        return None
+    told = _HELD_BEFORE_TOLD_AFTER.match(text)
+    if told is None or not (told["lead"] or told["previously"] or told["trail"]):
+        return None
+    return str(plain(Decimal(told[3])))
+
+
 def _holding_told_after(sentence: Sentence, reading: Reading, parties: set[str]) -> str | None:
     """The size of the holding bought, told in one of the two sentences after the deal when
     they name no other organisation: "The 9% holding cost the Eneabba refiner A$31 million."."""
@@ -556,11 +594,13 @@ def _holding_told_after(sentence: Sentence, reading: Reading, parties: set[str])
 _STAKE_SPANS: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (re.compile(rf"\bfrom {_PCT} to {_PCT}", re.I), 1, 2),
     (re.compile(rf"\bto {_PCT},? (?:up |down )?from {_PCT}", re.I), 2, 1),
-    (re.compile(rf"{_PCT},? (?:up|down) from {_PCT}", re.I), 2, 1),
+    # "now owns 15.3% of Energy Transition Minerals, up from 9.4%"
+    (re.compile(rf"{_PCT}(?:\s+of\s+[^.;%]{{1,60}}?)?,? (?:up|down) from {_PCT}", re.I), 2, 1),
     # "SASAC holds 35.51% of China Rare Earth Group, compared with 31.21% before"
     (
         re.compile(
-            rf"{_PCT}[^.;%]{{0,60}}?,?\s+(?:compared with|against|from|up from|down from)\s+{_PCT}"
+            rf"{_PCT}[^.;%]{{0,60}}?,?\s+(?:compared with|against|from|up from|down from"
+            rf"|having (?:previously )?(?:held|owned))\s+{_PCT}"
             r"\s+(?:before|previously|earlier|beforehand)\b",
             re.I,
         ),
@@ -572,7 +612,7 @@ _STAKE_SPANS: tuple[tuple[re.Pattern[str], int, int], ...] = (
 #: Words a before-and-after span must follow to be a holding, not a price or a growth rate.
 _HOLDING_NOUN = re.compile(
     r"\b(?:stake|holding|shareholding|interest(?!\s+rates?)|position|ownership|voting power"
-    r"|holds|owns)\b",
+    r"|holds|owns|controls)\b",
     re.I,
 )
 
@@ -621,6 +661,24 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
             # "increased its shareholding in Niron by 4 percentage points to 14%": the holding
             # the deal left, whatever was traded
             draft.fields["pct_after"] = str(pct.value)
+            multiple = _MULTIPLIED.search(text[max(0, pct.start - 120) : pct.start])
+            if multiple is not None and "pct_before" not in draft.fields:
+                # "doubled its stake in Niron to 20%": it held half as much before.
+                factor = {"doubl": Decimal(2), "tripl": Decimal(3), "halv": Decimal("0.5")}
+                halved_or_more = pct.value / factor[multiple["verb"].lower()]
+                draft.fields["pct_before"] = str(plain(halved_or_more.normalize()))
+                draft.notes.append(f"the holding before from {multiple.group().strip()!r}")
+            moved = _BY_POINTS.search(text[max(0, pct.start - 120) : pct.start])
+            if moved is not None and "pct_before" not in draft.fields:
+                points = (
+                    Decimal(moved["points"])
+                    if moved["points"][0].isdigit()
+                    else Decimal(_POINT_WORDS.index(moved["points"].lower()) + 1)
+                )
+                held_then = pct.value + points if selling or moved["down"] else pct.value - points
+                if 0 <= held_then <= 100:
+                    draft.fields["pct_before"] = str(plain(held_then))
+                    draft.notes.append(f"the holding before is {pct.value}% less the change")
             return
     for pct in sentence.percentages:
         after = text[pct.end : pct.end + 40]
@@ -675,6 +733,24 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
         return
 
 
+_POINT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+#: "doubled its stake in Niron to 20%", "halved its holding to 4%".
+_MULTIPLIED = re.compile(
+    r"\b(?P<verb>doubl|tripl|halv)(?:e|es|ed|ing)\s+(?:its|their|the)\s+(?:stake|holding"
+    r"|shareholding|interest)\b[^,;%]{0,60}?\s+to\s+(?:about\s+|around\s+|roughly\s+)?$",
+    re.I,
+)
+
+#: "raised its holding by 5 percentage points to 17%": the change, which gives the holding before.
+_BY_POINTS = re.compile(
+    r"(?:(?P<down>\b(?:cut|reduc\w*|lower\w*|trimm\w*|trims?|decreas\w*|dilut\w*|sold|sell\w*"
+    r"|fell|falls?|dropp\w*)\b)[^,;%]{0,60}?)?"
+    r"\bby\s+(?P<points>\d+(?:\.\d+)?|" + "|".join(_POINT_WORDS) + r")\s+percentage\s+points?"
+    r"[^,;%]{0,10}\s+to\s+(?:about\s+|around\s+|roughly\s+)?$",
+    re.I,
+)
+
 #: The holding a deal left, told as what it took the holding to.
 _HOLDING_NOW_TO = re.compile(
     r"\b(?:stake|holding|shareholding|interest)(?:\s+in\s+[^,;%]{1,60}?)?"
@@ -723,7 +799,7 @@ _HOLDING_MOVED = re.compile(
     r"|(?:was|is|has been|will be) (?:cut|raised|reduced|lifted|increased|decreased|diluted)"
     r"|(?:went|goes|will go) (?:up|down)|(?:will|has|have) (?:\w+ ){0,1}?\w+)\s+"
     rf"(?:from {_pct('before')} to {_pct('after')}|to {_pct('after_first')} from "
-    rf"{_pct('before_last')})",
+    rf"{_pct('before_last')}|to {_pct('after_only')}(?![^.;]{{0,12}}\bfrom\b))",
     re.I,
 )
 
@@ -754,10 +830,11 @@ def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 "type": "stake_changed",
                 "holder_id": holder.entity_id,
                 "target_id": target.entity_id,
-                "pct_before": moved["before"] or moved["before_last"],
-                "pct_after": moved["after"] or moved["after_first"],
+                "pct_after": moved["after"] or moved["after_first"] or moved["after_only"],
             }
         )
+        if before := moved["before"] or moved["before_last"]:
+            draft.fields["pct_before"] = before
         draft.parties = [holder, target]
         drafts.append(draft)
     return drafts
