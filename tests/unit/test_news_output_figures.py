@@ -4,6 +4,8 @@ that compares with …", "India's figure is …") gives one event per figure."""
 
 from __future__ import annotations
 
+import pytest
+
 from monazite_producer.news.entities import EntityDirectory
 from tests.support.news import extract, only, published
 
@@ -230,3 +232,67 @@ def test_a_groups_report_gives_its_output_and_its_capacity_at_the_end_of_the_yea
     this_year = sorted((d["measure"], d["tonnes"]) for d in documents if d["period"] == 2024)
     assert this_year == [("capacity", "18000"), ("production", "16000")]
     assert {d["entity_id"] for d in documents} == {"shenghe"}
+
+
+# --- each figure keeps its own qualifiers --------------------------------------------------------
+
+
+def test_a_years_figure_after_a_quarters_figure_is_still_the_years_output(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Lynas Rare Earths produced 2,811 tonnes of NdPr oxide in the March quarter and 10,655"
+        " tonnes of total rare-earth oxide in the 2026 financial year."
+    )
+    document = only(extract(directory, body, day="2027-05-12"), "output_reported")
+    assert (document["entity_id"], document["tonnes"], document["period"]) == (
+        "lynas",
+        "10655",
+        2026,
+    )
+    assert document["element_group"] == "total_reo"
+
+
+def test_a_figure_compared_with_the_one_before_counts_the_same_elements(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "MP Materials said its NdPr oxide output rose 45% to 2,310 tonnes in 2026, from 1,294"
+        " tonnes in 2025."
+    )
+    documents = published(extract(directory, body, day="2027-05-12"), "output_reported")
+    assert sorted((d["period"], d["tonnes"], d["element_group"]) for d in documents) == [
+        (2025, "1294", "ndpr"),
+        (2026, "2310", "ndpr"),
+    ]
+
+
+def test_the_country_output_is_in_is_its_producer(directory: EntityDirectory) -> None:
+    body = "Mine production in Myanmar slipped to 31,000 tonnes of rare-earth oxide in 2026."
+    document = only(extract(directory, body, day="2027-05-12"), "output_reported")
+    assert (document["country"], document["tonnes"], document["stage"]) == ("MM", "31000", "mining")
+
+
+@pytest.mark.parametrize(
+    ("body", "share"),
+    [
+        (
+            "China's smelting and separation output reached 254,000 tonnes in 2026, 90% of the"
+            " world's separated supply.",
+            ("CN", "separation", "90"),
+        ),
+        (
+            "China's share of world mine production fell to 61% in 2026, with Australia at 9%.",
+            ("AU", "mining", "9"),
+        ),
+    ],
+)
+def test_a_share_of_world_supply_told_beside_another_figure_is_its_suppliers(
+    directory: EntityDirectory, body: str, share: tuple[str, str, str]
+) -> None:
+    shares = [
+        d
+        for d in published(extract(directory, body, day="2027-05-12"), "output_reported")
+        if d["measure"] == "share"
+    ]
+    assert share in [(d["country"], d["stage"], d["share_pct"]) for d in shares]

@@ -114,3 +114,30 @@ def test_stages_capped_or_allowed_up_to_a_tonnage_are_quotas_stated_exactly(
         ("VN", "mining", "12000", 2027),
         ("VN", "separation", "5000", 2027),
     }
+
+
+def test_quota_figures_labelled_by_their_stage_under_an_announcement_are_quotas(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China has handed out the first batch of 2028 rare earth quotas.\n\n"
+        "Mining: 148,000 t of REO in the first batch. Smelting and separation: 139,000 t."
+    )
+    documents = published(
+        extract(directory, body, title="China's first-batch quotas", day="2028-03-21"), "quota_set"
+    )
+    assert sorted((d["stage"], d["tonnes"], d["period"]) for d in documents) == [
+        ("mining", "148000", 2028),
+        ("separation", "139000", 2028),
+    ]
+
+
+def test_what_a_colon_says_after_a_quota_does_not_name_its_elements(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Rare Earth Group gets 41,800 t of the 2028 mining quota: all of the"
+        " ion-adsorption clay allowance plus its light rare earth mines in Sichuan."
+    )
+    document = only(extract(directory, body, day="2028-03-21"), "quota_set")
+    assert (document["entity_id"], document["element_group"]) == ("creg", "total_reo")

@@ -115,6 +115,9 @@ _WORLD = re.compile(r"\b(?:world|global|worldwide)\b[^.;,]{0,40}$", re.I)
 #: A figure's own year just after it: "13,000 tonnes in 2024", "7,200 tonnes … for 2023".
 _OWN_YEAR_AFTER = re.compile(
     r"^[^;]{0,50}?\b(?:in|for|during|(?:at|by|as at) the end of)\s+((?:19|20)\d\d)\b"
+    # "10,655 tonnes in the 2026 financial year"
+    r"|^[^;]{0,50}?\b(?:in|for|during|over) (?:the|its) ((?:19|20)\d\d) (?:financial|fiscal"
+    r"|calendar) year\b"
 )
 
 #: … or just before it: "its 2023 level of 3,600 tonnes", "2024 output of 12,000 tonnes".
@@ -180,6 +183,7 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     unit_blanked = replace(sentence, text=without_oxide_unit(text))
     drafts: list[Draft] = []
     previous: tuple[_Producer, int, str] | None = None
+    previous_group: str | None = None
     for index, tonnes in enumerate(sentence.tonnes):
         clause_start = _clause_start(text, tonnes.start)
         clause_end = _clause_end(text, tonnes.end)
@@ -247,13 +251,26 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         )
         # A capacity word far from the figure ("the survey's annual summary") says nothing of it.
         near = text[max(clause_start, tonnes.start - 80) : min(clause_end, tonnes.end + 60)]
-        if _PART_OF_A_YEAR.search(near) and not capacity:
+        # … and a quarter told for the figure beside it is not this one's: "2,811 t in the
+        # March quarter and 10,655 t in the 2026 financial year".
+        own_start = tonnes.start if index else max(clause_start, tonnes.start - 80)
+        later = [t.start for t in sentence.tonnes[index + 1 :]]
+        own_end = min([*later, tonnes.end + 60])
+        if _PART_OF_A_YEAR.search(text[own_start:own_end]) and not capacity:
             # "12,140 tonnes in the fourth quarter of 2025": not the year's output
             continue
+        # "NdPr output rose to 2,310 tonnes in 2026, from 1,294 tonnes in 2025": a figure
+        # compared with the one before is of the same elements.
+        counted_in = re.match(r"\s*(?:tonnes\s+|t\s+)?of\s+([^,;]{1,40})", text[tonnes.end :])
+        group = (
+            group
+            or (element_group(counted_in.group(1)) if counted_in else None)
+            or element_group(window)
+            or previous_group
+            or "total_reo"
+        )
         for producer in producers:
-            draft = _output_draft(
-                producer, tonnes, period, stage, group or element_group(window) or "total_reo"
-            )
+            draft = _output_draft(producer, tonnes, period, stage, group)
             if capacity and _CAPACITY.search(near):
                 draft.fields["measure"] = "capacity"
             if stated_in_present:
@@ -276,6 +293,7 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 draft.cap(0.4, f"a planned capacity: the sentence says {planned.group()!r}")
             drafts.append(draft)
         previous = (producers[-1], period, stage)
+        previous_group = group
     return drafts
 
 
@@ -591,7 +609,7 @@ def _own_period(sentence: Sentence, tonnes: Quantity, reading: Reading) -> int |
     later = [t.start for t in sentence.tonnes if t.start > tonnes.start]
     after = text[tonnes.end : later[0] if later else len(text)]
     if own := _OWN_YEAR_AFTER.match(after):
-        return int(own.group(1))
+        return int(own.group(1) or own.group(2))
     if own := _OWN_YEAR_BEFORE.search(text[max(0, tonnes.start - 40) : tonnes.start]):
         return int(own.group(1))
     if _YEAR_EARLIER.match(after):
@@ -602,6 +620,10 @@ def _own_period(sentence: Sentence, tonnes: Quantity, reading: Reading) -> int |
         year = next(g for g in fiscal.groups() if g)
         return int(year) if len(year) == 4 else 2000 + int(year)
     return None
+
+
+#: "Mine production in Myanmar slipped to …": the country is where the output is, its producer.
+_OUTPUT_IN = re.compile(r"\b(?:production|output)\s+in\s+(?:the\s+)?$", re.I)
 
 
 def _producing_country(
@@ -617,8 +639,10 @@ def _producing_country(
     subjects = [
         code
         for start, end, code in jurisdiction_mentions(text)
-        if start < subject_end
-        and not COUNTRY_AS_OBJECT.search(text[max(0, start - 20) : start])
+        if (
+            (start < subject_end and not COUNTRY_AS_OBJECT.search(text[max(0, start - 20) : start]))
+            or _OUTPUT_IN.search(text[max(0, start - 30) : start])
+        )
         and _names_producer(text, start, end)
     ]
     return subjects[-1] if subjects else None

@@ -64,6 +64,13 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     carried_on = any(QUOTA_WORDS.search(e.text) for e in sentence.earlier[-2:]) and re.search(
         r"\b(?:given|granted|received|allotted|handed)\b", text
     )
+    # "Mining: 148,000 t of REO in the first batch. Smelting and separation: 139,000 t." under
+    # a sentence announcing quotas: figures labelled by their stage.
+    stage_labelled = _STAGE_LABEL.match(text) is not None and (
+        any(QUOTA_WORDS.search(e.text) for e in sentence.earlier[-4:])
+        and not any(_PRODUCED_WORDS.search(e.text) for e in sentence.earlier[-2:])
+    )
+    carried_on = carried_on or stage_labelled
     listed = bool(sentence.lead) and QUOTA_WORDS.search(sentence.lead) is not None
     if not (QUOTA_WORDS.search(text) or carried_on or listed) or not sentence.tonnes:
         return []
@@ -119,6 +126,10 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         segment_end = (
             sentence.tonnes[index + 1].start if index + 1 < len(sentence.tonnes) else len(text)
         )
+        # "41,800 t of the mining quota: all of the ion-adsorption allowance plus …": what
+        # follows a colon or semicolon explains the figure, it does not name its elements.
+        explained = re.compile(r"[:;]").search(text, tonnes.end, segment_end)
+        described_end = explained.start() if explained else segment_end
         if stage_after:
             stage = first_stage(text[tonnes.end : segment_end])
         else:
@@ -141,8 +152,8 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 "type": "quota_set",
                 "jurisdiction": jurisdiction,
                 "quota_kind": "export" if export else "production",
-                "element_group": element_group(sentence.text[segment_start:segment_end])
-                or element_group(sentence.text)
+                "element_group": element_group(sentence.text[segment_start:described_end])
+                or element_group(sentence.text[:described_end])
                 or "total_reo",
                 "stage": stage,
                 "tonnes": str(tonnes.value),
@@ -193,6 +204,17 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             draft.notes.append(period_note)
         drafts.append(draft)
     return drafts
+
+
+#: A figure labelled by its stage: "Mining: 148,000 t", "2/7 Smelting and separation: 139,000 t".
+_STAGE_LABEL = re.compile(
+    r"^(?:\d+/\d+\s+)?(?:Mining|Smelting(?: and separation)?|Separation|Smelting & separation)"
+    r"\s*(?:quota\s*)?:\s*(?:about\s+)?\d",
+    re.I,
+)
+
+#: Output told in the sentences before: stage-labelled figures after them are output, not quotas.
+_PRODUCED_WORDS = re.compile(r"\b(?:produced|output|production was|mined)\b", re.I)
 
 
 def _article_year(reading: Reading) -> tuple[int | None, str | None]:

@@ -51,6 +51,13 @@ _GIVING = re.compile(
     re.I,
 )
 
+#: A share told right after the tonnage it is a share of: "… 13,000 tonnes in 2026, or roughly".
+_AFTER_A_TONNAGE = re.compile(
+    r"\b\d[\d,.]*\s*(?:million\s+)?(?:tonnes|tons|t)\b[^;%]{0,60}?,\s*(?:or\s+|some\s+)?"
+    r"(?:about |around |roughly |nearly |almost |some |more than |over |close to )?$",
+    re.I,
+)
+
 #: "… came from China", "… was refined in China": the supplier after the share.
 _CAME_FROM = re.compile(
     r"\b(?:came|comes|come|originated|originates) (?:from|in)\s+"
@@ -87,10 +94,16 @@ _THE_COUNTRY = re.compile(r"\b(?:the|The) country\b")
 
 def share_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     drafts = []
+    told: tuple[str, str] | None = None
     for share in sentence.percentages:
         found = _share_of_world(sentence, share)
+        if found is None and told is not None:
+            # "China's share of world mine production fell to 61% in 2027, with Australia at
+            # 9%": the next supplier's share of the same.
+            found = _next_supplier(sentence, share, *told)
         if found is None:
             continue
+        told = (found[1], found[2])
         supplier, what, verb = found
         draft = _share_draft(sentence, reading, share, supplier, what, verb)
         if draft is not None:
@@ -118,6 +131,13 @@ def _share_of_world(
             given = _given_supplier(sentence, giving)
             if given is not None:
                 return given, what, ""
+        told_after = _AFTER_A_TONNAGE.search(before)
+        if told_after is not None:
+            # "China's separation output reached 254,000 tonnes in 2026, 90% of the world's
+            # separated supply": the share the tonnage just told makes, so its producer's.
+            supplier = _supplier_before(sentence, told_after.start())
+            if supplier is not None:
+                return supplier, what, before[max(0, told_after.start() - 60) : told_after.start()]
         came_from = _CAME_FROM.search(what)
         if came_from is not None:
             supplier = _supplier_at(sentence, share.end + of_world.start("what") + came_from.end())
@@ -128,6 +148,27 @@ def _share_of_world(
         supplier = _supplier_before(sentence, share_of.start(), possessive=True)
         return (supplier, share_of.group("what"), "") if supplier else None
     return None
+
+
+#: "…, with Australia at 9%", "…, and Malaysia 5%": another supplier's share of the same.
+_WITH_AT = re.compile(
+    r"(?:,\s*with|;|,\s*and|,\s*while)\s+(?P<who>[A-Z][\w .'’-]{1,40}?)\s+(?:at|on|with)\s+"
+    r"(?:about |around |roughly |nearly |almost |some )?$"
+)
+
+
+def _next_supplier(
+    sentence: Sentence, share: Quantity, what: str, verb: str
+) -> tuple[tuple[str | None, Mention | None], str, str] | None:
+    with_at = _WITH_AT.search(sentence.text[: share.start])
+    if with_at is None:
+        return None
+    start, end = with_at.span("who")
+    countries = [c for c in jurisdiction_mentions(sentence.text) if start <= c[0] < end]
+    if len(countries) == 1:
+        return (countries[0][2], None), what, verb
+    companies = [m for m in sentence.mentions if start <= m.start < end]
+    return ((None, companies[0]), what, verb) if len(companies) == 1 else None
 
 
 def _supplier_before(
