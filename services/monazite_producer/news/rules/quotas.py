@@ -61,8 +61,8 @@ _ALLOCATED_TO_IT = re.compile(
 def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     text = sentence.text
     # "The group was also given 37,400 tonnes …" after a sentence about a quota carries it on.
-    carried_on = any(QUOTA_WORDS.search(e.text) for e in sentence.earlier[-2:]) and re.search(
-        r"\b(?:given|granted|received|allotted|handed)\b", text
+    carried_on = any(QUOTA_WORDS.search(e.text) for e in sentence.earlier[-2:]) and bool(
+        re.search(r"\b(?:given|granted|received|allotted|handed)\b", text)
     )
     # "Mining: 148,000 t of REO in the first batch. Smelting and separation: 139,000 t." under
     # a sentence announcing quotas: figures labelled by their stage.
