@@ -296,3 +296,53 @@ def test_a_share_of_world_supply_told_beside_another_figure_is_its_suppliers(
         if d["measure"] == "share"
     ]
     assert share in [(d["country"], d["stage"], d["share_pct"]) for d in shares]
+
+
+def test_a_figure_revised_up_to_a_number_is_that_number_exactly(
+    directory: EntityDirectory,
+) -> None:
+    body = "China's 2026 mine output has been revised up to 272,000 t from 265,000 t."
+    document = only(extract(directory, body, day="2028-03-06"), "output_reported")
+    assert (document["country"], document["period"], document["tonnes"]) == ("CN", 2026, "272000")
+
+
+RESULTS_RELEASE = """MP Materials Corp. (NYSE: MP) today announced its results for the full year \
+ended December 31, 2027.
+
+Full Year 2027 Highlights
+
+- Separated NdPr oxide production of 3,180 metric tons, versus 2,420 metric tons in 2026.
+
+Fourth Quarter 2027 Highlights
+
+- Separated NdPr oxide production of 846 metric tons.
+"""
+
+
+def test_a_highlight_under_a_years_heading_is_that_years_output_and_a_quarters_is_not(
+    directory: EntityDirectory,
+) -> None:
+    documents = published(
+        extract(
+            directory, RESULTS_RELEASE, title="MP Materials full year results", day="2028-02-24"
+        ),
+        "output_reported",
+    )
+    assert sorted((d["entity_id"], d["period"], d["tonnes"]) for d in documents) == [
+        ("mp", 2026, "2420"),
+        ("mp", 2027, "3180"),
+    ]
+
+
+def test_a_reports_comparative_in_brackets_is_the_year_before(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Neo Performance Materials' separation facility in Estonia separated 1,860 tonnes of"
+        " rare earth oxides during 2027 (2026 - 1,720 tonnes)."
+    )
+    documents = published(extract(directory, body, day="2028-03-10"), "output_reported")
+    assert sorted((d["period"], d["tonnes"]) for d in documents) == [
+        (2026, "1720"),
+        (2027, "1860"),
+    ]

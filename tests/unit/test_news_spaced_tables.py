@@ -151,3 +151,21 @@ def test_the_state_assets_commission_is_known_without_the_body_it_reports_to(
     stakes = published(extract(directory, body, day="2026-12-08"), "stake_changed")
     sasac = next(d for d in stakes if d["holder_id"] == "sasac")
     assert sasac["consideration"] == {"amount": "3400000000", "currency": "CNY"}
+
+
+def test_a_header_whose_only_year_heads_a_change_column_leaves_the_year_to_the_title(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Figures are tonnes of rare-earth oxide equivalent contained in mine output.\n\n"
+        "TABLE 3. RARE-EARTH MINE PRODUCTION BY COUNTRY, 2027\n\n"
+        "  Country                  t REO     Change on 2026\n"
+        "  China                  290,000              +6.6%\n"
+        "  Australia               24,300             +12.5%\n"
+        "  World total            434,000              +5.3%\n"
+    )
+    documents = published(extract(directory, body, day="2028-03-06"), "output_reported")
+    assert _figures(documents) == {
+        ("CN", "mining", "total_reo", 2027, "290000"),
+        ("AU", "mining", "total_reo", 2027, "24300"),
+    }

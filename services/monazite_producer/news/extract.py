@@ -244,7 +244,13 @@ def _list_leads(article: Article) -> dict[int, str]:
         mark = _LIST_MARK.match(line.group(), indent)
         if mark is None:
             # The last sentence of a paragraph ending in a colon introduces the list.
-            intro = re.split(r"(?<=[.!?])\s+", stripped)[-1] if stripped.endswith(":") else ""
+            # So does a heading of a few words ("Full Year 2027 Highlights").
+            if stripped.endswith(":"):
+                intro = re.split(r"(?<=[.!?])\s+", stripped)[-1]
+            elif len(stripped.split()) <= 8 and not re.search(r"[.!?;,]$", stripped):
+                intro = stripped
+            else:
+                intro = ""
             parents = []
             continue
         item = line.group()[mark.end() :].strip()

@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 _APPROXIMATE = re.compile(
     r"(?:about|around|roughly|approximately|some|nearly|almost|close to|an estimated|estimated"
     # "no more than 1,200 tonnes" is a ceiling, stated exactly.
-    r"|up to|(?<!\bno )more than|over|~)\s*$",
+    # "revised up to 272,000 t" moved a figure up to an exact one.
+    r"|(?<!revised )(?<!raised )(?<!moved )(?<!marked )up to|(?<!\bno )more than|over|~)\s*$",
     re.IGNORECASE,
 )
 

@@ -127,6 +127,10 @@ _OWN_YEAR_BEFORE = re.compile(
     re.I,
 )
 
+#: A report's comparative in brackets: "1,860 tonnes during 2027 (2026 - 1,720 tonnes)",
+#: "(2026: 1,720t)".
+_COMPARATIVE = re.compile(r"\(\s*((?:19|20)\d\d)\s*[-–—:]\s*$")
+
 #: "16,000 tonnes a year earlier": the year before the one the figures are for.
 _YEAR_EARLIER = re.compile(
     r"^\s*(?:of [\w -]{0,40}?)?,?\s*(?:a year (?:earlier|before|ago)|the (?:year|previous year)"
@@ -209,6 +213,18 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             period_or_none = own_year or year_of(
                 _clause(sentence, clause_start, clause_end), reading
             )
+            lead_years = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", sentence.lead)}
+            if own_year is None and len(lead_years) == 1:
+                later_years = {
+                    _own_period(sentence, t, reading) for t in sentence.tonnes[index + 1 :]
+                }
+                if period_or_none is None or period_or_none in later_years:
+                    # "- NdPr production of 3,180 t, versus 2,420 t in 2026" under "Full Year
+                    # 2027 Highlights": 2026 is the compared figure's; this one's year is the
+                    # heading's ("Fourth Quarter 2027 Highlights" names part of a year).
+                    if _PART_OF_A_YEAR.search(sentence.lead):
+                        continue
+                    period_or_none = lead_years.pop()
             if period_or_none is None and capacity and reading.article_date is not None:
                 period_or_none = reading.article_date.year
             carried_from_before = False
@@ -405,6 +421,10 @@ def _year_spoken_of(sentence: Sentence, reading: Reading) -> int | None:
         for earlier in sentence.earlier[-2:]
         for year in re.findall(r"\b(?:19|20)\d\d\b", earlier.text)
     }
+    if not years and sentence.context_year is not None:
+        # "Output reached 1,150 t, … across the year" in a report whose figures so far were
+        # for 2027: the year the report is about.
+        years = {str(sentence.context_year)}
     if len(years) != 1:
         return None
     year = int(years.pop())
@@ -575,7 +595,8 @@ _THE_COUNTRY = re.compile(r"\bthe (?:island|country|nation)\b", re.I)
 #: A company's own report, with its output as the subject: "Total rare-earth oxide production
 #: for FY2025 was 10,655 tonnes".
 _OUTPUT_AS_SUBJECT = re.compile(
-    r"^(?:Total\s+|Annual\s+|Group\s+)?(?:[\w-]+\s+){0,3}?(?:production|output)\b", re.I
+    r"^(?:[-•*–]\s+)?(?:Total\s+|Annual\s+|Group\s+)?(?:[\w-]+\s+){0,3}?(?:production|output)\b",
+    re.I,
 )
 
 
@@ -611,6 +632,8 @@ def _own_period(sentence: Sentence, tonnes: Quantity, reading: Reading) -> int |
     if own := _OWN_YEAR_AFTER.match(after):
         return int(own.group(1) or own.group(2))
     if own := _OWN_YEAR_BEFORE.search(text[max(0, tonnes.start - 40) : tonnes.start]):
+        return int(own.group(1))
+    if own := _COMPARATIVE.search(text[max(0, tonnes.start - 12) : tonnes.start]):
         return int(own.group(1))
     if _YEAR_EARLIER.match(after):
         stated = find_years(text) + ([sentence.context_year] if sentence.context_year else [])

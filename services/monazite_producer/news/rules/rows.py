@@ -183,6 +183,12 @@ def _figures(
     """(measure, year, value) of each output figure of the row: by the header's year columns,
     else the one figure of a row under lines naming one year."""
     values = [c for c in cells[1:] if _FIGURE.fullmatch(c) or re.fullmatch(r"[+\-−].*", c)]
+    if header is not None and not any(
+        _YEAR_CELL.search(c) and not _NOT_OUTPUT.search(c) for c in header[1]
+    ):
+        # "Country   t REO   Change on 2026": the header's only year heads a change column;
+        # the figures' year is the one the lines above give.
+        header = None
     if header is not None:
         columns = header[1]
         if len(columns) == len(cells):
