@@ -301,3 +301,19 @@ def test_becoming_the_largest_shareholder_after_a_package_does_not_price_the_sta
         " US$1.6 billion support package closed on Tuesday."
     )
     assert published(extract(directory, body), "stake_changed") == []
+
+
+def test_a_holding_now_against_before_belongs_to_the_shareholder_the_sentence_before_describes(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Iluka Resources, Lynas's largest shareholder, did not take part. On the enlarged share"
+        " count its holding is 5.0%, compared with 5.5% before the placement."
+    )
+    document = only(extract(directory, body, title="Lynas completes placement"), "stake_changed")
+    assert (
+        document["holder_id"],
+        document["target_id"],
+        document["pct_before"],
+        document["pct_after"],
+    ) == ("iluka", "lynas", "5.5", "5.0")

@@ -535,11 +535,18 @@ class _Antecedents:
             start = opening.end() if opening else 0
             # "Lynas and Iluka reported …" opens with two subjects: neither is the one.
             opens = companies[0].start - start <= 12
-            shared = len(companies) > 1 and (
-                re.fullmatch(
-                    r"\s*(?:,|,?\s*and|&|,?\s*or)\s*", text[companies[0].end : companies[1].start]
+            shared = (
+                len(companies) > 1
+                and (
+                    re.fullmatch(
+                        r"\s*(?:,|,?\s*and|&|,?\s*or)\s*",
+                        text[companies[0].end : companies[1].start],
+                    )
+                    is not None
+                    # "Iluka Resources, Lynas's largest shareholder, …" describes the first name
+                    and re.search(r"['’]s?$", companies[1].surface) is None
+                    and re.match(r"['’]s?\s", text[companies[1].end :]) is None
                 )
-                is not None
             )
             self.subject = companies[0] if opens and not shared else None
             self._age = 0

@@ -797,9 +797,13 @@ _HOLDING_MOVED = re.compile(
     r"(?:interest|stake|holding|shareholding)(?:\s+in\s+(?P<target>[^,;]{2,80}?))?\s+)?"
     r"(?P<verb>(?:increas|decreas|ris|ros|fall|fell|grow|grew|dropp?|declin|slipp?|climb)\w*"
     r"|(?:was|is|has been|will be) (?:cut|raised|reduced|lifted|increased|decreased|diluted)"
-    r"|(?:went|goes|will go) (?:up|down)|(?:will|has|have) (?:\w+ ){0,1}?\w+)\s+"
+    r"|(?:went|goes|will go) (?:up|down)|(?:will|has|have) (?:\w+ ){0,1}?\w+"
+    # "its holding is 5.0%, compared with 5.5% before the placement": a holding now and before
+    r"|(?P<state>is|now stands at|stands at|is now))\s+"
     rf"(?:from {_pct('before')} to {_pct('after')}|to {_pct('after_first')} from "
-    rf"{_pct('before_last')}|to {_pct('after_only')}(?![^.;]{{0,12}}\bfrom\b))",
+    rf"{_pct('before_last')}|to {_pct('after_only')}(?![^.;]{{0,12}}\bfrom\b)"
+    rf"|{_pct('after_now')},?\s+(?:compared with|against|down from|up from) {_pct('before_then')}"
+    r"\s+(?:before|previously|earlier)\b)",
     re.I,
 )
 
@@ -830,10 +834,13 @@ def holding_moved_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 "type": "stake_changed",
                 "holder_id": holder.entity_id,
                 "target_id": target.entity_id,
-                "pct_after": moved["after"] or moved["after_first"] or moved["after_only"],
+                "pct_after": moved["after"]
+                or moved["after_first"]
+                or moved["after_only"]
+                or moved["after_now"],
             }
         )
-        if before := moved["before"] or moved["before_last"]:
+        if before := moved["before"] or moved["before_last"] or moved["before_then"]:
             draft.fields["pct_before"] = before
         draft.parties = [holder, target]
         drafts.append(draft)
@@ -999,7 +1006,19 @@ def _held_before(sentence: Sentence, holder: Mention) -> Mention | None:
         r"\b(?:shares|stake|holding|interest|equity)\s+in\s+", before.text
     ) or re.search(r"\b(?:holds|owns|held|owned)\s+[\d.]+\s?(?:%|per ?cent)\s+of\s+", before.text)
     if held is None:
-        return None
+        # "Iluka Resources, Lynas's largest shareholder, did not take part."
+        return next(
+            (
+                m
+                for m in before.mentions
+                if m.entity_id != holder.entity_id
+                and re.match(
+                    r"['’]s?\s+(?:[\w-]+\s+)?(?:share)?holder\b",
+                    before.text[m.start + len(m.surface.removesuffix("'s").removesuffix("’s")) :],
+                )
+            ),
+            None,
+        )
     return next(
         (m for m in before.mentions if m.start >= held.end() and m.entity_id != holder.entity_id),
         None,
@@ -1021,8 +1040,8 @@ def _possessor(sentence: Sentence, reading: Reading, position: int) -> Mention |
         sentence.text[position:].lower().startswith("its")
     ):
         # "X has cut its holding in Y. Its stake fell from 7.2% to 4.95%": the subject of the
-        # sentence before, when that sentence named two companies.
-        return sentence.referent or sentence.prior_subject
+        # sentence before, when that sentence named two companies, before the article's issuer.
+        return sentence.antecedent or sentence.prior_subject or sentence.issuer
     if re.search(
         r"\b(?:the|The) (?:[\w-]+ ){1,3}(?:company|group|institute|miner|producer|refiner|maker"
         r"|processor|developer|conglomerate|firm|operator|start-?up)$",
