@@ -317,3 +317,57 @@ def test_a_holding_now_against_before_belongs_to_the_shareholder_the_sentence_be
         document["pct_before"],
         document["pct_after"],
     ) == ("iluka", "lynas", "5.5", "5.0")
+
+
+def test_what_the_sales_brought_in_is_the_price_of_the_stake_just_told(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Baotou Iron and Steel has reduced its holding in China Northern Rare Earth to 35.6 per"
+        " cent from 38.1 per cent through block trades. The sales brought in 3.62 billion yuan."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert document["consideration"] == {"amount": "3620000000", "currency": "CNY"}
+
+
+def test_becoming_the_controlling_shareholder_by_new_capital_is_control_bought(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Minmetals said it has become the controlling shareholder of Ganzhou Rare Earth"
+        " Group after subscribing 2.8 billion yuan of new capital on Monday."
+    )
+    document = only(extract(directory, body), "stake_changed")
+    assert (document["holder_id"], document["target_id"], document["controlling"]) == (
+        "minmetals",
+        "ganzhou_re",
+        True,
+    )
+    assert document["consideration"] == {"amount": "2800000000", "currency": "CNY"}
+
+
+def test_a_capital_increase_then_the_holdings_it_left_give_each_holders_move(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China Minmetals has put 6.0 billion yuan of new capital into the state rare-earth"
+        " champion. The notice gives the numbers: after the increase, Minmetals holds 27.4 per"
+        " cent of CREG's registered capital, against 20.33 per cent before. The State-owned"
+        " Assets Supervision and Administration Commission did not put in money, so its direct"
+        " holding is diluted to 28.44 per cent from 31.21 per cent."
+    )
+    documents = published(extract(directory, body), "stake_changed")
+    assert sorted(
+        (d["holder_id"], d["target_id"], d["pct_before"], d["pct_after"], d.get("consideration"))
+        for d in documents
+    ) == [
+        ("minmetals", "creg", "20.33", "27.4", {"amount": "6000000000", "currency": "CNY"}),
+        ("sasac", "creg", "31.21", "28.44", None),
+    ]
+
+
+def test_a_negation_before_so_does_not_deny_what_follows_but_a_plain_one_still_does(
+    directory: EntityDirectory,
+) -> None:
+    denied = "Shenghe Resources did not buy 5% of MP Materials, the company said."
+    assert published(extract(directory, denied), "stake_changed") == []

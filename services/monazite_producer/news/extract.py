@@ -109,8 +109,16 @@ def _denies(text: str) -> bool:
     if _DENIAL.search(text):
         return True
     return any(
-        not _RELATIVE_CLAUSE.search(text[: negated.start()]) for negated in _NEGATED.finditer(text)
+        not _RELATIVE_CLAUSE.search(text[: negated.start()])
+        # "SASAC did not put in money, so its holding is diluted to 28.44%": what follows "so"
+        # is told, not denied.
+        and not _CONSEQUENCE.search(text, negated.end())
+        for negated in _NEGATED.finditer(text)
     )
+
+
+#: A clause told as the consequence of the one before: ", so …", ", which means …".
+_CONSEQUENCE = re.compile(r",\s+(?:so|and so|hence|therefore|which means|meaning)\s+(?!far\b)")
 
 
 def split_sentences(text: str) -> Iterator[tuple[int, str]]:
@@ -900,7 +908,12 @@ def _stake_terms_nearby(
                     _PRICE_OF_DEAL.search(later.text[: money.start])
                     or _SOLD_FOR.search(later.text[: money.start])
                     # "The shares were placed … through block trades, raising RMB 2.31 billion."
-                    or re.search(r"\brais(?:ed|ing)\s+$", later.text[: money.start])
+                    # "The sales brought in 3.62 billion yuan."
+                    or re.search(
+                        r"\b(?:rais(?:ed|ing)|br(?:ought|ings?) in|fetch(?:ed|es)"
+                        r"|nett(?:ed|ing))\s*$",
+                        later.text[: money.start],
+                    )
                     or re.match(r"\s*(?:in total|in all|all told)\b", later.text[money.end :])
                     or (asked_price and _ANSWER_OPENS.fullmatch(later.text[: money.start]))
                 )
@@ -930,6 +943,8 @@ def _stake_terms_nearby(
 #: A sum paid for shares: "US$350 million for new common shares".
 _PAID_FOR_SHARES = re.compile(
     r"\s+for\s+(?:newly[- ]issued\s+|new\s+)?(?:common\s+|ordinary\s+)?(?:shares|stock)\b"
+    # "has put 6.0 billion yuan of new capital into the state rare-earth champion"
+    r"|\s+(?:of\s+)?(?:new|fresh|additional)\s+(?:capital|equity)\s+(?:into|in)\b"
 )
 
 #: A sum and what it bought: "US$75 million investment in", "A$40m purchase of".

@@ -38,6 +38,7 @@ _STAKE_VERB = re.compile(
     r"|par(?:e|es|ed|ing) (?:back|down|its|their)|dispos(?:e|es|ed|ing) of|exit\w*|dump\w*"
     r"|sold down|sells? down|emerg\w* with|grab\w*|land(?:s|ed|ing)? a|doubl\w*|tripl\w*"
     # "has become a substantial holder of Peak with a 6.1% stake"
+    r"|bec(?:ome|omes|ame|oming) (?:the|a) controlling (?:share)?holder"
     r"|bec(?:ome|omes|ame|oming) (?:a|the) (?:new )?(?:substantial|major|significant|large"
     r"|largest|biggest|second-largest|top) (?:share)?holder"
     r"(?=\s+(?:of|in)\s+[^,;%]{1,60}?\s+with\s+(?:a|an)\s+(?:about\s+)?\d)"
@@ -93,6 +94,8 @@ _NOT_STAKE_PCT = re.compile(
 _RESULTING_CLAUSE = re.compile(
     r"^(?:\d+\.\s+)?(?:Following|After|With|Upon|On completion of|Once|At (?:closing|completion)"
     r"|On closing)\b[^,]{0,80},\s*"
+    # "The notice gives the numbers: after the increase, Minmetals holds 27.4 per cent …"
+    r"|^[^:.;]{0,60}:\s+(?:following|after|upon|on completion of) (?:the|this|its) [\w -]{1,40},\s*"
 )
 
 _HOLDS = re.compile(r"\b(?:now\s+)?(?:holds|owns|(?P<controls>controls))\b")
@@ -1036,6 +1039,12 @@ def _possessor(sentence: Sentence, reading: Reading, position: int) -> Mention |
     if re.search(r"\b(?:the|The) (?:Company|Group|Issuer)$", before):
         # A defined term of a filing: the issuer, whoever was named just before.
         return sentence.issuer or sentence.referent
+    if sentence.text[position:].lower().startswith("its"):
+        # "The Commission did not put in money, so its direct holding is diluted …": the one
+        # organisation the sentence names before "its".
+        named_before = {m.entity_id: m for m in sentence.mentions if m.end <= position}
+        if len(named_before) == 1:
+            return next(iter(named_before.values()))
     if re.search(r"\b(?:the|The) (?:company|group|issuer)$", before) or (
         sentence.text[position:].lower().startswith("its")
     ):
