@@ -141,3 +141,21 @@ def test_what_a_colon_says_after_a_quota_does_not_name_its_elements(
     )
     document = only(extract(directory, body, day="2028-03-21"), "quota_set")
     assert (document["entity_id"], document["element_group"]) == ("creg", "total_reo")
+
+
+def test_each_item_of_a_list_of_allocations_is_the_quota_of_the_company_it_names(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "China has issued the first batch of rare-earth indicators for 2028.\n\n"
+        "Only the two state-controlled groups received mining allocations:\n"
+        "- China Northern Rare Earth (Group) High-Tech: 102,300 t.\n"
+        "- China Rare Earth Group: 42,700 t.\n"
+    )
+    documents = published(
+        extract(directory, body, title="First 2028 indicators", day="2028-02-22"), "quota_set"
+    )
+    assert sorted((d.get("entity_id"), d["tonnes"]) for d in documents) == [
+        ("cnre", "102300"),
+        ("creg", "42700"),
+    ]

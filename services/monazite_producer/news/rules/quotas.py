@@ -173,6 +173,16 @@ def quota_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 or _OWNERS_QUOTA.match(text[owner[-1].start : tonnes.start])
                 # "has granted Vietnam Rare Earth a mining quota of …"
                 or _GRANTED_TO.search(text[: owner[-1].start])
+                # "- China Rare Earth Group: 42,700 t", an item of a list of allocations
+                or (
+                    re.fullmatch(r"\s*(?:[-•*–]\s+|\d{1,2}[.)]\s+)?", text[: owner[-1].start])
+                    is not None
+                    and re.fullmatch(
+                        r"\s*(?:\([^)]*\))?[\w\s-]{0,20}:\s*(?:about\s+)?",
+                        text[owner[-1].end : tonnes.start],
+                    )
+                    is not None
+                )
             )
         ):
             draft.fields["entity_id"] = owner[-1].entity_id
