@@ -346,3 +346,19 @@ def test_a_reports_comparative_in_brackets_is_the_year_before(
         (2026, "1720"),
         (2027, "1860"),
     ]
+
+
+def test_tonnes_a_company_obtained_from_its_feed_are_its_output(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "Shenghe Resources obtained 31,400 tonnes of separated rare-earth oxides from its"
+        " concentrate feed in 2027, a record."
+    )
+    document = only(extract(directory, body, day="2028-04-12"), "output_reported")
+    assert (document["entity_id"], document["stage"], document["tonnes"], document["period"]) == (
+        "shenghe",
+        "separation",
+        "31400",
+        2027,
+    )

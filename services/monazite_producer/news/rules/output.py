@@ -72,7 +72,9 @@ _PRODUCED = re.compile(
     r"\bproduc\w*|\boutput\b|\bmined\b|\bmade\b|\bdelivered\b|\bdug\b"
     # "Jinlong separated 6,300 tonnes": the verb, not "separated oxides"
     r"|\b(?:separated|refined|smelted)(?=\s+(?:an estimated\s+|about\s+|some\s+)?\d)"
-    r"|\b(?:turn(?:s|ed|ing)?|churn(?:s|ed|ing)?) out\b",
+    r"|\b(?:turn(?:s|ed|ing)?|churn(?:s|ed|ing)?) out\b"
+    # "obtained 31,400 tonnes of separated oxides", "the line yielded 2,000 tonnes"
+    r"|\b(?:obtained|yielded)(?=\s+(?:an estimated\s+|about\s+|some\s+|roughly\s+)?\d)",
     re.I,
 )
 
