@@ -524,3 +524,18 @@ def test_a_sellers_whole_stake_sold_off_it_and_one_holding_no_equity_in_it(
         "cnre_jinlong_jv",
         "0",
     )
+
+
+def test_a_company_merged_into_the_company_of_a_filing_is_absorbed_by_its_issuer(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "USA Rare Earth, Inc. (Nasdaq: USAR) filed a current report on Form 8-K on Monday."
+        " Under the Agreement and Plan of Merger dated November 14, 2024, Niron Magnetics"
+        " merged with and into the Company, with the Company continuing as the surviving"
+        " corporation."
+    )
+    document = only(
+        extract(directory, body, title="USA Rare Earth 8-K: merger closes"), "merger_completed"
+    )
+    assert (document["survivor_id"], document["absorbed_id"]) == ("usar", "niron")

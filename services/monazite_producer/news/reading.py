@@ -285,10 +285,15 @@ def occurred_on(sentence: Sentence, reading: Reading) -> date | None:
     for mention in sentence.dates:
         if _IN_DESCRIPTION.search(sentence.text[: mention.start]):
             continue  # "…, the stake it took when the group was founded in December 2021"
+        if _DOCUMENT_DATED.search(sentence.text[max(0, mention.start - 30) : mention.start]):
+            continue  # "Under the Agreement and Plan of Merger dated November 14, 2027, …"
         if limit is None or mention.value <= limit:
             return mention.value
     return reading.article_date
 
+
+#: The date of a document the sentence cites, not of what it tells.
+_DOCUMENT_DATED = re.compile(r"\bdated\s+(?:as of\s+)?$")
 
 #: "Of that, 5,655t was NdPr": a part of the figure the sentence before gave.
 #: A share of the figure the sentence before gave: "Of the total in Article 1, 600 tonnes …".

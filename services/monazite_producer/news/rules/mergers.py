@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from monazite_producer.news.entities import EntityDirectory, Mention
 from monazite_producer.news.reading import (
@@ -70,6 +71,14 @@ def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     if not re.search(r"\b(?:merg\w*|absor\w*|amalgamat\w*|fold(?:s|ed|ing)? in)\b", text, re.I):
         return []
     mentions = distinct(sentence.mentions)
+    company = _THE_COMPANY.search(text)
+    if len(mentions) == 1 and company is not None and sentence.issuer is not None:
+        # A filing's "Niron merged with and into the Company": the Company is its issuer.
+        issuer = Mention(sentence.issuer.entity_id, company.group(), company.start(), company.end())
+        sentence = replace(
+            sentence, mentions=sorted([*sentence.mentions, issuer], key=lambda m: m.start)
+        )
+        mentions = distinct(sentence.mentions)
     if len(mentions) < 2:
         return []
     survivor, absorbed = _merger_roles(sentence, mentions, reading.directory)
@@ -94,6 +103,10 @@ def merger_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
     draft.money = consideration(sentence)
     draft.fields["consideration"] = consideration_field(draft.money)
     return [draft]
+
+
+#: A filing's name for its issuer.
+_THE_COMPANY = re.compile(r"\bthe Company\b")
 
 
 def _part_of_survivor(sentence: Sentence, part_of: re.Match[str]) -> list[Draft]:
