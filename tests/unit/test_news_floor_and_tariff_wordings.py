@@ -266,3 +266,22 @@ def test_a_floor_whose_arrangement_starts_two_sentences_on_and_a_ministers_grant
         "lynas",
         "grant",
     )
+
+
+def test_a_floor_guaranteed_as_of_a_day_in_the_coming_weeks_starts_then(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "As of July 1 the Department of Defense guarantees Lynas a minimum price of $110 per"
+        " kilogram of NdPr oxide produced at its Seadrift, Texas plant."
+    )
+    document = only(extract(directory, body, day="2027-06-17"), "price_floor_set")
+    assert (document["beneficiary_id"], document["effective_from"]) == ("lynas", "2027-07-01")
+
+
+def test_a_floor_no_government_is_named_for_goes_to_review(directory: EntityDirectory) -> None:
+    body = (
+        "As of July 1 the department guarantees Lynas a minimum price of $110 per kilogram of"
+        " NdPr oxide produced at its Seadrift, Texas plant."
+    )
+    assert published(extract(directory, body, day="2027-06-17"), "price_floor_set") == []

@@ -520,6 +520,8 @@ _FUTURE = re.compile(
     r"\b(?:will|shall|is to|are to|is due|are due|would|going to"
     # A measure announced in the present ("Laos bans exports … from April 1") starts ahead.
     r"|bans|imposes|requires|prohibits|restricts|applies|takes effect|comes into"
+    # "as of July 1 the department guarantees Lynas a minimum price"
+    r"|guarantees|charges"
     # "The pause runs from Tuesday, September 1, until August 31, 2027"
     r"|runs|lasts)\b",
     re.I,

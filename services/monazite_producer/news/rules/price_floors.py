@@ -12,7 +12,14 @@ from monazite_producer.news.quantities import (
     find_money,
     plain,
 )
-from monazite_producer.news.reading import Draft, Reading, Sentence, element_group, label_country
+from monazite_producer.news.reading import (
+    REVIEW_CAP,
+    Draft,
+    Reading,
+    Sentence,
+    element_group,
+    label_country,
+)
 from monazite_producer.news.rules.controls import effective_date
 from monazite_producer.news.rules.funding import context_jurisdiction
 from monazite_producer.news.rules.tariffs import commission_of_the_union, european_union
@@ -115,6 +122,8 @@ def price_floor_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
         }
     )
     draft.parties = companies[:1]
+    if jurisdiction is None:
+        draft.cap(REVIEW_CAP, "the text names no government setting the floor")
     effective = effective_date(terms, reading, draft)
     if effective is None:
         return []
