@@ -362,3 +362,19 @@ def test_tonnes_a_company_obtained_from_its_feed_are_its_output(
         "31400",
         2027,
     )
+
+
+def test_a_year_opening_the_clause_is_every_figures_in_it_but_not_a_compared_ones(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "For the full year 2027 Mountain Pass mined 46,320 t of REO in concentrate and separated"
+        " 2,810 t of NdPr oxide. In 2026 Lynas produced 10,000 t of rare-earth oxide, up from"
+        " 9,000 t."
+    )
+    documents = published(extract(directory, body, day="2028-02-28"), "output_reported")
+    assert sorted((d["entity_id"], d["stage"], d["period"], d["tonnes"]) for d in documents) == [
+        ("lynas", "separation", 2026, "10000"),
+        ("mp", "mining", 2027, "46320"),
+        ("mp", "separation", 2027, "2810"),
+    ]

@@ -129,6 +129,12 @@ _OWN_YEAR_BEFORE = re.compile(
     re.I,
 )
 
+#: A year opening a clause: "For the full year 2027, …", "In 2026 the company …".
+_OPENING_YEAR = re.compile(
+    r"\s*(?:For|In|During|Over)\s+(?:the\s+)?(?:full\s+|whole\s+|calendar\s+|financial\s+"
+    r"|fiscal\s+)?(?:year\s+)?((?:19|20)\d\d)\b(?!\s*(?:[-–/]|first|second|third|fourth|Q\d|H\d))"
+)
+
 #: A report's comparative in brackets: "1,860 tonnes during 2027 (2026 - 1,720 tonnes)",
 #: "(2026: 1,720t)".
 _COMPARATIVE = re.compile(r"\(\s*((?:19|20)\d\d)\s*[-–—:]\s*$")
@@ -210,6 +216,15 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             first_of_clause = not any(
                 clause_start <= t.start < tonnes.start for t in sentence.tonnes[:index]
             )
+            opening_year = _OPENING_YEAR.match(text, clause_start)
+            compared = re.search(
+                r"\b(?:from|than|compared (?:with|to)|against|versus|vs\.?)\s+(?:about\s+)?$",
+                text[max(0, tonnes.start - 30) : tonnes.start],
+            )
+            if own_year is None and opening_year is not None and not compared:
+                # "For the full year 2027 Mountain Pass mined 46,320 t … and separated 2,810 t":
+                # the year that opens the clause is every figure's in it.
+                own_year = int(opening_year.group(1))
             if own_year is None and not first_of_clause:
                 continue
             period_or_none = own_year or year_of(
