@@ -371,3 +371,22 @@ def test_a_negation_before_so_does_not_deny_what_follows_but_a_plain_one_still_d
 ) -> None:
     denied = "Shenghe Resources did not buy 5% of MP Materials, the company said."
     assert published(extract(directory, denied), "stake_changed") == []
+
+
+def test_a_price_told_after_another_companys_stake_is_not_the_earlier_stakes(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "After the increase, Minmetals holds 27.4 per cent of China Rare Earth Group, against"
+        " 20.33 per cent before. Baotou Iron and Steel has reduced its holding in China Northern"
+        " Rare Earth to 35.6 per cent from 38.1 per cent through block trades. The sales brought"
+        " in 3.62 billion yuan."
+    )
+    prices = {
+        d["holder_id"]: d.get("consideration")
+        for d in published(extract(directory, body), "stake_changed")
+    }
+    assert prices == {
+        "minmetals": None,
+        "baogang": {"amount": "3620000000", "currency": "CNY"},
+    }

@@ -851,7 +851,8 @@ def _complete_stakes(
             for key in ("consideration", "pct_before", "pct_after"):
                 if key not in own and key not in updates and key in theirs:
                     updates[key] = theirs[key]
-        updates.update(_stake_terms_nearby(candidate, {**own, **updates}, sentences))
+        stakes = [c for c in completed if c.event.type == "stake_changed"]
+        updates.update(_stake_terms_nearby(candidate, {**own, **updates}, sentences, stakes))
         if updates:
             completed[index] = _with_fields(
                 candidate,
@@ -862,7 +863,10 @@ def _complete_stakes(
 
 
 def _stake_terms_nearby(
-    candidate: Candidate, known: dict[str, Any], sentences: Sequence[Sentence]
+    candidate: Candidate,
+    known: dict[str, Any],
+    sentences: Sequence[Sentence],
+    stakes: Sequence[Candidate] = (),
 ) -> dict[str, Any]:
     """The price and the earlier holding of a stake, from the sentences after the one reporting
     it that name no other organisation ("Shenghe already held 19.9 per cent.", "The price for
@@ -871,9 +875,20 @@ def _stake_terms_nearby(
     if position is None:
         return {}
     parties = {known["holder_id"], known["target_id"]}
+    other_reports = {
+        other.evidence.start
+        for other in stakes
+        # (a seller's report on the same company is the same deal told from its side)
+        if getattr(other.event, "target_id", None) != known["target_id"]
+        and other.evidence.article == candidate.evidence.article
+    }
     terms: dict[str, Any] = {}
     asked_price = False  # "HOST: And what did that cost?" before the answer giving the sum
     for later in sentences[position + 1 : position + 1 + STAKE_REACH]:
+        if later.start in other_reports:
+            # "Baotou Steel has cut its holding in Northern. The sales brought in …": the
+            # terms after the report of a stake in another company are that stake's.
+            break
         buyer_paid = _BUYER_PAID.match(later.text)
         if any(m.entity_id not in parties for m in later.mentions) and buyer_paid is None:
             continue  # (not "It paid Ganzhou RMB 1.12bn": the buyer paying the seller)
