@@ -2,6 +2,11 @@
 
 The main corpus by default; `--corpus DIR --expected FILE` scores another labelled set (such as
 a held-out one), and `--title` heads the output with the set's name.
+
+A set nobody working on the rules has read is listed in `data/news/unseen.txt`; it is scored
+with `--summary` (the overall row and the count of misses by cause: no fact, kind, field or
+event is named, so that reading the scores does not read the set). `--unseen` scores every
+listed set that way and pools them into one row (`make eval-unseen`).
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from pathlib import Path
 
 import orjson
 
-from monazite_producer.news.evaluation import Evaluation, ExpectedFact, evaluate
+from monazite_producer.news.evaluation import Evaluation, ExpectedFact, KindScore, evaluate
 from monazite_producer.news.extract import DEFAULT_THRESHOLD
 from monazite_producer.news_files import (
     CORPUS,
     DEFAULT_REFERENCE,
     EXPECTED,
+    NEWS_DATA,
     extract_paths,
     load_fx,
     reference_directory,
@@ -39,6 +45,57 @@ def run_evaluation(
     return evaluate(extraction.candidates, facts, threshold=threshold), extraction.articles
 
 
+#: The sets nobody working on the rules has read: one folder name per line under `NEWS_DATA`.
+UNSEEN_LIST = NEWS_DATA / "unseen.txt"
+
+
+def unseen_sets(listing: Path = UNSEEN_LIST) -> list[str]:
+    """The names listed in `listing`, without comments or blank lines."""
+    if not listing.exists():
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in listing.read_text("utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def pooled(scores: list[Evaluation]) -> KindScore:
+    """One overall score for several sets: their counts added up, not their ratios averaged."""
+    return KindScore(
+        sum(s.overall.true_positives for s in scores),
+        sum(s.overall.false_positives for s in scores),
+        sum(s.overall.false_negatives for s in scores),
+    )
+
+
+def _summary(scores: Evaluation) -> str:
+    """The overall row and the misses by cause: nothing that names a fact, kind or field."""
+    rows = scores.table().splitlines()
+    lines = [*rows[:2], rows[-1]]
+    if scores.miss_causes:
+        causes = ", ".join(f"{n} {cause}" for cause, n in scores.miss_causes.most_common())
+        lines.append(f"\nmissed facts by cause: {causes}")
+    return "\n".join(lines)
+
+
+def _score_unseen(data: Path = NEWS_DATA, threshold: float = DEFAULT_THRESHOLD) -> None:
+    names = unseen_sets(data / "unseen.txt")
+    if not names:
+        print(f"no unseen sets are listed in {data / 'unseen.txt'}")
+        return
+    print("| set | expected | predicted | correct | precision | recall |")
+    print("|---|---:|---:|---:|---:|---:|")
+    scores = []
+    for name in names:
+        score, _articles = run_evaluation(
+            corpus=data / name, expected=data / f"{name}_expected.jsonl", threshold=threshold
+        )
+        scores.append(score)
+        print(
+            Evaluation(overall=score.overall).table().splitlines()[-1].replace("**overall**", name)
+        )
+    total = Evaluation(overall=pooled(scores)).table().splitlines()[-1]
+    print(total.replace("**overall**", f"**all {len(names)} pooled**"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -53,7 +110,26 @@ def main() -> None:
     parser.add_argument("--title", help="A heading printed above the scores.")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--verbose", action="store_true", help="List missed and unexpected facts.")
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="Only the overall row and the misses by cause (for a set nobody may read).",
+    )
+    parser.add_argument(
+        "--unseen",
+        action="store_true",
+        help="Score every set listed in data/news/unseen.txt, in summary, and pool them.",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=NEWS_DATA,
+        help="With --unseen: the folder holding the sets and unseen.txt (default: data/news).",
+    )
     options = parser.parse_args()
+    if options.unseen:
+        _score_unseen(options.data, threshold=options.threshold)
+        return
     for given, label in ((options.corpus, "--corpus"), (options.expected, "--expected")):
         if not given.exists():
             parser.error(f"{label}: {given} does not exist")
@@ -66,6 +142,9 @@ def main() -> None:
         f"{articles} articles in {options.corpus}, facts in {options.expected},"
         f" candidates at confidence >= {options.threshold}\n"
     )
+    if options.summary:
+        print(_summary(scores))
+        return
     print(scores.table())
     print(
         f"\nreview queue: {scores.review_found} of {scores.review_expected} facts expected below"

@@ -17,8 +17,9 @@ from monazite_producer.news.fx import FxRates
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = REPO_ROOT / "data" / "reference" / "events.jsonl"
 DEFAULT_FX = REPO_ROOT / "data" / "fx" / "rates.csv"
-CORPUS = REPO_ROOT / "data" / "news" / "corpus"
-EXPECTED = REPO_ROOT / "data" / "news" / "expected.jsonl"
+NEWS_DATA = REPO_ROOT / "data" / "news"
+CORPUS = NEWS_DATA / "corpus"
+EXPECTED = NEWS_DATA / "expected.jsonl"
 #: Files a folder is read for; anything else in it is left alone.
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".md"})
 

@@ -105,3 +105,59 @@ def test_missed_facts_are_counted_by_cause_with_the_fields_that_were_wrong(
         " 1 no candidate of its kind in its article"
     ) in output
     assert "fields most often wrong in near misses: stake_changed.pct_after 1" in output
+
+
+def test_a_summary_names_no_fact_kind_or_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = [
+        {
+            "fact": "lynas-peak-misread",
+            "articles": ["01-lynas-peak.txt"],
+            "type": "stake_changed",
+            "fields": {"holder_id": "lynas", "target_id": "peak", "pct_after": "15"},
+        }
+    ]
+    _score_one_article(tmp_path, monkeypatch, facts, "--summary")
+    output = capsys.readouterr().out
+    assert "| **overall** | 1 | 1 | 0 | 0.00 | 0.00 |" in output
+    assert "missed facts by cause: 1 published with a field wrong" in output
+    for named in ("lynas", "stake_changed", "pct_after", "news:"):
+        assert named not in output
+
+
+def test_unseen_sets_are_listed_one_per_line_with_comments_left_out(tmp_path: Path) -> None:
+    listing = tmp_path / "unseen.txt"
+    listing.write_text("# nobody has read these\nheldout16\n\nheldout17  # a note\n", "utf-8")
+    assert news_eval.unseen_sets(listing) == ["heldout16", "heldout17"]
+    assert news_eval.unseen_sets(tmp_path / "missing.txt") == []
+
+
+def test_pooled_sets_add_their_counts_rather_than_average_their_ratios() -> None:
+    small = Evaluation(overall=KindScore(true_positives=1, false_positives=0, false_negatives=0))
+    large = Evaluation(overall=KindScore(true_positives=1, false_positives=3, false_negatives=9))
+    total = news_eval.pooled([small, large])
+    assert (total.true_positives, total.false_positives, total.false_negatives) == (2, 3, 9)
+    assert round(total.precision, 2) == 0.4
+
+
+def test_the_unseen_mode_scores_each_listed_set_in_one_row_and_pools_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "news"
+    (data / "spare").mkdir(parents=True)
+    (data / "spare" / "01-lynas-peak.txt").write_text(ARTICLE, encoding="utf-8")
+    fact = {
+        "fact": "lynas-peak",
+        "articles": ["01-lynas-peak.txt"],
+        "type": "stake_changed",
+        "fields": {"holder_id": "lynas", "target_id": "peak", "pct_after": "12"},
+    }
+    (data / "spare_expected.jsonl").write_bytes(orjson.dumps(fact) + b"\n")
+    (data / "unseen.txt").write_text("spare\n", "utf-8")
+    monkeypatch.setattr(sys, "argv", ["news_eval", "--unseen", "--data", str(data)])
+    news_eval.main()
+    output = capsys.readouterr().out
+    assert "| spare | 1 | 1 | 1 | 1.00 | 1.00 |" in output
+    assert "| **all 1 pooled** | 1 | 1 | 1 | 1.00 | 1.00 |" in output
+    assert "lynas" not in output
