@@ -378,3 +378,23 @@ def test_a_year_opening_the_clause_is_every_figures_in_it_but_not_a_compared_one
         ("mp", "mining", 2027, "46320"),
         ("mp", "separation", 2027, "2810"),
     ]
+
+
+def test_shares_listed_sentence_by_sentence_carry_what_the_first_measured(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "- China was responsible for 88% of the world's separated rare-earth oxide in 2027.\n"
+        "- Malaysia, which in practice means Lynas's Kuantan plant, held 5.1%.\n"
+        "- At the mine, Australia's 24.3kt of REO in 2027 amounted to 5.6% of world supply.\n"
+    )
+    shares = {
+        (d["country"], d["stage"], d["share_pct"])
+        for d in published(extract(directory, body, day="2028-04-20"), "output_reported")
+        if d["measure"] == "share"
+    }
+    assert shares == {
+        ("CN", "separation", "88"),
+        ("MY", "separation", "5.1"),
+        ("AU", "mining", "5.6"),
+    }

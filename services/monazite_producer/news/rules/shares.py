@@ -19,6 +19,7 @@ from monazite_producer.news.reading import (
     jurisdiction_mentions,
     other_commodities_named,
     stages_named,
+    without_oxide_unit,
 )
 
 _WORLD = r"(?:the\s+)?(?:world(?:'s|’s)?|global|worldwide)"
@@ -38,7 +39,7 @@ _SHARE_OF_THE_WORLD = re.compile(
 _SUPPLIED = re.compile(
     r"\b(?:accounts? for|accounted for|produc\w*|mine[sd]?|refine[sd]?|process(?:es|ed)?"
     r"|separate[sd]?|suppl(?:y|ies|ied)|makes?|made|controls?|controlled|holds?|held|ha[sd]"
-    r"|(?:is|was) responsible for|represent\w*|contribut\w*"
+    r"|(?:is|was) responsible for|represent\w*|contribut\w*|amount(?:s|ed)? to|equall?ed"
     # "… was a distant second with 6 per cent of global supply"
     r"|with)\b[^;,]{0,25}$",
     re.I,
@@ -101,6 +102,10 @@ def share_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             # "China's share of world mine production fell to 61% in 2027, with Australia at
             # 9%": the next supplier's share of the same.
             found = _next_supplier(sentence, share, *told)
+        if found is None and told is None and _A_SHARE.search(sentence.previous_text):
+            # "China was responsible for 88% of the world's separated oxide in 2027. Malaysia
+            # held 5.1%.": the next supplier's share of what the sentence before measured.
+            found = _supplier_carrying_on(sentence, share)
         if found is None:
             continue
         told = (found[1], found[2])
@@ -169,6 +174,29 @@ def _next_supplier(
         return (countries[0][2], None), what, verb
     companies = [m for m in sentence.mentions if start <= m.start < end]
     return ((None, companies[0]), what, verb) if len(companies) == 1 else None
+
+
+#: "Malaysia, which in practice means Lynas's plant, held 5.1%": a supplier opening the sentence
+#: and the share it had, with no word of what it is a share of.
+_HELD_A_SHARE = re.compile(
+    r"^(?:[-•*–]\s+)?(?P<who>[A-Z][\w .'’-]{1,30}?)(?:,[^,;%]{1,80},)?\s+(?:held|had|took|managed"
+    r"|accounted for|was at|came in at)\s+(?:about |around |roughly |nearly |almost |some )?$"
+)
+
+
+def _supplier_carrying_on(
+    sentence: Sentence, share: Quantity
+) -> tuple[tuple[str | None, Mention | None], str, str] | None:
+    held = _HELD_A_SHARE.match(sentence.text[: share.start])
+    if held is None or re.match(r"\s+of\b", sentence.text[share.end :]):
+        return None
+    countries = [c for c in jurisdiction_mentions(held["who"]) if c[0] == 0]
+    if len(countries) != 1:
+        return None
+    # What the share is of comes from the sentence before.
+    before = _A_SHARE.search(sentence.previous_text)
+    what = sentence.previous_text[before.end() : before.end() + 80] if before else ""
+    return (countries[0][2], None), what, ""
 
 
 def _supplier_before(
@@ -250,6 +278,11 @@ def _share_draft(
     before = sentence.previous_text if _A_SHARE.search(sentence.previous_text) else ""
     if not stages and before:
         stages = stages_named(before)
+    if not stages:
+        # "At the mine, Australia's 24.3kt … amounted to 5.6% of world supply": the one stage
+        # the words before the share name.
+        named = stages_named(without_oxide_unit(sentence.text[: share.start]))
+        stages = named if len(named) == 1 else []
     magnets = stages == ["magnets"]
     group = element_group(what) or ("ndfeb" if magnets else "total_reo")
     draft = Draft(
