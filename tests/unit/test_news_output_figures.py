@@ -398,3 +398,18 @@ def test_shares_listed_sentence_by_sentence_carry_what_the_first_measured(
         ("MY", "separation", "5.1"),
         ("AU", "mining", "5.6"),
     }
+
+
+def test_a_country_owning_a_company_by_possessive_is_not_whose_figure_it_is(
+    directory: EntityDirectory,
+) -> None:
+    body = (
+        "eVAC Magnetics, the US subsidiary of Germany's Vacuumschmelze, said its plant in Sumter"
+        " can now make 3,000 tonnes of magnets a year."
+    )
+    document = only(extract(directory, body, day="2028-03-03"), "output_reported")
+    assert (document.get("entity_id"), document.get("country"), document["measure"]) == (
+        "evac",
+        None,
+        "capacity",
+    )

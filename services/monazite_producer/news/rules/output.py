@@ -579,7 +579,10 @@ def _producers(
         ):
             return [n[2] for n in listed]
     for start, end, producer in reversed(named):
-        if _FOR_OWNER.search(text[clause_start:start]) or _POSSESSIVE.match(text[end:]):
+        possessive = _POSSESSIVE.match(text[end:])
+        if possessive and any(m.start == end + possessive.end() for m in sentence.mentions):
+            continue  # "Germany's Vacuumschmelze": whose company, not whose figure
+        if _FOR_OWNER.search(text[clause_start:start]) or possessive:
             return [producer]
     companies = [m for m in sentence.mentions if is_company(m, reading.directory)]
     subject_end = anchor if anchor is not None else tonnes.start
