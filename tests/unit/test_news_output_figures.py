@@ -413,3 +413,25 @@ def test_a_country_owning_a_company_by_possessive_is_not_whose_figure_it_is(
         None,
         "capacity",
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "stage"),
+    [
+        (
+            "Vietnam Rare Earth said its separation plant can now handle 5,000 tonnes of REO a"
+            " year, after a second solvent-extraction train came online.",
+            "separation",
+        ),
+        (
+            "Burma, the second-largest source of ore for Chinese separators, produced 28,000 t"
+            " of rare-earth ore in 2025.",
+            "mining",
+        ),
+    ],
+)
+def test_a_figure_takes_the_stage_named_nearest_before_it_outside_a_description(
+    directory: EntityDirectory, body: str, stage: str
+) -> None:
+    document = only(extract(directory, body, day="2026-01-30"), "output_reported")
+    assert document["stage"] == stage

@@ -28,6 +28,7 @@ from monazite_producer.news.reading import (
     element_group,
     is_company,
     jurisdiction_mentions,
+    stage_positions,
     stages_named,
     without_oxide_unit,
     year_of,
@@ -128,6 +129,9 @@ _OWN_YEAR_BEFORE = re.compile(
     r"(?:of|at|was|were)\s+(?:about |around |roughly |some )?$",
     re.I,
 )
+
+#: A phrase describing the name before it: ", the US arm of VAC,".
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an|its)\s[^,]{1,80},")
 
 #: A year opening a clause: "For the full year 2027, …", "In 2026 the company …".
 _OPENING_YEAR = re.compile(
@@ -278,7 +282,20 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
                 # right after the figure
                 stage = named_next[0]
             else:
-                stage = stages[-1] if "magnets" in stages else stages[0]
+                # (a phrase describing a name, ", the second-largest source of ore for
+                # Chinese separators,", says nothing of the figure's stage)
+                named_before = stage_positions(
+                    _APPOSITIVE.sub(
+                        lambda found: " " * len(found.group()),
+                        unit_blanked.text[max(clause_start, tonnes.start - 80) : tonnes.start],
+                    )
+                )
+                if len(stages) > 1 and "magnets" not in stages and named_before:
+                    # "the separation plant can now handle 5,000 t a year, after a second
+                    # solvent-extraction train …": the stage named nearest before the figure
+                    stage = named_before[-1][1]
+                else:
+                    stage = stages[-1] if "magnets" in stages else stages[0]
         stated_in_present = (
             capacity and not find_years(text) and not _own_period(sentence, tonnes, reading)
         )
