@@ -13,7 +13,8 @@ import orjson
 
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.settings import ConfigurationError, Settings
-from monazite_producer.news.extract import DEFAULT_THRESHOLD
+from monazite_producer.news.candidates import PublishPolicy
+from monazite_producer.news.extract import DEFAULT_THRESHOLD, EXTRACTED_KINDS
 from monazite_producer.news_files import (
     DEFAULT_REFERENCE,
     extract_paths,
@@ -30,6 +31,15 @@ _threshold_option = click.option(
     default=DEFAULT_THRESHOLD,
     show_default=True,
     help="Publish candidates at or above this confidence; queue the rest for review.",
+)
+
+
+_review_kind_option = click.option(
+    "--review-kind",
+    "review_kinds",
+    multiple=True,
+    type=click.Choice(sorted(EXTRACTED_KINDS)),
+    help="Queue every candidate of this kind for review, however sure (repeatable).",
 )
 
 
@@ -57,6 +67,7 @@ async def _with_publisher(action: Callable[[NewsPublisher], Awaitable[T]]) -> T:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--publish", is_flag=True, help="Publish (or queue for review) instead of printing.")
 @_threshold_option
+@_review_kind_option
 @click.option(
     "--reference",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -64,7 +75,13 @@ async def _with_publisher(action: Callable[[NewsPublisher], Awaitable[T]]) -> T:
     show_default=True,
     help="Entities to resolve names against (with --publish, the accepted ones are added).",
 )
-def extract(paths: tuple[str, ...], publish: bool, threshold: float, reference: Path) -> None:
+def extract(
+    paths: tuple[str, ...],
+    publish: bool,
+    threshold: float,
+    review_kinds: tuple[str, ...],
+    reference: Path,
+) -> None:
     """Read articles (files, folders, `-` for stdin; text or HTML) and print candidate events.
 
     Each line is {"event", "confidence", "evidence", "sources", "amount_usd", "notes",
@@ -83,7 +100,8 @@ def extract(paths: tuple[str, ...], publish: bool, threshold: float, reference: 
         async def publish_all(publisher: NewsPublisher) -> int:
             directory = await publisher.directory(reference)
             extraction = extract_paths(list(paths), directory, fx)
-            outcomes = await publisher.submit(extraction.candidates, threshold)
+            policy = PublishPolicy(threshold, frozenset(review_kinds))
+            outcomes = await publisher.submit(extraction.candidates, policy)
             for outcome in outcomes:
                 where = {
                     "published": "published",
@@ -167,9 +185,12 @@ def reject(review_id: int, reason: str) -> None:
 @click.command("watch")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @_threshold_option
+@_review_kind_option
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between looks.")
 @click.option("--once", is_flag=True, help="Handle the files there now, then stop.")
-def watch_folder(folder: Path, threshold: float, interval: float, once: bool) -> None:
+def watch_folder(
+    folder: Path, threshold: float, review_kinds: tuple[str, ...], interval: float, once: bool
+) -> None:
     """Extract and publish every new article dropped into FOLDER, once each (across restarts).
 
     Files already handled (by content, recorded in PostgreSQL) are skipped; a file that cannot be
@@ -180,8 +201,9 @@ def watch_folder(folder: Path, threshold: float, interval: float, once: bool) ->
         click.echo(f"{file_report.name}: {file_report.message}", err=False)
 
     async def run(publisher: NewsPublisher) -> None:
+        policy = PublishPolicy(threshold, frozenset(review_kinds))
         await watch(
-            folder, publisher, load_fx(), threshold, interval=interval, report=report, once=once
+            folder, publisher, load_fx(), policy, interval=interval, report=report, once=once
         )
 
     try:

@@ -1,10 +1,12 @@
 """Publishing news candidates with a person in the loop, and watching a drop folder.
 
-A candidate at or above the threshold is published to its input topic; one below it is queued
-for review (a row in `news_review` and its envelope on the `monazite.review` topic) and published
-only when a person approves it. Before either, the fact is looked up by its dedupe key: a fact
-already published or queued gains the new article as a source and nothing is published again.
-Entity registrations go first, so that an approved event never waits for its entity.
+A candidate at or above the threshold is published to its input topic; one below it, or one of
+a kind the operator sends to review whatever its confidence (`PublishPolicy.review_kinds`), is
+queued for review (a row in `news_review` and its envelope on the `monazite.review` topic) and
+published only when a person approves it. Before either, the fact is looked up by its dedupe
+key: a fact already published or queued gains the new article as a source and nothing is
+published again. Entity registrations go first, so that an approved event never waits for its
+entity.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from monazite_infra.settings import Settings
 from monazite_infra.topics import REVIEW
 from monazite_producer.jsonl import parse_file
 from monazite_producer.news.article import UnreadableArticle
-from monazite_producer.news.candidates import Candidate
+from monazite_producer.news.candidates import Candidate, PublishPolicy
 from monazite_producer.news.entities import EntityDirectory
 from monazite_producer.news.fx import FxRates
 from monazite_producer.news_files import ARTICLE_SUFFIXES, DEFAULT_REFERENCE, extract_one
@@ -103,7 +105,7 @@ class NewsPublisher:
                 events.append(event)
         return EntityDirectory.from_events(events)
 
-    async def submit(self, candidates: Iterable[Candidate], threshold: float) -> list[Outcome]:
+    async def submit(self, candidates: Iterable[Candidate], policy: PublishPolicy) -> list[Outcome]:
         ordered = sorted(candidates, key=lambda c: not isinstance(c.event, EntityRegistered))
         outcomes = []
         for candidate in ordered:
@@ -115,7 +117,7 @@ class NewsPublisher:
                 await self.store.add_sources(known[0], _sources(candidate))
                 outcomes.append(Outcome(event.event_id, "known", candidate.confidence, known[0]))
                 continue
-            if candidate.confidence >= threshold:
+            if policy.publishes(candidate):
                 await self._events.publish([event])
                 route: Route = "published"
             else:
@@ -166,7 +168,7 @@ async def watch_once(
     publisher: NewsPublisher,
     directory: EntityDirectory,
     fx: FxRates | None,
-    threshold: float,
+    policy: PublishPolicy,
 ) -> list[FileReport]:
     """Handle every article file in `folder` not handled before (by content digest)."""
     reports = []
@@ -186,7 +188,7 @@ async def watch_once(
             await publisher.store.mark_file(digest, path.name, "unreadable", str(error))
             reports.append(FileReport(path.name, f"moved to {UNREADABLE_FOLDER}/: {error}"))
             continue
-        outcomes = await publisher.submit(candidates, threshold)
+        outcomes = await publisher.submit(candidates, policy)
         summary = describe(outcomes)
         await publisher.store.mark_file(digest, path.name, "extracted", summary)
         reports.append(FileReport(path.name, summary, tuple(outcomes)))
@@ -221,7 +223,7 @@ async def watch(
     folder: Path,
     publisher: NewsPublisher,
     fx: FxRates | None,
-    threshold: float,
+    policy: PublishPolicy,
     *,
     interval: float,
     report: Callable[[FileReport], None],
@@ -230,7 +232,7 @@ async def watch(
     """Watch `folder` until cancelled (or one pass with `once`), reporting every file handled."""
     while True:
         directory = await publisher.directory()
-        for file_report in await watch_once(folder, publisher, directory, fx, threshold):
+        for file_report in await watch_once(folder, publisher, directory, fx, policy):
             report(file_report)
         if once:
             return

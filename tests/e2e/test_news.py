@@ -109,3 +109,27 @@ def test_watch_publishes_each_file_once_across_restarts_and_sets_bad_files_aside
         lambda: pipeline.get("/v1/status").json()["events_archived"] >= archived_before + 4,
     )
     assert pipeline.get("/v1/status").json()["events_archived"] == archived_before + 4
+
+
+def test_a_kind_sent_to_review_waits_for_a_person_however_sure_the_candidate(
+    pipeline: Pipeline, settings: Settings
+) -> None:
+    venture = CORPUS / "09-northern-jinlong-venture.txt"
+    quotas = CORPUS / "08-china-2024-first-batch-quotas.txt"
+
+    result = run_cli(
+        settings,
+        "extract",
+        "--publish",
+        "--review-kind",
+        "joint_venture_formed",
+        str(venture),
+        str(quotas),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "2 published, 1 queued for review" in result.stdout
+    queued = pipeline.get("/v1/review").raise_for_status().json()["review"]
+    assert [e["candidate"]["event"]["type"] for e in queued if e["status"] == "pending"].count(
+        "joint_venture_formed"
+    ) == 1

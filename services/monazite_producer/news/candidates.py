@@ -183,3 +183,18 @@ def merge_reports(candidates: list[Candidate]) -> list[Candidate]:
         else:
             merged.append(candidate)
     return merged
+
+
+@dataclass(frozen=True)
+class PublishPolicy:
+    """Which candidates are published at once and which wait for a person: those below the
+    threshold, and every candidate of a kind the operator sends to review however sure the rules
+    are (a kind the extractor is known to get wrong on unseen text)."""
+
+    threshold: float
+    review_kinds: frozenset[str] = frozenset()
+
+    def publishes(self, candidate: Candidate) -> bool:
+        return (
+            candidate.confidence >= self.threshold and candidate.event.type not in self.review_kinds
+        )

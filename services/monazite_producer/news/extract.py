@@ -723,21 +723,27 @@ def _proposals(
 
 
 def _event_id(event_type: str, fields: dict[str, Any], occurred: date) -> str:
-    keys = {
-        "stake_changed": ("holder_id", "target_id"),
-        "merger_completed": ("survivor_id", "absorbed_id"),
-        "joint_venture_formed": ("venture_id",),
-        "funding_awarded": ("funder_id", "recipient_id", "instrument"),
-        "export_control_imposed": ("control_id",),
-        "export_control_suspended": ("control_id",),
-        "export_control_lifted": ("control_id",),
-        "quota_set": ("jurisdiction", "entity_id", "quota_kind", "stage", "period"),
-        "price_floor_set": ("jurisdiction", "beneficiary_id", "element_group"),
-        "output_reported": ("entity_id", "country", "element_group", "stage", "period", "measure"),
-        "tariff_imposed": ("jurisdiction", "on_origin", "commodity"),
-    }[event_type]
-    parts = [str(fields[k]) for k in keys if fields.get(k) is not None]
+    parts = [str(fields[k]) for k in _ID_KEYS[event_type] if fields.get(k) is not None]
     return ":".join(["news", event_type, *parts, occurred.isoformat()])
+
+
+#: The fields naming each kind of event the extractor makes, in its event id.
+_ID_KEYS: dict[str, tuple[str, ...]] = {
+    "stake_changed": ("holder_id", "target_id"),
+    "merger_completed": ("survivor_id", "absorbed_id"),
+    "joint_venture_formed": ("venture_id",),
+    "funding_awarded": ("funder_id", "recipient_id", "instrument"),
+    "export_control_imposed": ("control_id",),
+    "export_control_suspended": ("control_id",),
+    "export_control_lifted": ("control_id",),
+    "quota_set": ("jurisdiction", "entity_id", "quota_kind", "stage", "period"),
+    "price_floor_set": ("jurisdiction", "beneficiary_id", "element_group"),
+    "output_reported": ("entity_id", "country", "element_group", "stage", "period", "measure"),
+    "tariff_imposed": ("jurisdiction", "on_origin", "commodity"),
+}
+
+#: Every kind of event the extractor proposes, organisations not registered yet included.
+EXTRACTED_KINDS = frozenset({*_ID_KEYS, "entity_registered"})
 
 
 def _with_fields(candidate: Candidate, updates: dict[str, Any], note: str) -> Candidate:
