@@ -20,6 +20,15 @@ Lynas Rare Earths bought a 12% stake in Peak Rare Earths for A$20 million on Tue
 """
 
 
+#: A fact of ARTICLE labelled with a holding the article does not give: the candidate misses it.
+MISREAD_STAKE = {
+    "fact": "lynas-peak-misread",
+    "articles": ["01-lynas-peak.txt"],
+    "type": "stake_changed",
+    "fields": {"holder_id": "lynas", "target_id": "peak", "pct_after": "15"},
+}
+
+
 def _score_one_article(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, facts: list[dict[str, Any]], *flags: str
 ) -> Path:
@@ -84,12 +93,7 @@ def test_missed_facts_are_counted_by_cause_with_the_fields_that_were_wrong(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     facts = [
-        {
-            "fact": "lynas-peak-misread",
-            "articles": ["01-lynas-peak.txt"],
-            "type": "stake_changed",
-            "fields": {"holder_id": "lynas", "target_id": "peak", "pct_after": "15"},
-        },
+        MISREAD_STAKE,
         {
             "fact": "a-tariff-nowhere-in-the-text",
             "articles": ["01-lynas-peak.txt"],
@@ -110,15 +114,7 @@ def test_missed_facts_are_counted_by_cause_with_the_fields_that_were_wrong(
 def test_a_summary_names_no_fact_kind_or_event(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    facts = [
-        {
-            "fact": "lynas-peak-misread",
-            "articles": ["01-lynas-peak.txt"],
-            "type": "stake_changed",
-            "fields": {"holder_id": "lynas", "target_id": "peak", "pct_after": "15"},
-        }
-    ]
-    _score_one_article(tmp_path, monkeypatch, facts, "--summary")
+    _score_one_article(tmp_path, monkeypatch, [MISREAD_STAKE], "--summary")
     output = capsys.readouterr().out
     assert "| **overall** | 1 | 1 | 0 | 0.00 | 0.00 |" in output
     assert "missed facts by cause: 1 published with a field wrong" in output
