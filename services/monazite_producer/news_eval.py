@@ -16,7 +16,14 @@ from pathlib import Path
 
 import orjson
 
-from monazite_producer.news.evaluation import Evaluation, ExpectedFact, KindScore, evaluate
+from monazite_producer.news.evaluation import (
+    Evaluation,
+    ExpectedFact,
+    KindScore,
+    evaluate,
+    table_header,
+    table_row,
+)
 from monazite_producer.news.extract import DEFAULT_THRESHOLD
 from monazite_producer.news_files import (
     CORPUS,
@@ -68,8 +75,7 @@ def pooled(scores: list[Evaluation]) -> KindScore:
 
 def _summary(scores: Evaluation) -> str:
     """The overall row and the misses by cause: nothing that names a fact, kind or field."""
-    rows = scores.table().splitlines()
-    lines = [*rows[:2], rows[-1]]
+    lines = [table_header("kind"), table_row("**overall**", scores.overall)]
     if scores.miss_causes:
         causes = ", ".join(f"{n} {cause}" for cause, n in scores.miss_causes.most_common())
         lines.append(f"\nmissed facts by cause: {causes}")
@@ -81,19 +87,15 @@ def _score_unseen(data: Path = NEWS_DATA, threshold: float = DEFAULT_THRESHOLD) 
     if not names:
         print(f"no unseen sets are listed in {data / 'unseen.txt'}")
         return
-    print("| set | expected | predicted | correct | precision | recall |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(table_header("set"))
     scores = []
     for name in names:
         score, _articles = run_evaluation(
             corpus=data / name, expected=data / f"{name}_expected.jsonl", threshold=threshold
         )
         scores.append(score)
-        print(
-            Evaluation(overall=score.overall).table().splitlines()[-1].replace("**overall**", name)
-        )
-    total = Evaluation(overall=pooled(scores)).table().splitlines()[-1]
-    print(total.replace("**overall**", f"**all {len(names)} pooled**"))
+        print(table_row(name, score.overall))
+    print(table_row(f"**all {len(names)} pooled**", pooled(scores)))
 
 
 def main() -> None:

@@ -97,13 +97,10 @@ class Evaluation:
 
     def table(self) -> str:
         """The scores as a Markdown table, one row per event kind and one overall."""
-        rows = [
-            "| kind | expected | predicted | correct | precision | recall |",
-            "|---|---:|---:|---:|---:|---:|",
-        ]
+        rows = [table_header("kind")]
         for kind, score in sorted(self.by_kind.items()):
-            rows.append(_row(kind, score))
-        rows.append(_row("**overall**", self.overall))
+            rows.append(table_row(kind, score))
+        rows.append(table_row("**overall**", self.overall))
         return "\n".join(rows)
 
 
@@ -125,7 +122,15 @@ class NearMiss:
 UNDEFINED = "–"
 
 
-def _row(kind: str, score: KindScore) -> str:
+def table_header(first: str) -> str:
+    """The two header lines of a table of scores whose first column is `first`."""
+    return (
+        f"| {first} | expected | predicted | correct | precision | recall |\n"
+        "|---|---:|---:|---:|---:|---:|"
+    )
+
+
+def table_row(kind: str, score: KindScore) -> str:
     expected = score.true_positives + score.false_negatives
     predicted = score.true_positives + score.false_positives
     precision = f"{score.precision:.2f}" if predicted else UNDEFINED

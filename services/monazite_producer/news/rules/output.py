@@ -234,7 +234,7 @@ def output_rule(sentence: Sentence, reading: Reading) -> list[Draft]:
             period_or_none = own_year or year_of(
                 _clause(sentence, clause_start, clause_end), reading
             )
-            lead_years = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", sentence.lead)}
+            lead_years = set(_years_in(sentence.lead))
             if own_year is None and len(lead_years) == 1:
                 later_years = {
                     _own_period(sentence, t, reading) for t in sentence.tonnes[index + 1 :]

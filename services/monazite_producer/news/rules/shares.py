@@ -166,14 +166,8 @@ def _next_supplier(
     sentence: Sentence, share: Quantity, what: str, verb: str
 ) -> tuple[tuple[str | None, Mention | None], str, str] | None:
     with_at = _WITH_AT.search(sentence.text[: share.start])
-    if with_at is None:
-        return None
-    start, end = with_at.span("who")
-    countries = [c for c in jurisdiction_mentions(sentence.text) if start <= c[0] < end]
-    if len(countries) == 1:
-        return (countries[0][2], None), what, verb
-    companies = [m for m in sentence.mentions if start <= m.start < end]
-    return ((None, companies[0]), what, verb) if len(companies) == 1 else None
+    supplier = _given_supplier(sentence, with_at) if with_at is not None else None
+    return (supplier, what, verb) if supplier is not None else None
 
 
 #: "Malaysia, which in practice means Lynas's plant, held 5.1%": a supplier opening the sentence

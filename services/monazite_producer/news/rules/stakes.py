@@ -11,6 +11,7 @@ from monazite_producer.news.entities import Mention
 from monazite_producer.news.quantities import (
     Quantity,
     find_percentages,
+    number_in_words,
     plain,
 )
 from monazite_producer.news.reading import (
@@ -518,15 +519,23 @@ _DEAL_MOVED_HOLDING = re.compile(
 )
 
 
+def _next_sentence_on(sentence: Sentence, reading: Reading, parties: set[str]) -> str | None:
+    """The sentence just after, if it names no organisation but the deal's parties."""
+    if not sentence.following:
+        return None
+    text = sentence.following[0][0]
+    if any(m.entity_id not in parties for m in reading.directory.mentions(text)):
+        return None
+    return text
+
+
 def _holding_now_told_after(
     sentence: Sentence, reading: Reading, parties: set[str]
 ) -> dict[str, str] | None:
     """The holding after a deal, and before it where given, from the sentence just after, when
     it names no other organisation and opens by saying what the holder now holds."""
-    if not sentence.following:
-        return None
-    text = sentence.following[0][0]
-    if any(m.entity_id not in parties for m in reading.directory.mentions(text)):
+    text = _next_sentence_on(sentence, reading, parties)
+    if text is None:
         return None
     moved = _DEAL_MOVED_HOLDING.match(text)
     if moved is not None:
@@ -562,10 +571,8 @@ _HELD_BEFORE_TOLD_AFTER = re.compile(
 def _held_before_told_after(sentence: Sentence, reading: Reading, parties: set[str]) -> str | None:
     """The holding before the deal from the sentence just after, when it names no other
     organisation and says the figure is from before ("before the purchase", "previously")."""
-    if not sentence.following:
-        return None
-    text = sentence.following[0][0]
-    if any(m.entity_id not in parties for m in reading.directory.mentions(text)):
+    text = _next_sentence_on(sentence, reading, parties)
+    if text is None:
         return None
     told = _HELD_BEFORE_TOLD_AFTER.match(text)
     if told is None or not (told["lead"] or told["previously"] or told["trail"]):
@@ -672,12 +679,8 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
                 draft.fields["pct_before"] = str(plain(halved_or_more.normalize()))
                 draft.notes.append(f"the holding before from {multiple.group().strip()!r}")
             moved = _BY_POINTS.search(text[max(0, pct.start - 120) : pct.start])
-            if moved is not None and "pct_before" not in draft.fields:
-                points = (
-                    Decimal(moved["points"])
-                    if moved["points"][0].isdigit()
-                    else Decimal(_POINT_WORDS.index(moved["points"].lower()) + 1)
-                )
+            points = _number(moved["points"]) if moved is not None else None
+            if moved is not None and points is not None and "pct_before" not in draft.fields:
                 held_then = pct.value + points if selling or moved["down"] else pct.value - points
                 if 0 <= held_then <= 100:
                     draft.fields["pct_before"] = str(plain(held_then))
@@ -736,8 +739,6 @@ def _stake_percentages(sentence: Sentence, draft: Draft, selling: bool) -> None:
         return
 
 
-_POINT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
 #: "doubled its stake in Niron to 20%", "halved its holding to 4%".
 _MULTIPLIED = re.compile(
     r"\b(?P<verb>doubl|tripl|halv)(?:e|es|ed|ing)\s+(?:its|their|the)\s+(?:stake|holding"
@@ -745,11 +746,17 @@ _MULTIPLIED = re.compile(
     re.I,
 )
 
+
+def _number(written: str) -> Decimal | None:
+    """ "5", "2.5" or "five"."""
+    return Decimal(written) if written[0].isdigit() else number_in_words(written)
+
+
 #: "raised its holding by 5 percentage points to 17%": the change, which gives the holding before.
 _BY_POINTS = re.compile(
     r"(?:(?P<down>\b(?:cut|reduc\w*|lower\w*|trimm\w*|trims?|decreas\w*|dilut\w*|sold|sell\w*"
     r"|fell|falls?|dropp\w*)\b)[^,;%]{0,60}?)?"
-    r"\bby\s+(?P<points>\d+(?:\.\d+)?|" + "|".join(_POINT_WORDS) + r")\s+percentage\s+points?"
+    r"\bby\s+(?P<points>\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?)\s+percentage\s+points?"
     r"[^,;%]{0,10}\s+to\s+(?:about\s+|around\s+|roughly\s+)?$",
     re.I,
 )
