@@ -10,10 +10,13 @@ from typing import Any, TypeVar
 
 import click
 import orjson
+import pydantic
 
+from monazite_core.events import parse_input_event
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.settings import ConfigurationError, Settings
 from monazite_producer.news.candidates import PublishPolicy
+from monazite_producer.news.corrections import CorrectionError, parse_assignment
 from monazite_producer.news.extract import DEFAULT_THRESHOLD, EXTRACTED_KINDS
 from monazite_producer.news_files import (
     DEFAULT_REFERENCE,
@@ -21,7 +24,13 @@ from monazite_producer.news_files import (
     load_fx,
     reference_directory,
 )
-from monazite_producer.news_publish import FileReport, NewsPublisher, describe, watch
+from monazite_producer.news_publish import (
+    Approval,
+    FileReport,
+    NewsPublisher,
+    describe,
+    watch,
+)
 
 T = TypeVar("T")
 
@@ -147,23 +156,81 @@ def list_reviews(status: str) -> None:
         notes = "; ".join(entry["candidate"].get("notes", []))
         click.echo(
             f"{entry['id']}  {entry['status']}  {entry['confidence']:.2f}  {entry['type']}"
-            f"  {entry['event_id']}\n    {sentence}" + (f"\n    notes: {notes}" if notes else "")
+            f"  {entry['event_id']}\n    {_terms(entry['candidate']['event'])}\n    {sentence}"
+            + (f"\n    notes: {notes}" if notes else "")
         )
+
+
+#: What an event says beyond its kind, id and provenance: the terms a reviewer checks.
+_BOOKKEEPING = frozenset({"event_id", "type", "schema_version", "source"})
+
+
+def _terms(stored: dict[str, Any]) -> str:
+    """The event's terms in the contract's order (PostgreSQL keeps JSON keys in its own)."""
+    try:
+        event = parse_input_event(stored).model_dump(mode="json", exclude_none=True)
+    except pydantic.ValidationError:
+        event = stored
+    return "  ".join(
+        f"{name}={_compact(value)}" for name, value in event.items() if name not in _BOOKKEEPING
+    )
+
+
+def _compact(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode()
+
+
+@review.command("show")
+@click.argument("review_id", type=int)
+def show(review_id: int) -> None:
+    """The whole entry as JSON: the candidate's event, evidence, notes and every source."""
+
+    async def fetch(publisher: NewsPublisher) -> dict[str, Any] | None:
+        return await publisher.store.review(review_id)
+
+    entry = asyncio.run(_with_publisher(fetch))
+    if entry is None:
+        raise click.ClickException(f"no review {review_id}")
+    click.echo(orjson.dumps(entry, option=orjson.OPT_INDENT_2, default=str).decode())
 
 
 @review.command("approve")
 @click.argument("review_id", type=int)
-def approve(review_id: int) -> None:
-    """Publish the candidate's event."""
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Correct a field of the event before publishing it (repeatable). VALUE is JSON when it"
+    ' parses as JSON (15, null, ["Dy"], {"amount": "61000000", "currency": "USD"}), else'
+    " text; null clears the field.",
+)
+def approve(review_id: int, assignments: tuple[str, ...]) -> None:
+    """Publish the candidate's event, corrected by any --set."""
+    try:
+        corrections = dict(parse_assignment(text) for text in assignments)
+    except CorrectionError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from error
 
-    async def run(publisher: NewsPublisher) -> str:
-        return await publisher.approve(review_id)
+    async def run(publisher: NewsPublisher) -> Approval:
+        return await publisher.approve(review_id, corrections)
 
     try:
-        event_id = asyncio.run(_with_publisher(run))
+        approval = asyncio.run(_with_publisher(run))
+    except CorrectionError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from error
     except LookupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"approved {review_id}: published {event_id}")
+    corrected = f" (corrected: {', '.join(corrections)})" if approval.corrected else ""
+    if approval.published:
+        click.echo(f"approved {review_id}: published {approval.event_id}{corrected}")
+    else:
+        click.echo(
+            f"approved {review_id}: already published as {approval.event_id}{corrected};"
+            " its sources were added"
+        )
 
 
 @review.command("reject")

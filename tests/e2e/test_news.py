@@ -133,3 +133,126 @@ def test_a_kind_sent_to_review_waits_for_a_person_however_sure_the_candidate(
     assert [e["candidate"]["event"]["type"] for e in queued if e["status"] == "pending"].count(
         "joint_venture_formed"
     ) == 1
+
+
+def _article(folder: Path, name: str, title: str, day: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(
+        f"Title: {title}\nDate: {day}\nURL: https://news.example/deals/{path.stem}\n"
+        f"Publisher: Critical Metals Daily\n\n{body}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_reviewer_corrects_a_candidate_and_a_later_report_of_the_fact_is_recognised(
+    pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    misreported = _article(
+        tmp_path,
+        "iluka-vre.txt",
+        "Iluka buys into Vietnam Rare Earth",
+        "2026-03-10",
+        "Iluka Resources bought a 7.5% stake in Vietnam Rare Earth for A$12 million on Monday.",
+    )
+    queued = run_cli(
+        settings, "extract", "--publish", "--review-kind", "stake_changed", str(misreported)
+    )
+    assert queued.returncode == 0, queued.stderr
+    extracted_id = "news:stake_changed:iluka:vietnam_re:2026-03-09"
+    entry = next(
+        e for e in pipeline.get("/v1/review").json()["review"] if e["event_id"] == extracted_id
+    )
+    listing = run_cli(settings, "review", "list")
+    assert (
+        "occurred_at=2026-03-09T00:00:00Z  holder_id=iluka  target_id=vietnam_re  pct_after=7.5"
+        '  consideration={"amount":"12000000","currency":"AUD"}'
+    ) in listing.stdout
+
+    refused = run_cli(settings, "review", "approve", str(entry["id"]), "--set", "pct_after=150")
+
+    assert refused.returncode != 0
+    assert "pct_after: Input should be less than or equal to 100" in refused.stderr
+    still = pipeline.get("/v1/review").json()["review"]
+    assert entry["id"] in [e["id"] for e in still]
+
+    approved = run_cli(settings, "review", "approve", str(entry["id"]), "--set", "holder_id=lynas")
+
+    corrected_id = "news:stake_changed:lynas:vietnam_re:2026-03-09"
+    assert approved.returncode == 0, approved.stderr
+    assert f"published {corrected_id} (corrected: holder_id)" in approved.stdout
+    deal = pipeline.wait_for(
+        "the corrected deal to be assessed",
+        lambda: pipeline.get(f"/v1/deals/{corrected_id}").raise_for_status().json(),
+    )
+    assert deal["acquirer_id"] == "lynas"
+    assert pipeline.get(f"/v1/deals/{extracted_id}").status_code == 404
+    decided = next(
+        e
+        for e in pipeline.get("/v1/review", status="approved").json()["review"]
+        if e["id"] == entry["id"]
+    )
+    assert decided["corrections"] == {"holder_id": "lynas"}
+    assert decided["published_event_id"] == corrected_id
+
+    confirmed = _article(
+        tmp_path,
+        "lynas-vre.txt",
+        "Lynas takes 7.5% of Vietnam Rare Earth",
+        "2026-03-11",
+        "Lynas Rare Earths bought a 7.5% stake in Vietnam Rare Earth for A$12 million on Monday.",
+    )
+    again = run_cli(settings, "extract", "--publish", str(confirmed))
+
+    assert again.returncode == 0, again.stderr
+    assert f"already known as {corrected_id}" in again.stdout
+    assert "0 published" in again.stdout
+
+
+def test_a_candidate_corrected_into_a_published_fact_adds_a_source_and_publishes_nothing(
+    pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    body = "{buyer} bought a 9% stake in Peak Rare Earths for A$30 million on Tuesday."
+    right = _article(
+        tmp_path,
+        "shenghe-peak.txt",
+        "Shenghe buys into Peak",
+        "2026-04-15",
+        body.format(buyer="Shenghe Resources"),
+    )
+    wrong = _article(
+        tmp_path,
+        "peak-buyer.txt",
+        "Peak gets a new holder",
+        "2026-04-16",
+        body.format(buyer="Iluka Resources"),
+    )
+    published = run_cli(settings, "extract", "--publish", str(right))
+    assert published.returncode == 0, published.stderr
+    fact_id = "news:stake_changed:shenghe:peak:2026-04-14"
+    pipeline.wait_for(
+        "the first report to be assessed",
+        lambda: pipeline.get(f"/v1/deals/{fact_id}").raise_for_status().json(),
+    )
+    queued = run_cli(settings, "extract", "--publish", "--review-kind", "stake_changed", str(wrong))
+    assert queued.returncode == 0, queued.stderr
+    entry = next(
+        e
+        for e in pipeline.get("/v1/review").json()["review"]
+        if e["event_id"] == "news:stake_changed:iluka:peak:2026-04-14"
+    )
+    archived_before = pipeline.get("/v1/status").json()["events_archived"]
+
+    approved = run_cli(
+        settings, "review", "approve", str(entry["id"]), "--set", "holder_id=shenghe"
+    )
+
+    assert approved.returncode == 0, approved.stderr
+    assert f"already published as {fact_id} (corrected: holder_id)" in approved.stdout
+    decided = next(
+        e
+        for e in pipeline.get("/v1/review", status="approved").json()["review"]
+        if e["id"] == entry["id"]
+    )
+    assert decided["published_event_id"] == fact_id
+    assert pipeline.get("/v1/status").json()["events_archived"] == archived_before

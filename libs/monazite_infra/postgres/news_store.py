@@ -37,6 +37,16 @@ class FactRecord:
     state: str
 
 
+@dataclass(frozen=True)
+class PublishedFact:
+    """The fact an approved review entry was published as."""
+
+    event_id: str
+    event_type: str
+    dedupe_key: str
+    occurred_at: datetime
+
+
 class NewsStore:
     def __init__(self, pool: asyncpg.Pool[Any]) -> None:
         self._pool = pool
@@ -110,7 +120,8 @@ class NewsStore:
         """Review entries in queue order, each with the sources of its fact."""
         rows = await self._pool.fetch(
             "SELECT r.review_id, r.event_id, r.event_type, r.confidence, r.candidate,"
-            " r.status, r.reason, r.queued_at, r.decided_at,"
+            " r.status, r.reason, r.queued_at, r.decided_at, r.corrections,"
+            " r.published_event_id,"
             " coalesce((SELECT json_agg(json_build_object('article', s.article, 'publisher',"
             " s.publisher, 'url', s.url, 'title', s.title, 'sentence', s.sentence, 'start',"
             " s.start_char, 'end', s.end_char) ORDER BY s.recorded_at, s.article)"
@@ -133,6 +144,8 @@ class NewsStore:
                 "reason": row["reason"],
                 "queued_at": row["queued_at"],
                 "decided_at": row["decided_at"],
+                "corrections": row["corrections"],
+                "published_event_id": row["published_event_id"],
                 "candidate": row["candidate"],
                 "sources": row["sources"],
             }
@@ -143,24 +156,71 @@ class NewsStore:
         found = await self.reviews(status=None, after_id=review_id - 1, limit=1)
         return found[0] if found and found[0]["id"] == review_id else None
 
-    async def decide(
-        self, review_id: int, status: Literal["approved", "rejected"], reason: str | None
-    ) -> bool:
-        """Close a pending entry; False when there is no pending entry with that id."""
+    async def reject(self, review_id: int, reason: str) -> bool:
+        """Close a pending entry unpublished; False when there is no pending entry with that id."""
         async with self._pool.acquire() as connection, connection.transaction():
             event_id = await connection.fetchval(
-                "UPDATE news_review SET status = $2, reason = $3, decided_at = now()"
+                "UPDATE news_review SET status = 'rejected', reason = $2, decided_at = now()"
                 " WHERE review_id = $1 AND status = 'pending' RETURNING event_id",
                 review_id,
-                status,
                 reason,
             )
             if event_id is None:
                 return False
             await connection.execute(
-                "UPDATE news_facts SET state = $2 WHERE event_id = $1",
-                event_id,
-                "published" if status == "approved" else "rejected",
+                "UPDATE news_facts SET state = 'rejected' WHERE event_id = $1", event_id
+            )
+            return True
+
+    async def approve(
+        self,
+        review_id: int,
+        *,
+        published: PublishedFact,
+        corrections: dict[str, Any] | None,
+    ) -> bool:
+        """Close a pending entry as approved, its event published as `published` (the fact as
+        extracted, or corrected by the reviewer); False when there is no pending entry with that
+        id. A corrected fact under a new id is recorded with the extracted fact's sources, and the
+        extracted fact is marked `corrected`."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            extracted_id = await connection.fetchval(
+                "UPDATE news_review SET status = 'approved', corrections = $2,"
+                " published_event_id = $3, decided_at = now()"
+                " WHERE review_id = $1 AND status = 'pending' RETURNING event_id",
+                review_id,
+                corrections,
+                published.event_id,
+            )
+            if extracted_id is None:
+                return False
+            if published.event_id == extracted_id:
+                await connection.execute(
+                    "UPDATE news_facts SET state = 'published', dedupe_key = $2, occurred_at = $3"
+                    " WHERE event_id = $1",
+                    extracted_id,
+                    published.dedupe_key,
+                    published.occurred_at,
+                )
+                return True
+            await connection.execute(
+                "UPDATE news_facts SET state = 'corrected' WHERE event_id = $1", extracted_id
+            )
+            await connection.execute(
+                "INSERT INTO news_facts (event_id, event_type, dedupe_key, occurred_at, state)"
+                " VALUES ($1, $2, $3, $4, 'published') ON CONFLICT (event_id) DO NOTHING",
+                published.event_id,
+                published.event_type,
+                published.dedupe_key,
+                published.occurred_at,
+            )
+            await connection.execute(
+                "INSERT INTO news_sources (event_id, article, publisher, url, title, sentence,"
+                " start_char, end_char, recorded_at) SELECT $2, article, publisher, url, title,"
+                " sentence, start_char, end_char, recorded_at FROM news_sources"
+                " WHERE event_id = $1 ON CONFLICT DO NOTHING",
+                extracted_id,
+                published.event_id,
             )
             return True
 

@@ -27,7 +27,9 @@ async def list_review(
 ) -> OrjsonResponse:
     """Each entry: `id` (for `monazite review approve|reject ID`), `event_id`, `type`,
     `confidence`, `status`, `reason`, `queued_at`, `decided_at`, the extractor's `candidate`
-    envelope and every article (`sources`) that reported the fact."""
+    envelope, every article (`sources`) that reported the fact and, once approved, the
+    reviewer's `corrections` (the fields set or cleared, or null) and `published_event_id` (the
+    id the event was published under: derived again from corrected fields)."""
     after = decode_cursor(cursor, int)
     entries = await NewsStore(store.pool).reviews(
         status=None if status == "all" else status,

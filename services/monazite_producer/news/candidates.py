@@ -13,7 +13,7 @@ the same deal read in two articles is one candidate with two sources.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from monazite_core.events import (
@@ -106,6 +106,28 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
         "start": evidence.start,
         "end": evidence.end,
     }
+
+
+#: The fields naming each kind of event the extractor makes, in its event id.
+ID_FIELDS: dict[str, tuple[str, ...]] = {
+    "stake_changed": ("holder_id", "target_id"),
+    "merger_completed": ("survivor_id", "absorbed_id"),
+    "joint_venture_formed": ("venture_id",),
+    "funding_awarded": ("funder_id", "recipient_id", "instrument"),
+    "export_control_imposed": ("control_id",),
+    "export_control_suspended": ("control_id",),
+    "export_control_lifted": ("control_id",),
+    "quota_set": ("jurisdiction", "entity_id", "quota_kind", "stage", "period"),
+    "price_floor_set": ("jurisdiction", "beneficiary_id", "element_group"),
+    "output_reported": ("entity_id", "country", "element_group", "stage", "period", "measure"),
+    "tariff_imposed": ("jurisdiction", "on_origin", "commodity"),
+}
+
+
+def news_event_id(event_type: str, fields: dict[str, Any], occurred: date) -> str:
+    """The id of an event read from the news: its kind, the fields naming it, and its date."""
+    parts = [str(fields[k]) for k in ID_FIELDS[event_type] if fields.get(k) is not None]
+    return ":".join(["news", event_type, *parts, occurred.isoformat()])
 
 
 def dedupe_key(event: InputEvent) -> str:

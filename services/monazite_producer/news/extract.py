@@ -35,7 +35,14 @@ from monazite_core.events import (
     parse_input_event,
 )
 from monazite_producer.news.article import Article
-from monazite_producer.news.candidates import Candidate, Evidence, Sighting, merge_reports
+from monazite_producer.news.candidates import (
+    ID_FIELDS,
+    Candidate,
+    Evidence,
+    Sighting,
+    merge_reports,
+    news_event_id,
+)
 from monazite_producer.news.country_names import country_mentions
 from monazite_producer.news.entities import EntityDirectory, Mention
 from monazite_producer.news.fx import FxRates
@@ -645,7 +652,7 @@ def _finish(
         draft.cap(REVIEW_CAP, "names an organisation that is not registered yet")
     fields = dict(draft.fields)
     event_type = fields["type"]
-    fields.setdefault("event_id", _event_id(event_type, fields, occurred))
+    fields.setdefault("event_id", news_event_id(event_type, fields, occurred))
     fields["occurred_at"] = datetime.combine(occurred, time(), UTC).isoformat()
     evidence = Evidence(
         reading.article.name, sentence.text, sentence.start, sentence.start + len(sentence.text)
@@ -722,28 +729,8 @@ def _proposals(
     return proposals
 
 
-def _event_id(event_type: str, fields: dict[str, Any], occurred: date) -> str:
-    parts = [str(fields[k]) for k in _ID_KEYS[event_type] if fields.get(k) is not None]
-    return ":".join(["news", event_type, *parts, occurred.isoformat()])
-
-
-#: The fields naming each kind of event the extractor makes, in its event id.
-_ID_KEYS: dict[str, tuple[str, ...]] = {
-    "stake_changed": ("holder_id", "target_id"),
-    "merger_completed": ("survivor_id", "absorbed_id"),
-    "joint_venture_formed": ("venture_id",),
-    "funding_awarded": ("funder_id", "recipient_id", "instrument"),
-    "export_control_imposed": ("control_id",),
-    "export_control_suspended": ("control_id",),
-    "export_control_lifted": ("control_id",),
-    "quota_set": ("jurisdiction", "entity_id", "quota_kind", "stage", "period"),
-    "price_floor_set": ("jurisdiction", "beneficiary_id", "element_group"),
-    "output_reported": ("entity_id", "country", "element_group", "stage", "period", "measure"),
-    "tariff_imposed": ("jurisdiction", "on_origin", "commodity"),
-}
-
 #: Every kind of event the extractor proposes, organisations not registered yet included.
-EXTRACTED_KINDS = frozenset({*_ID_KEYS, "entity_registered"})
+EXTRACTED_KINDS = frozenset({*ID_FIELDS, "entity_registered"})
 
 
 def _with_fields(candidate: Candidate, updates: dict[str, Any], note: str) -> Candidate:
@@ -788,7 +775,7 @@ def _output_parts(candidates: list[Candidate], sentences: Sequence[Sentence]) ->
         document["element_group"] = group
         document["tonnes"] = str(following.tonnes[0].value)
         occurred = candidate.event.occurred_at.date()
-        document["event_id"] = _event_id("output_reported", document, occurred)
+        document["event_id"] = news_event_id("output_reported", document, occurred)
         document["source"]["evidence"] = following.text[:2000]
         try:
             event = parse_input_event(document)
