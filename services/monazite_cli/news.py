@@ -12,7 +12,7 @@ import click
 import orjson
 import pydantic
 
-from monazite_core.events import parse_input_event
+from monazite_core.events import EventRetracted, InputEvent, parse_input_event
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.settings import ConfigurationError, Settings
 from monazite_producer.news.candidates import PublishPolicy
@@ -233,6 +233,45 @@ def approve(review_id: int, assignments: tuple[str, ...]) -> None:
         )
 
 
+@click.command("correct")
+@click.argument("event_id")
+@click.option("--reason", required=True, help="What was wrong (kept with the retraction).")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="The corrected value of a field, as for `review approve` (repeatable). Without any,"
+    " the event is retracted and nothing replaces it.",
+)
+def correct(event_id: str, reason: str, assignments: tuple[str, ...]) -> None:
+    """Correct an accepted event: retract it and publish the corrected fact under a new id.
+
+    For a fact read from the news that was published wrong; any event the pipeline accepted can
+    be corrected this way.
+    """
+    try:
+        corrections = dict(parse_assignment(text) for text in assignments)
+    except CorrectionError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from error
+
+    async def run(publisher: NewsPublisher) -> tuple[EventRetracted, InputEvent | None]:
+        return await publisher.correct(event_id, corrections, reason)
+
+    try:
+        retraction, replacement = asyncio.run(_with_publisher(run))
+    except CorrectionError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from error
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    if replacement is None:
+        click.echo(f"retracted {event_id} ({retraction.event_id})")
+    else:
+        click.echo(
+            f"retracted {event_id} ({retraction.event_id}); published {replacement.event_id}"
+        )
+
+
 @review.command("reject")
 @click.argument("review_id", type=int)
 @click.option("--reason", required=True, help="Why the candidate is wrong (kept with it).")
@@ -279,4 +318,4 @@ def watch_folder(
         click.echo("stopped watching")
 
 
-COMMANDS = (extract, review, watch_folder)
+COMMANDS = (extract, review, correct, watch_folder)

@@ -16,6 +16,7 @@ import hashlib
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,7 +40,7 @@ from monazite_infra.topics import REVIEW
 from monazite_producer.jsonl import parse_file
 from monazite_producer.news.article import UnreadableArticle
 from monazite_producer.news.candidates import Candidate, PublishPolicy, dedupe_key
-from monazite_producer.news.corrections import corrected_event
+from monazite_producer.news.corrections import corrected_event, correction_of
 from monazite_producer.news.entities import EntityDirectory
 from monazite_producer.news.fx import FxRates
 from monazite_producer.news_files import ARTICLE_SUFFIXES, DEFAULT_REFERENCE, extract_one
@@ -176,6 +177,32 @@ class NewsPublisher:
         return Approval(
             published.event_id, published=not already_published, corrected=bool(corrections)
         )
+
+    async def correct(
+        self, event_id: str, corrections: Mapping[str, Any], reason: str
+    ) -> tuple[EventRetracted, InputEvent | None]:
+        """Retract an accepted event and, with corrections, publish the corrected fact under a
+        new id (raises `LookupError` for an event not accepted, `CorrectionError` naming the
+        field at fault)."""
+        accepted = await self.store.accepted_event(event_id)
+        if accepted is None:
+            raise LookupError(f"no accepted event {event_id}")
+        retraction, replacement = correction_of(
+            accepted, corrections, reason, now=datetime.now(UTC)
+        )
+        await self._events.publish([retraction, *([replacement] if replacement else [])])
+        await self.store.record_correction(
+            event_id,
+            None
+            if replacement is None
+            else PublishedFact(
+                replacement.event_id,
+                replacement.type,
+                dedupe_key(replacement),
+                replacement.occurred_at,
+            ),
+        )
+        return retraction, replacement
 
     async def reject(self, review_id: int, reason: str) -> None:
         if not await self.store.reject(review_id, reason):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from monazite_infra.settings import Settings
 from tests.e2e.conftest import run_cli
@@ -256,3 +257,52 @@ def test_a_candidate_corrected_into_a_published_fact_adds_a_source_and_publishes
     )
     assert decided["published_event_id"] == fact_id
     assert pipeline.get("/v1/status").json()["events_archived"] == archived_before
+
+
+def test_a_published_fact_read_wrong_is_retracted_and_replaced_by_its_correction(
+    pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    article = _article(
+        tmp_path,
+        "iluka-etm.txt",
+        "Iluka buys into Energy Transition Minerals",
+        "2026-05-21",
+        "Iluka Resources bought a 4.5% stake in Energy Transition Minerals for A$9 million on"
+        " Wednesday.",
+    )
+    published = run_cli(settings, "extract", "--publish", str(article))
+    assert published.returncode == 0, published.stderr
+    misread_id = "news:stake_changed:iluka:etm:2026-05-20"
+
+    def iluka_holding() -> dict[str, Any] | None:
+        holders = pipeline.get("/v1/entities/etm").raise_for_status().json()["holders"]
+        return next((h for h in holders if h["entity_id"] == "iluka"), None)
+
+    pipeline.wait_for("the stake as read", lambda: iluka_holding() is not None)
+    refused = run_cli(settings, "correct", misread_id, "--set", "pct_after=450", "--reason", "typo")
+    assert refused.returncode != 0
+    assert "pct_after" in refused.stderr
+
+    corrected = run_cli(
+        settings,
+        "correct",
+        misread_id,
+        "--set",
+        "pct_after=5.4",
+        "--reason",
+        "the filing gives 5.4%; the article transposed the digits",
+    )
+
+    assert corrected.returncode == 0, corrected.stderr
+    replacement_id = corrected.stdout.strip().rsplit("published ", 1)[1]
+    assert replacement_id.startswith(f"{misread_id}:corrected:")
+    holding = pipeline.wait_for(
+        "the corrected stake to replace the one read",
+        lambda: (h := iluka_holding()) is not None and h["event_id"] == replacement_id and h,
+    )
+    assert float(holding["pct_after"]) == 5.4
+
+    again = run_cli(settings, "extract", "--publish", str(article))
+
+    assert again.returncode == 0, again.stderr
+    assert "0 published" in again.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from monazite_core.events import EntityRegistered, ExportControlImposed, StakeCh
 from monazite_producer.news.corrections import (
     CorrectionError,
     corrected_event,
+    correction_of,
     parse_assignment,
 )
 from monazite_producer.news.entities import EntityDirectory
@@ -181,3 +183,69 @@ def test_a_typed_assignment_reads_json_else_text(typed: str, expected: tuple[str
 def test_an_assignment_without_a_field_and_value_is_refused(typed: str) -> None:
     with pytest.raises(CorrectionError, match="FIELD=VALUE"):
         parse_assignment(typed)
+
+
+NOW = datetime(2027, 6, 1, 9, 30, tzinfo=UTC)
+
+
+def _accepted(directory: EntityDirectory) -> dict[str, Any]:
+    """The stake as the pipeline archived it, with what the pipeline added."""
+    return {**_stake(directory), "recorded_at": "2027-05-18T08:00:00Z"}
+
+
+def test_an_accepted_event_is_retracted_and_replaced_by_the_corrected_fact(
+    directory: EntityDirectory,
+) -> None:
+    accepted = _accepted(directory)
+
+    retraction, replacement = correction_of(
+        accepted, {"holder_id": "evac", "pct_after": 0}, "Evac sold; NEO bought", now=NOW
+    )
+
+    assert replacement is not None
+    assert replacement.event_id.startswith("news:stake_changed:evac:")
+    assert replacement.causation_id == accepted["event_id"]
+    assert replacement.recorded_at is None
+    assert retraction.retracted_event_id == accepted["event_id"]
+    assert retraction.replaced_by == replacement.event_id
+    assert (retraction.reason, retraction.occurred_at) == ("Evac sold; NEO bought", NOW)
+
+
+def test_a_correction_naming_the_same_fact_gets_a_new_id_the_same_each_time(
+    directory: EntityDirectory,
+) -> None:
+    accepted = _accepted(directory)
+
+    first = correction_of(accepted, {"pct_before": "15.0"}, "implied holding", now=NOW)
+    again = correction_of(accepted, {"pct_before": "15.0"}, "implied holding", now=NOW)
+
+    replacement = first[1]
+    assert replacement is not None
+    assert replacement.event_id.startswith(f"{accepted['event_id']}:corrected:")
+    assert first == again
+
+
+def test_without_corrections_an_event_is_only_retracted(directory: EntityDirectory) -> None:
+    retraction, replacement = correction_of(
+        _accepted(directory), {}, "a rumour, not a deal", now=NOW
+    )
+
+    assert replacement is None
+    assert retraction.replaced_by is None
+
+
+def test_a_retraction_is_not_corrected() -> None:
+    retraction, _ = correction_of(
+        {
+            "type": "output_reported",
+            "event_id": "x",
+            "occurred_at": "2027-01-01T00:00:00Z",
+            "source": {"publisher": "p"},
+        },
+        {},
+        "wrong",
+        now=NOW,
+    )
+
+    with pytest.raises(CorrectionError, match="is a retraction"):
+        correction_of(retraction.model_dump(mode="json"), {}, "again", now=NOW)

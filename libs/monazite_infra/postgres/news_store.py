@@ -214,15 +214,37 @@ class NewsStore:
                 published.dedupe_key,
                 published.occurred_at,
             )
-            await connection.execute(
-                "INSERT INTO news_sources (event_id, article, publisher, url, title, sentence,"
-                " start_char, end_char, recorded_at) SELECT $2, article, publisher, url, title,"
-                " sentence, start_char, end_char, recorded_at FROM news_sources"
-                " WHERE event_id = $1 ON CONFLICT DO NOTHING",
-                extracted_id,
-                published.event_id,
-            )
+            await _copy_sources(connection, extracted_id, published.event_id)
             return True
+
+    async def accepted_event(self, event_id: str) -> dict[str, Any] | None:
+        """The payload of an event the pipeline accepted, as archived."""
+        payload: dict[str, Any] | None = await self._pool.fetchval(
+            "SELECT payload FROM event_archive WHERE event_id = $1", event_id
+        )
+        return payload
+
+    async def record_correction(self, retracted_id: str, replacement: PublishedFact | None) -> None:
+        """A published news fact was retracted (and replaced): the fact as read is marked, so a
+        later article repeating the misreading publishes nothing, and the replacement is recorded
+        with its sources, so a later article reporting the corrected fact is recognised."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            known = await connection.execute(
+                "UPDATE news_facts SET state = $2 WHERE event_id = $1",
+                retracted_id,
+                "rejected" if replacement is None else "corrected",
+            )
+            if replacement is None or not known.endswith(" 1"):
+                return
+            await connection.execute(
+                "INSERT INTO news_facts (event_id, event_type, dedupe_key, occurred_at, state)"
+                " VALUES ($1, $2, $3, $4, 'published') ON CONFLICT (event_id) DO NOTHING",
+                replacement.event_id,
+                replacement.event_type,
+                replacement.dedupe_key,
+                replacement.occurred_at,
+            )
+            await _copy_sources(connection, retracted_id, replacement.event_id)
 
     async def archived_documents(self, types: tuple[str, ...]) -> list[dict[str, Any]]:
         """Accepted events of these types, in archive order (the entities the pipeline knows)."""
@@ -277,3 +299,16 @@ async def _insert_sources(
         )
         added += status.endswith(" 1")
     return added
+
+
+async def _copy_sources(
+    connection: asyncpg.pool.PoolConnectionProxy[Any], from_id: str, to_id: str
+) -> None:
+    await connection.execute(
+        "INSERT INTO news_sources (event_id, article, publisher, url, title, sentence,"
+        " start_char, end_char, recorded_at) SELECT $2, article, publisher, url, title,"
+        " sentence, start_char, end_char, recorded_at FROM news_sources"
+        " WHERE event_id = $1 ON CONFLICT DO NOTHING",
+        from_id,
+        to_id,
+    )

@@ -1,9 +1,12 @@
-"""A reviewer's corrections to a candidate's event before it is published. Pure.
+"""A person's corrections to an event read from the news, before it is published or after. Pure.
 
 On text it was not written against, the extractor most often errs by one field: the holding
 before read as the holding after, the wrong party, a figure's stage. A person approving such a
 candidate sets or clears those fields (`monazite review approve ID --set pct_after=15`) rather
 than rejecting it and writing the event by hand; the evidence and sources stay attached.
+
+An event already accepted is corrected the way the contract says: a retraction, plus the
+corrected fact under a new id named in the retraction's `replaced_by` (`correction_of`).
 
 The event keeps its type, source and schema version. Its id is derived again from the corrected
 fields, as the extractor derives it, so that a later article reporting the corrected fact is
@@ -12,9 +15,10 @@ recognised as the same fact and not published twice.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pydantic
@@ -22,7 +26,9 @@ import pydantic
 from monazite_core.events import (
     INPUT_EVENT_TYPES,
     EntityRegistered,
+    EventRetracted,
     InputEvent,
+    Source,
     parse_input_event,
 )
 from monazite_producer.news.candidates import ID_FIELDS, news_event_id
@@ -121,6 +127,50 @@ def _derived_id(original: Mapping[str, Any], corrected: InputEvent) -> str:
         return original_id
     fields = corrected.model_dump(mode="json", exclude_none=True)
     return news_event_id(corrected.type, fields, corrected.occurred_at.date())
+
+
+#: What the pipeline added to an accepted event; its correction is recorded anew.
+_PIPELINE_FIELDS = ("recorded_at", "causation_id", "correlation_id")
+
+
+def correction_of(
+    accepted: Mapping[str, Any],
+    corrections: Mapping[str, Any],
+    reason: str,
+    *,
+    now: datetime,
+) -> tuple[EventRetracted, InputEvent | None]:
+    """The retraction of an accepted event and, when there are corrections, the corrected event
+    under a new id (derived again from the corrected fields, else the old id marked with a digest
+    of the corrections), caused by the event it replaces. Both ids are deterministic, so a
+    correction published twice is one correction."""
+    event_id = str(accepted.get("event_id"))
+    if accepted.get("type") == "event_retracted":
+        raise CorrectionError("event_id", f"{event_id} is a retraction; it cannot be corrected")
+    replacement = None
+    if corrections:
+        original = {k: v for k, v in accepted.items() if k not in _PIPELINE_FIELDS}
+        corrected = corrected_event(original, corrections)
+        new_id = corrected.event_id
+        if new_id == event_id:
+            canonical = json.dumps(dict(corrections), sort_keys=True, default=str)
+            new_id = f"{event_id}:corrected:{hashlib.sha256(canonical.encode()).hexdigest()[:8]}"
+        replacement = parse_input_event(
+            {
+                **corrected.model_dump(mode="json", exclude_none=True),
+                "event_id": new_id,
+                "causation_id": event_id,
+            }
+        )
+    retraction = EventRetracted(
+        event_id=f"retraction:{event_id}",
+        occurred_at=now,
+        source=Source(publisher="monazite correct", evidence=reason),
+        retracted_event_id=event_id,
+        reason=reason,
+        replaced_by=replacement.event_id if replacement is not None else None,
+    )
+    return retraction, replacement
 
 
 def _first_problem(error: pydantic.ValidationError, event_type: str) -> CorrectionError:
