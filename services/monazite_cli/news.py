@@ -16,7 +16,7 @@ from monazite_core.events import EventRetracted, InputEvent, parse_input_event
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.settings import ConfigurationError, Settings
 from monazite_producer.news.candidates import PublishPolicy
-from monazite_producer.news.corrections import CorrectionError, parse_assignment
+from monazite_producer.news.corrections import CorrectionError, parse_assignment, reviewed_fact
 from monazite_producer.news.extract import DEFAULT_THRESHOLD, EXTRACTED_KINDS
 from monazite_producer.news_files import (
     DEFAULT_REFERENCE,
@@ -194,6 +194,18 @@ def show(review_id: int) -> None:
     if entry is None:
         raise click.ClickException(f"no review {review_id}")
     click.echo(orjson.dumps(entry, option=orjson.OPT_INDENT_2, default=str).decode())
+
+
+@review.command("export")
+def export_reviews() -> None:
+    """Every approved entry as a labelled fact (JSON Lines, the format `news_eval --expected`
+    reads): the event as approved, corrections applied, and the articles that reported it."""
+
+    async def fetch(publisher: NewsPublisher) -> list[dict[str, Any]]:
+        return await publisher.store.reviews(status="approved", after_id=None, limit=1_000_000)
+
+    for entry in asyncio.run(_with_publisher(fetch)):
+        click.echo(orjson.dumps(reviewed_fact(entry)).decode())
 
 
 @review.command("approve")

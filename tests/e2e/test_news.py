@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,21 @@ def test_a_reviewer_corrects_a_candidate_and_a_later_report_of_the_fact_is_recog
     )
     assert decided["corrections"] == {"holder_id": "lynas"}
     assert decided["published_event_id"] == corrected_id
+    exported = run_cli(settings, "review", "export")
+    assert exported.returncode == 0, exported.stderr
+    labelled = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert {
+        "fact": f"review-{entry['id']}",
+        "articles": ["iluka-vre.txt"],
+        "type": "stake_changed",
+        "fields": {
+            "occurred_at": "2026-03-09T00:00:00Z",
+            "holder_id": "lynas",
+            "target_id": "vietnam_re",
+            "pct_after": "7.5",
+            "consideration": {"amount": "12000000", "currency": "AUD"},
+        },
+    } in labelled
 
     confirmed = _article(
         tmp_path,

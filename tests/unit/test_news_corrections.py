@@ -14,6 +14,7 @@ from monazite_producer.news.corrections import (
     corrected_event,
     correction_of,
     parse_assignment,
+    reviewed_fact,
 )
 from monazite_producer.news.entities import EntityDirectory
 from tests.support.news import extract
@@ -249,3 +250,24 @@ def test_a_retraction_is_not_corrected() -> None:
 
     with pytest.raises(CorrectionError, match="is a retraction"):
         correction_of(retraction.model_dump(mode="json"), {}, "again", now=NOW)
+
+
+def test_an_approved_entry_becomes_a_labelled_fact_as_approved(
+    directory: EntityDirectory,
+) -> None:
+    [candidate] = [c for c in extract(directory, STAKE) if c.event.type == "stake_changed"]
+    entry = {
+        "id": 7,
+        "candidate": candidate.document(),
+        "corrections": {"pct_before": "15.0"},
+        "sources": [{"article": "t.txt"}, {"article": "wire.txt"}],
+    }
+
+    fact = reviewed_fact(entry)
+
+    assert fact["fact"] == "review-7"
+    assert fact["articles"] == ["t.txt", "wire.txt"]
+    assert fact["type"] == "stake_changed"
+    assert fact["fields"]["pct_before"] == "15.0"
+    assert fact["fields"]["pct_after"] == "23.2"
+    assert not {"event_id", "source", "schema_version", "type"} & set(fact["fields"])

@@ -173,6 +173,28 @@ def correction_of(
     return retraction, replacement
 
 
+#: What a labelled fact leaves out: the envelope, which no article states.
+_ENVELOPE = frozenset({"event_id", "schema_version", "source", "type", *_PIPELINE_FIELDS})
+
+
+def reviewed_fact(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """An approved review entry as a labelled fact in the format of `data/news/*_expected.jsonl`
+    (`news_eval --expected`): the event a person approved, corrections applied, with the
+    articles that reported it. Reviews become a labelled set of real articles."""
+    candidate = entry["candidate"]
+    event = corrected_event(candidate["event"], entry.get("corrections") or {})
+    fields = event.model_dump(mode="json", exclude_none=True)
+    articles = sorted(
+        {s["article"] for s in entry.get("sources") or []} or {candidate["evidence"]["article"]}
+    )
+    return {
+        "fact": f"review-{entry['id']}",
+        "articles": articles,
+        "type": event.type,
+        "fields": {k: v for k, v in fields.items() if k not in _ENVELOPE},
+    }
+
+
 def _first_problem(error: pydantic.ValidationError, event_type: str) -> CorrectionError:
     problem = error.errors(include_url=False)[0]
     location = [str(part) for part in problem["loc"]]
