@@ -12,11 +12,12 @@ import click
 import orjson
 import pydantic
 
-from monazite_core.events import EventRetracted, InputEvent, parse_input_event
+from monazite_core.events import parse_input_event
+from monazite_core.news_facts import CorrectionError, parse_assignment, reviewed_fact
 from monazite_infra.postgres.pool import create_pool
+from monazite_infra.review_desk import Approval, Correction
 from monazite_infra.settings import ConfigurationError, Settings
 from monazite_producer.news.candidates import PublishPolicy
-from monazite_producer.news.corrections import CorrectionError, parse_assignment, reviewed_fact
 from monazite_producer.news.extract import DEFAULT_THRESHOLD, EXTRACTED_KINDS
 from monazite_producer.news_files import (
     DEFAULT_REFERENCE,
@@ -25,7 +26,6 @@ from monazite_producer.news_files import (
     reference_directory,
 )
 from monazite_producer.news_publish import (
-    Approval,
     FileReport,
     NewsPublisher,
     describe,
@@ -227,7 +227,7 @@ def approve(review_id: int, assignments: tuple[str, ...]) -> None:
         raise click.BadParameter(str(error), param_hint="--set") from error
 
     async def run(publisher: NewsPublisher) -> Approval:
-        return await publisher.approve(review_id, corrections)
+        return await publisher.desk.approve(review_id, corrections)
 
     try:
         approval = asyncio.run(_with_publisher(run))
@@ -267,15 +267,16 @@ def correct(event_id: str, reason: str, assignments: tuple[str, ...]) -> None:
     except CorrectionError as error:
         raise click.BadParameter(str(error), param_hint="--set") from error
 
-    async def run(publisher: NewsPublisher) -> tuple[EventRetracted, InputEvent | None]:
-        return await publisher.correct(event_id, corrections, reason)
+    async def run(publisher: NewsPublisher) -> Correction:
+        return await publisher.desk.correct(event_id, corrections, reason)
 
     try:
-        retraction, replacement = asyncio.run(_with_publisher(run))
+        correction = asyncio.run(_with_publisher(run))
     except CorrectionError as error:
         raise click.BadParameter(str(error), param_hint="--set") from error
     except LookupError as error:
         raise click.ClickException(str(error)) from error
+    retraction, replacement = correction.retraction, correction.replacement
     if replacement is None:
         click.echo(f"retracted {event_id} ({retraction.event_id})")
     else:
@@ -291,7 +292,7 @@ def reject(review_id: int, reason: str) -> None:
     """Close the entry without publishing anything."""
 
     async def run(publisher: NewsPublisher) -> None:
-        await publisher.reject(review_id, reason)
+        await publisher.desk.reject(review_id, reason)
 
     try:
         asyncio.run(_with_publisher(run))

@@ -14,9 +14,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import shutil
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,14 +32,14 @@ from monazite_core.events import (
     StakeChanged,
     parse_input_event,
 )
-from monazite_infra.postgres.news_store import NewsStore, PublishedFact, SourceRow
+from monazite_infra.postgres.news_store import NewsStore, SourceRow
 from monazite_infra.publisher import EventPublisher
+from monazite_infra.review_desk import ReviewDesk
 from monazite_infra.settings import Settings
 from monazite_infra.topics import REVIEW
 from monazite_producer.jsonl import parse_file
 from monazite_producer.news.article import UnreadableArticle
-from monazite_producer.news.candidates import Candidate, PublishPolicy, dedupe_key
-from monazite_producer.news.corrections import corrected_event, correction_of
+from monazite_producer.news.candidates import Candidate, PublishPolicy
 from monazite_producer.news.entities import EntityDirectory
 from monazite_producer.news.fx import FxRates
 from monazite_producer.news_files import ARTICLE_SUFFIXES, DEFAULT_REFERENCE, extract_one
@@ -82,6 +81,8 @@ class NewsPublisher:
         self.store = NewsStore(pool)
         self._events = EventPublisher(settings)
         self._review = AIOKafkaProducer(bootstrap_servers=settings.require_bootstrap(), acks="all")
+        #: a person's decisions on queued candidates and accepted facts
+        self.desk = ReviewDesk(self.store, self._events)
 
     async def __aenter__(self) -> NewsPublisher:
         await self._events.__aenter__()
@@ -142,81 +143,6 @@ class NewsPublisher:
             )
             outcomes.append(Outcome(event.event_id, route, candidate.confidence))
         return outcomes
-
-    async def approve(
-        self, review_id: int, corrections: Mapping[str, Any] | None = None
-    ) -> Approval:
-        """Publish a pending candidate's event, with the reviewer's corrections applied (raises
-        `CorrectionError` naming the field at fault, and changes nothing). A fact corrected into
-        one already published from another article gains this entry's sources and is not
-        published again."""
-        entry = await self.store.review(review_id)
-        if entry is None or entry["status"] != "pending":
-            raise LookupError(f"no pending review {review_id}")
-        extracted = entry["candidate"]["event"]
-        event = corrected_event(extracted, corrections or {})
-        published = PublishedFact(event.event_id, event.type, dedupe_key(event), event.occurred_at)
-        known = None
-        if corrections:
-            known = await self.store.known_fact(
-                event.event_id, published.dedupe_key, event.occurred_at
-            )
-        already_published = (
-            known is not None and known[0] != entry["event_id"] and known[1] == "published"
-        )
-        if known is not None and already_published:
-            # Corrected into a fact another article already gave: one event, more sources.
-            published = replace(published, event_id=known[0])
-        else:
-            await self._events.publish([event])
-        recorded = await self.store.approve(
-            review_id, published=published, corrections=dict(corrections) if corrections else None
-        )
-        if not recorded:
-            raise LookupError(f"no pending review {review_id}")
-        return Approval(
-            published.event_id, published=not already_published, corrected=bool(corrections)
-        )
-
-    async def correct(
-        self, event_id: str, corrections: Mapping[str, Any], reason: str
-    ) -> tuple[EventRetracted, InputEvent | None]:
-        """Retract an accepted event and, with corrections, publish the corrected fact under a
-        new id (raises `LookupError` for an event not accepted, `CorrectionError` naming the
-        field at fault)."""
-        accepted = await self.store.accepted_event(event_id)
-        if accepted is None:
-            raise LookupError(f"no accepted event {event_id}")
-        retraction, replacement = correction_of(
-            accepted, corrections, reason, now=datetime.now(UTC)
-        )
-        await self._events.publish([retraction, *([replacement] if replacement else [])])
-        await self.store.record_correction(
-            event_id,
-            None
-            if replacement is None
-            else PublishedFact(
-                replacement.event_id,
-                replacement.type,
-                dedupe_key(replacement),
-                replacement.occurred_at,
-            ),
-        )
-        return retraction, replacement
-
-    async def reject(self, review_id: int, reason: str) -> None:
-        if not await self.store.reject(review_id, reason):
-            raise LookupError(f"no pending review {review_id}")
-
-
-@dataclass(frozen=True)
-class Approval:
-    """What approving a review entry did: the event id it stands under now, and whether that
-    event was published (a fact corrected into one already recorded is not)."""
-
-    event_id: str
-    published: bool
-    corrected: bool
 
 
 @dataclass(frozen=True)

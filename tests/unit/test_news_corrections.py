@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from monazite_core.events import EntityRegistered, ExportControlImposed, StakeChanged
-from monazite_producer.news.corrections import (
+from monazite_core.news_facts import (
     CorrectionError,
     corrected_event,
     correction_of,

@@ -6,6 +6,8 @@ reported by a second article adds a source to the first fact instead of becoming
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -156,66 +158,22 @@ class NewsStore:
         found = await self.reviews(status=None, after_id=review_id - 1, limit=1)
         return found[0] if found and found[0]["id"] == review_id else None
 
-    async def reject(self, review_id: int, reason: str) -> bool:
-        """Close a pending entry unpublished; False when there is no pending entry with that id."""
-        async with self._pool.acquire() as connection, connection.transaction():
-            event_id = await connection.fetchval(
-                "UPDATE news_review SET status = 'rejected', reason = $2, decided_at = now()"
-                " WHERE review_id = $1 AND status = 'pending' RETURNING event_id",
-                review_id,
-                reason,
-            )
-            if event_id is None:
-                return False
-            await connection.execute(
-                "UPDATE news_facts SET state = 'rejected' WHERE event_id = $1", event_id
-            )
-            return True
-
-    async def approve(
-        self,
-        review_id: int,
-        *,
-        published: PublishedFact,
-        corrections: dict[str, Any] | None,
-    ) -> bool:
-        """Close a pending entry as approved, its event published as `published` (the fact as
-        extracted, or corrected by the reviewer); False when there is no pending entry with that
-        id. A corrected fact under a new id is recorded with the extracted fact's sources, and the
-        extracted fact is marked `corrected`."""
+    @asynccontextmanager
+    async def deciding(self, review_id: int) -> AsyncIterator[ReviewDecision | None]:
+        """The pending entry `review_id`, locked in a transaction until the decision is made
+        (of two people deciding it at once, the second finds it decided), or None when there is
+        no pending entry with that id. Nothing is recorded if the block raises."""
         async with self._pool.acquire() as connection, connection.transaction():
             extracted_id = await connection.fetchval(
-                "UPDATE news_review SET status = 'approved', corrections = $2,"
-                " published_event_id = $3, decided_at = now()"
-                " WHERE review_id = $1 AND status = 'pending' RETURNING event_id",
+                "SELECT event_id FROM news_review WHERE review_id = $1 AND status = 'pending'"
+                " FOR UPDATE",
                 review_id,
-                corrections,
-                published.event_id,
             )
-            if extracted_id is None:
-                return False
-            if published.event_id == extracted_id:
-                await connection.execute(
-                    "UPDATE news_facts SET state = 'published', dedupe_key = $2, occurred_at = $3"
-                    " WHERE event_id = $1",
-                    extracted_id,
-                    published.dedupe_key,
-                    published.occurred_at,
-                )
-                return True
-            await connection.execute(
-                "UPDATE news_facts SET state = 'corrected' WHERE event_id = $1", extracted_id
+            yield (
+                None
+                if extracted_id is None
+                else ReviewDecision(connection, review_id, str(extracted_id))
             )
-            await connection.execute(
-                "INSERT INTO news_facts (event_id, event_type, dedupe_key, occurred_at, state)"
-                " VALUES ($1, $2, $3, $4, 'published') ON CONFLICT (event_id) DO NOTHING",
-                published.event_id,
-                published.event_type,
-                published.dedupe_key,
-                published.occurred_at,
-            )
-            await _copy_sources(connection, extracted_id, published.event_id)
-            return True
 
     async def accepted_event(self, event_id: str) -> dict[str, Any] | None:
         """The payload of an event the pipeline accepted, as archived."""
@@ -299,6 +257,64 @@ async def _insert_sources(
         )
         added += status.endswith(" 1")
     return added
+
+
+class ReviewDecision:
+    """A person's decision on one locked pending entry (see `NewsStore.deciding`)."""
+
+    def __init__(
+        self, connection: asyncpg.pool.PoolConnectionProxy[Any], review_id: int, extracted_id: str
+    ) -> None:
+        self._connection = connection
+        self.review_id = review_id
+        #: the event id the candidate was queued under, as extracted
+        self.extracted_id = extracted_id
+
+    async def reject(self, reason: str) -> None:
+        """Close the entry unpublished; the fact as read is marked rejected."""
+        await self._connection.execute(
+            "UPDATE news_review SET status = 'rejected', reason = $2, decided_at = now()"
+            " WHERE review_id = $1",
+            self.review_id,
+            reason,
+        )
+        await self._connection.execute(
+            "UPDATE news_facts SET state = 'rejected' WHERE event_id = $1", self.extracted_id
+        )
+
+    async def approve(self, published: PublishedFact, corrections: dict[str, Any] | None) -> None:
+        """Close the entry as approved, its event published as `published` (the fact as
+        extracted, or corrected by the reviewer). A corrected fact under a new id is recorded
+        with the extracted fact's sources, and the extracted fact is marked `corrected`."""
+        connection = self._connection
+        await connection.execute(
+            "UPDATE news_review SET status = 'approved', corrections = $2,"
+            " published_event_id = $3, decided_at = now() WHERE review_id = $1",
+            self.review_id,
+            corrections,
+            published.event_id,
+        )
+        if published.event_id == self.extracted_id:
+            await connection.execute(
+                "UPDATE news_facts SET state = 'published', dedupe_key = $2, occurred_at = $3"
+                " WHERE event_id = $1",
+                self.extracted_id,
+                published.dedupe_key,
+                published.occurred_at,
+            )
+            return
+        await connection.execute(
+            "UPDATE news_facts SET state = 'corrected' WHERE event_id = $1", self.extracted_id
+        )
+        await connection.execute(
+            "INSERT INTO news_facts (event_id, event_type, dedupe_key, occurred_at, state)"
+            " VALUES ($1, $2, $3, $4, 'published') ON CONFLICT (event_id) DO NOTHING",
+            published.event_id,
+            published.event_type,
+            published.dedupe_key,
+            published.occurred_at,
+        )
+        await _copy_sources(connection, self.extracted_id, published.event_id)
 
 
 async def _copy_sources(

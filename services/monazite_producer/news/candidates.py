@@ -13,25 +13,15 @@ the same deal read in two articles is one candidate with two sources.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from monazite_core.events import (
     EntityRegistered,
-    ExportControlImposed,
-    ExportControlLifted,
-    ExportControlSuspended,
-    FundingAwarded,
     InputEvent,
-    JointVentureFormed,
-    MergerCompleted,
-    OutputReported,
-    PriceFloorSet,
-    QuotaSet,
     Source,
-    StakeChanged,
-    TariffImposed,
 )
+from monazite_core.news_facts import dedupe_key
 from monazite_producer.news.fx import UsdValue
 
 #: Two reports of one fact whose dates lie at most this far apart are the same fact.
@@ -106,72 +96,6 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
         "start": evidence.start,
         "end": evidence.end,
     }
-
-
-#: The fields naming each kind of event the extractor makes, in its event id.
-ID_FIELDS: dict[str, tuple[str, ...]] = {
-    "stake_changed": ("holder_id", "target_id"),
-    "merger_completed": ("survivor_id", "absorbed_id"),
-    "joint_venture_formed": ("venture_id",),
-    "funding_awarded": ("funder_id", "recipient_id", "instrument"),
-    "export_control_imposed": ("control_id",),
-    "export_control_suspended": ("control_id",),
-    "export_control_lifted": ("control_id",),
-    "quota_set": ("jurisdiction", "entity_id", "quota_kind", "stage", "period"),
-    "price_floor_set": ("jurisdiction", "beneficiary_id", "element_group"),
-    "output_reported": ("entity_id", "country", "element_group", "stage", "period", "measure"),
-    "tariff_imposed": ("jurisdiction", "on_origin", "commodity"),
-}
-
-
-def news_event_id(event_type: str, fields: dict[str, Any], occurred: date) -> str:
-    """The id of an event read from the news: its kind, the fields naming it, and its date."""
-    parts = [str(fields[k]) for k in ID_FIELDS[event_type] if fields.get(k) is not None]
-    return ":".join(["news", event_type, *parts, occurred.isoformat()])
-
-
-def dedupe_key(event: InputEvent) -> str:
-    """What makes two reports the same fact: the type and its parties (dates are compared apart,
-    within `SAME_FACT_WINDOW`)."""
-    match event:
-        case EntityRegistered():
-            parts: tuple[object, ...] = (event.entity_id,)
-        case StakeChanged():
-            parts = (event.holder_id, event.target_id)
-        case MergerCompleted():
-            parts = (event.survivor_id, event.absorbed_id)
-        case JointVentureFormed():
-            parts = tuple(sorted(p.entity_id for p in event.partners))
-        case FundingAwarded():
-            parts = (event.funder_id, event.recipient_id, event.instrument)
-        case ExportControlImposed():
-            parts = (
-                event.jurisdiction,
-                event.commodity,
-                *sorted(event.elements),
-                *sorted(event.element_groups),
-            )
-        case ExportControlSuspended() | ExportControlLifted():
-            parts = (event.control_id,)
-        case QuotaSet():
-            parts = (
-                event.jurisdiction,
-                event.entity_id or "-",
-                event.quota_kind,
-                event.element_group,
-                event.stage,
-                event.period,
-            )
-        case TariffImposed():
-            parts = (event.jurisdiction, event.on_origin or "-", event.commodity, *event.stages)
-        case PriceFloorSet():
-            parts = (event.jurisdiction or "-", event.beneficiary_id or "-", event.element_group)
-        case OutputReported():
-            supplier = event.entity_id or event.country
-            parts = (supplier, event.market_id, event.period, event.measure)
-        case _:
-            parts = (event.event_id,)
-    return ":".join([event.type, *(str(p) for p in parts)])
 
 
 def same_fact(a: Candidate, b: Candidate) -> bool:

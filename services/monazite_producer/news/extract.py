@@ -34,15 +34,9 @@ from monazite_core.events import (
     Source,
     parse_input_event,
 )
+from monazite_core.news_facts import ID_FIELDS, news_event_id
 from monazite_producer.news.article import Article
-from monazite_producer.news.candidates import (
-    ID_FIELDS,
-    Candidate,
-    Evidence,
-    Sighting,
-    merge_reports,
-    news_event_id,
-)
+from monazite_producer.news.candidates import Candidate, Evidence, Sighting, merge_reports
 from monazite_producer.news.country_names import country_mentions
 from monazite_producer.news.entities import EntityDirectory, Mention
 from monazite_producer.news.fx import FxRates

@@ -1,12 +1,13 @@
-"""A person's corrections to an event read from the news, before it is published or after. Pure.
+"""Facts read from the news: their ids, what makes two reports one fact, and a person's
+corrections to them, before they are published or after. Pure.
 
 On text it was not written against, the extractor most often errs by one field: the holding
 before read as the holding after, the wrong party, a figure's stage. A person approving such a
-candidate sets or clears those fields (`monazite review approve ID --set pct_after=15`) rather
-than rejecting it and writing the event by hand; the evidence and sources stay attached.
-
-An event already accepted is corrected the way the contract says: a retraction, plus the
-corrected fact under a new id named in the retraction's `replaced_by` (`correction_of`).
+candidate sets or clears those fields (`monazite review approve ID --set pct_after=15`, or
+`POST /v1/review/{id}/approve`) rather than rejecting it and writing the event by hand; the
+evidence and sources stay attached. An event already accepted is corrected the way the contract
+says: a retraction, plus the corrected fact under a new id named in the retraction's
+`replaced_by` (`correction_of`).
 
 The event keeps its type, source and schema version. Its id is derived again from the corrected
 fields, as the extractor derives it, so that a later article reporting the corrected fact is
@@ -27,11 +28,87 @@ from monazite_core.events import (
     INPUT_EVENT_TYPES,
     EntityRegistered,
     EventRetracted,
+    ExportControlImposed,
+    ExportControlLifted,
+    ExportControlSuspended,
+    FundingAwarded,
     InputEvent,
+    JointVentureFormed,
+    MergerCompleted,
+    OutputReported,
+    PriceFloorSet,
+    QuotaSet,
     Source,
+    StakeChanged,
+    TariffImposed,
     parse_input_event,
 )
-from monazite_producer.news.candidates import ID_FIELDS, news_event_id
+
+#: The fields naming each kind of event the extractor makes, in its event id.
+ID_FIELDS: dict[str, tuple[str, ...]] = {
+    "stake_changed": ("holder_id", "target_id"),
+    "merger_completed": ("survivor_id", "absorbed_id"),
+    "joint_venture_formed": ("venture_id",),
+    "funding_awarded": ("funder_id", "recipient_id", "instrument"),
+    "export_control_imposed": ("control_id",),
+    "export_control_suspended": ("control_id",),
+    "export_control_lifted": ("control_id",),
+    "quota_set": ("jurisdiction", "entity_id", "quota_kind", "stage", "period"),
+    "price_floor_set": ("jurisdiction", "beneficiary_id", "element_group"),
+    "output_reported": ("entity_id", "country", "element_group", "stage", "period", "measure"),
+    "tariff_imposed": ("jurisdiction", "on_origin", "commodity"),
+}
+
+
+def news_event_id(event_type: str, fields: dict[str, Any], occurred: date) -> str:
+    """The id of an event read from the news: its kind, the fields naming it, and its date."""
+    parts = [str(fields[k]) for k in ID_FIELDS[event_type] if fields.get(k) is not None]
+    return ":".join(["news", event_type, *parts, occurred.isoformat()])
+
+
+def dedupe_key(event: InputEvent) -> str:
+    """What makes two reports the same fact: the type and its parties (dates are compared apart,
+    within `SAME_FACT_WINDOW`)."""
+    match event:
+        case EntityRegistered():
+            parts: tuple[object, ...] = (event.entity_id,)
+        case StakeChanged():
+            parts = (event.holder_id, event.target_id)
+        case MergerCompleted():
+            parts = (event.survivor_id, event.absorbed_id)
+        case JointVentureFormed():
+            parts = tuple(sorted(p.entity_id for p in event.partners))
+        case FundingAwarded():
+            parts = (event.funder_id, event.recipient_id, event.instrument)
+        case ExportControlImposed():
+            parts = (
+                event.jurisdiction,
+                event.commodity,
+                *sorted(event.elements),
+                *sorted(event.element_groups),
+            )
+        case ExportControlSuspended() | ExportControlLifted():
+            parts = (event.control_id,)
+        case QuotaSet():
+            parts = (
+                event.jurisdiction,
+                event.entity_id or "-",
+                event.quota_kind,
+                event.element_group,
+                event.stage,
+                event.period,
+            )
+        case TariffImposed():
+            parts = (event.jurisdiction, event.on_origin or "-", event.commodity, *event.stages)
+        case PriceFloorSet():
+            parts = (event.jurisdiction or "-", event.beneficiary_id or "-", event.element_group)
+        case OutputReported():
+            supplier = event.entity_id or event.country
+            parts = (supplier, event.market_id, event.period, event.measure)
+        case _:
+            parts = (event.event_id,)
+    return ":".join([event.type, *(str(p) for p in parts)])
+
 
 #: Fields the extractor and the pipeline own: what kind of event it is, where it was read, the
 #: contract version and the bookkeeping of the pipeline. A candidate of the wrong kind is

@@ -1,0 +1,109 @@
+"""A person's decisions on facts read from the news: approve a queued candidate (corrected field
+by field), reject it, or correct a fact already accepted. Shared by `monazite review` /
+`monazite correct` and the gateway's `POST /v1/review/...` and `POST /v1/events/.../correction`.
+
+Approving locks the entry until its event is published and the decision recorded, so two people
+deciding the same entry at once publish one event: the second finds the entry decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from monazite_core.events import EventRetracted, InputEvent
+from monazite_core.news_facts import corrected_event, correction_of, dedupe_key
+from monazite_infra.postgres.news_store import NewsStore, PublishedFact
+from monazite_infra.publisher import EventPublisher
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What approving a review entry did: the event id it stands under now, and whether that
+    event was published (a fact corrected into one already published is not)."""
+
+    event_id: str
+    published: bool
+    corrected: bool
+
+
+@dataclass(frozen=True)
+class Correction:
+    """The retraction of an accepted event, and the corrected fact that replaces it, if any."""
+
+    retraction: EventRetracted
+    replacement: InputEvent | None
+
+
+class ReviewDesk:
+    def __init__(self, store: NewsStore, events: EventPublisher) -> None:
+        self._store = store
+        self._events = events
+
+    async def approve(
+        self, review_id: int, corrections: Mapping[str, Any] | None = None
+    ) -> Approval:
+        """Publish a pending candidate's event, with the reviewer's corrections applied. Raises
+        `LookupError` when there is no pending entry, `CorrectionError` naming the field at fault
+        (nothing changes). A fact corrected into one already published from another article
+        gains this entry's sources and is not published again."""
+        entry = await self._store.review(review_id)
+        if entry is None or entry["status"] != "pending":
+            raise LookupError(f"no pending review {review_id}")
+        event = corrected_event(entry["candidate"]["event"], corrections or {})
+        published = PublishedFact(event.event_id, event.type, dedupe_key(event), event.occurred_at)
+        async with self._store.deciding(review_id) as decision:
+            if decision is None:
+                raise LookupError(f"no pending review {review_id}")
+            known = None
+            if corrections:
+                known = await self._store.known_fact(
+                    event.event_id, published.dedupe_key, event.occurred_at
+                )
+            already_published = (
+                known is not None and known[0] != decision.extracted_id and known[1] == "published"
+            )
+            if known is not None and already_published:
+                # Corrected into a fact another article already gave: one event, more sources.
+                published = replace(published, event_id=known[0])
+            else:
+                await self._events.publish([event])
+            await decision.approve(published, dict(corrections) if corrections else None)
+        return Approval(
+            published.event_id, published=not already_published, corrected=bool(corrections)
+        )
+
+    async def reject(self, review_id: int, reason: str) -> None:
+        """Close a pending entry unpublished, with the reason; `LookupError` when there is none."""
+        async with self._store.deciding(review_id) as decision:
+            if decision is None:
+                raise LookupError(f"no pending review {review_id}")
+            await decision.reject(reason)
+
+    async def correct(
+        self, event_id: str, corrections: Mapping[str, Any], reason: str
+    ) -> Correction:
+        """Retract an accepted event and, with corrections, publish the corrected fact under a
+        new id. Raises `LookupError` for an event the pipeline has not accepted,
+        `CorrectionError` naming the field at fault."""
+        accepted = await self._store.accepted_event(event_id)
+        if accepted is None:
+            raise LookupError(f"no accepted event {event_id}")
+        retraction, replacement = correction_of(
+            accepted, corrections, reason, now=datetime.now(UTC)
+        )
+        await self._events.publish([retraction, *([replacement] if replacement else [])])
+        await self._store.record_correction(
+            event_id,
+            None
+            if replacement is None
+            else PublishedFact(
+                replacement.event_id,
+                replacement.type,
+                dedupe_key(replacement),
+                replacement.occurred_at,
+            ),
+        )
+        return Correction(retraction, replacement)
