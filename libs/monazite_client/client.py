@@ -14,7 +14,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mappi
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar, cast
+from typing import Any, Literal, Protocol, Self, TypeVar, cast
 
 import httpx
 
@@ -339,6 +339,42 @@ class MonaziteClient:
                 for r in answer["results"]
             )
         return PostOutcome(tuple(results))
+
+    # --- news review (write key) --------------------------------------------------------------
+
+    async def review(
+        self,
+        *,
+        status: Literal["pending", "approved", "rejected", "all"] = "pending",
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> Page[dict[str, Any]]:
+        """News candidates in the review queue, oldest first, with their evidence and sources."""
+        params = {"status": status, "cursor": cursor, "limit": limit}
+        return await self._page("/v1/review", "review", params)
+
+    async def approve_review(
+        self, review_id: int, corrections: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Publish a queued candidate's event with these fields set first (`None` clears one);
+        answers the `event_id` it stands under and whether it was `published`."""
+        body = json.dumps({"corrections": dict(corrections or {})}).encode()
+        return cast(dict[str, Any], await self._post_json(f"/v1/review/{review_id}/approve", body))
+
+    async def reject_review(self, review_id: int, reason: str) -> dict[str, Any]:
+        """Close a queued candidate unpublished, with the reason."""
+        body = json.dumps({"reason": reason}).encode()
+        return cast(dict[str, Any], await self._post_json(f"/v1/review/{review_id}/reject", body))
+
+    async def correct_event(
+        self, event_id: str, reason: str, corrections: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Retract an accepted event and publish the corrected fact under a new id (only
+        retract without corrections); answers both ids."""
+        body = json.dumps({"reason": reason, "corrections": dict(corrections or {})}).encode()
+        return cast(
+            dict[str, Any], await self._post_json(f"/v1/events/{event_id}/correction", body)
+        )
 
     # --- whole-chain views and what-if --------------------------------------------------------
 

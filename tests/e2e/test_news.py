@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
+
+from monazite_client import MonaziteClient, MonaziteError
 from monazite_infra.settings import Settings
-from tests.e2e.conftest import run_cli
+from tests.e2e.conftest import create_key, run_cli
 from tests.support.services import Pipeline
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "news" / "corpus"
@@ -322,3 +327,97 @@ def test_a_published_fact_read_wrong_is_retracted_and_replaced_by_its_correction
 
     assert again.returncode == 0, again.stderr
     assert "0 published" in again.stdout
+
+
+def test_the_review_queue_is_decided_over_http_behind_a_write_key(
+    pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    minmetals = _article(
+        tmp_path,
+        "minmetals-grinm.txt",
+        "Minmetals buys into GRINM",
+        "2026-07-08",
+        "China Minmetals bought a 6% stake in GRINM for CNY 800 million on Tuesday.",
+    )
+    chalco = _article(
+        tmp_path,
+        "chalco-ganzhou.txt",
+        "Chalco buys into Ganzhou",
+        "2026-07-09",
+        "Chalco bought a 2% stake in Ganzhou Rare Earth Group for CNY 300 million on Wednesday.",
+    )
+    queued = run_cli(
+        settings,
+        "extract",
+        "--publish",
+        "--review-kind",
+        "stake_changed",
+        str(minmetals),
+        str(chalco),
+    )
+    assert queued.returncode == 0, queued.stderr
+    pending = {e["event_id"]: e["id"] for e in pipeline.get("/v1/review").json()["review"]}
+    to_approve = pending["news:stake_changed:minmetals:grinm:2026-07-07"]
+    to_reject = pending["news:stake_changed:chalco:ganzhou_re:2026-07-08"]
+    url = pipeline.gateway_url
+    writer = {"Authorization": f"Bearer {create_key(settings, 'write')}"}
+    reader = {"Authorization": f"Bearer {create_key(settings, 'read')}"}
+
+    def post(path: str, body: Any, headers: dict[str, str] = writer) -> httpx.Response:
+        return httpx.post(f"{url}{path}", json=body, headers=headers, timeout=30)
+
+    approve = f"/v1/review/{to_approve}/approve"
+    assert post(approve, {}, headers={}).status_code == 401
+    assert post(approve, {}, headers=reader).status_code == 403
+    refused = post(approve, {"corrections": {"pct_after": 150}})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["field"] == "corrections.pct_after"
+
+    approved = post(approve, {"corrections": {"pct_after": "6.5"}})
+
+    assert approved.status_code == 200, approved.text
+    event_id = "news:stake_changed:minmetals:grinm:2026-07-07"
+    assert approved.json() == {
+        "id": to_approve,
+        "status": "approved",
+        "event_id": event_id,
+        "published": True,
+        "corrections": {"pct_after": "6.5"},
+    }
+    assert post(approve, {}).status_code == 409
+    assert post("/v1/review/999999/approve", {}).status_code == 404
+    assert post(f"/v1/review/{to_reject}/reject", {"reason": " "}).json()["field"] == "reason"
+    rejected = post(f"/v1/review/{to_reject}/reject", {"reason": "a rumour"})
+    assert rejected.status_code == 200, rejected.text
+
+    def minmetals_holding() -> Any:
+        holders = pipeline.get("/v1/entities/grinm").raise_for_status().json()["holders"]
+        return next((h for h in holders if h["entity_id"] == "minmetals"), None)
+
+    first = pipeline.wait_for("the approved stake", minmetals_holding)
+    assert float(first["pct_after"]) == 6.5
+
+    async def correct() -> tuple[dict[str, Any], MonaziteError]:
+        async with MonaziteClient(url, api_key=writer["Authorization"][7:]) as client:
+            assert [e["id"] for e in (await client.review(status="rejected")).items].count(
+                to_reject
+            ) == 1
+            answer = await client.correct_event(
+                event_id, "the filing gives 6.0%", {"pct_after": "6.0"}
+            )
+            with pytest.raises(MonaziteError) as unknown:
+                await client.correct_event("news:nothing:2026-01-01", "no such event")
+            return answer, unknown.value
+
+    corrected, unknown = asyncio.run(correct())
+
+    replacement = corrected["replacement_event_id"]
+    assert replacement.startswith(f"{event_id}:corrected:")
+    assert corrected["retraction_event_id"] == f"retraction:{event_id}"
+    assert (unknown.status, unknown.field) == (404, "event_id")
+    holding = pipeline.wait_for(
+        "the correction to replace the approved stake",
+        lambda: (h := minmetals_holding()) is not None and h["event_id"] == replacement and h,
+    )
+    assert float(holding["pct_after"]) == 6.0

@@ -1,15 +1,24 @@
-"""The news review queue: candidates the extractor was not sure enough of to publish."""
+"""The news review queue: candidates the extractor was not sure enough of to publish, and a
+person's decisions on them and on facts already accepted (behind a write key)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from monazite_core.news_facts import CorrectionError
+from monazite_gateway.auth import WriteKey
 from monazite_gateway.deps import ReadStoreDep
 from monazite_gateway.pagination import CursorQuery, Limit, decode_cursor, page
+from monazite_gateway.problems import Problem
 from monazite_gateway.responses import OrjsonResponse
 from monazite_infra.postgres.news_store import NewsStore
+from monazite_infra.postgres.read_store import ReadStore
+from monazite_infra.publisher import EventPublisher
+from monazite_infra.review_desk import ReviewDesk
 
 router = APIRouter(prefix="/v1", tags=["review"])
 
@@ -37,3 +46,130 @@ async def list_review(
         limit=limit + 1,
     )
     return page(request, entries, key="review", limit=limit, cursor_of=lambda e: [e["id"]])
+
+
+class ApproveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    corrections: dict[str, Any] = Field(
+        default_factory=dict,
+        description="fields of the event to set before publishing it (`null` clears one);"
+        " type, id, source and schema version are the extractor's",
+        examples=[{"pct_before": "15.0", "holder_id": "evac"}],
+    )
+
+
+class RejectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class CorrectionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    corrections: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the corrected fields; none: the event is only retracted",
+    )
+
+
+@router.post(
+    "/review/{review_id}/approve",
+    summary="Publish a queued candidate's event, corrected field by field",
+)
+async def approve_review(
+    request: Request,
+    key: WriteKey,
+    store: ReadStoreDep,
+    review_id: Annotated[int, PathParam(ge=1)],
+    body: ApproveRequest | None = None,
+) -> OrjsonResponse:
+    """404 for no such entry, 409 for one already decided, 422 naming the field of a correction
+    the contract refuses (`corrections.pct_after`). The answer gives the `event_id` the event
+    stands under (derived again from corrected fields) and whether it was `published` (a fact
+    corrected into one already published from another article only gains the entry's sources)."""
+    corrections = body.corrections if body is not None else {}
+    await _pending(store, review_id)
+    try:
+        approval = await _desk(request, store).approve(review_id, corrections)
+    except CorrectionError as error:
+        raise Problem(
+            422, "Invalid correction", str(error), field=f"corrections.{error.field}"
+        ) from None
+    except LookupError as error:
+        raise Problem(409, "Already decided", str(error), field="review_id") from None
+    return OrjsonResponse(
+        {
+            "id": review_id,
+            "status": "approved",
+            "event_id": approval.event_id,
+            "published": approval.published,
+            "corrections": corrections or None,
+        }
+    )
+
+
+@router.post("/review/{review_id}/reject", summary="Close a queued candidate unpublished")
+async def reject_review(
+    request: Request,
+    key: WriteKey,
+    store: ReadStoreDep,
+    review_id: Annotated[int, PathParam(ge=1)],
+    body: RejectRequest,
+) -> OrjsonResponse:
+    """404 for no such entry, 409 for one already decided."""
+    await _pending(store, review_id)
+    try:
+        await _desk(request, store).reject(review_id, body.reason)
+    except LookupError as error:
+        raise Problem(409, "Already decided", str(error), field="review_id") from None
+    return OrjsonResponse({"id": review_id, "status": "rejected", "reason": body.reason})
+
+
+@router.post(
+    "/events/{event_id:path}/correction",
+    summary="Retract an accepted event and publish the corrected fact under a new id",
+)
+async def correct_event(
+    request: Request,
+    key: WriteKey,
+    store: ReadStoreDep,
+    event_id: str,
+    body: CorrectionRequest,
+) -> OrjsonResponse:
+    """An `event_retracted` naming the corrected fact in `replaced_by`, and the corrected fact
+    (its id derived again from the corrected fields, else the old id with `:corrected:` and a
+    digest of the corrections); without corrections, the retraction alone. 404 for an event the
+    pipeline has not accepted, 422 naming the field of a refused correction."""
+    try:
+        correction = await _desk(request, store).correct(event_id, body.corrections, body.reason)
+    except CorrectionError as error:
+        field = "event_id" if error.field == "event_id" else f"corrections.{error.field}"
+        raise Problem(422, "Invalid correction", str(error), field=field) from None
+    except LookupError as error:
+        raise Problem(404, "Not found", str(error), field="event_id") from None
+    replacement = correction.replacement
+    return OrjsonResponse(
+        {
+            "retracted_event_id": event_id,
+            "retraction_event_id": correction.retraction.event_id,
+            "replacement_event_id": replacement.event_id if replacement is not None else None,
+        }
+    )
+
+
+async def _pending(store: ReadStore, review_id: int) -> None:
+    entry = await NewsStore(store.pool).review(review_id)
+    if entry is None:
+        raise Problem(404, "Not found", f"no review {review_id}", field="review_id")
+    if entry["status"] != "pending":
+        raise Problem(
+            409, "Already decided", f"review {review_id} is {entry['status']}", field="review_id"
+        )
+
+
+def _desk(request: Request, store: ReadStore) -> ReviewDesk:
+    publisher: EventPublisher = request.app.state.publisher
+    return ReviewDesk(NewsStore(store.pool), publisher)
