@@ -157,3 +157,34 @@ def test_the_unseen_mode_scores_each_listed_set_in_one_row_and_pools_them(
     assert "| spare | 1 | 1 | 1 | 1.00 | 1.00 |" in output
     assert "| **all 1 pooled** | 1 | 1 | 1 | 1.00 | 1.00 |" in output
     assert "lynas" not in output
+
+
+def test_a_candidate_one_field_off_counts_as_within_one_correction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    two_fields_off = {
+        **MISREAD_STAKE,
+        "fact": "lynas-peak-two-fields-off",
+        "fields": {"holder_id": "iluka", "target_id": "peak", "pct_after": "15"},
+    }
+    _score_one_article(tmp_path, monkeypatch, [MISREAD_STAKE], "--summary")
+    one_off = capsys.readouterr().out
+    (tmp_path / "again").mkdir()
+    _score_one_article(tmp_path / "again", monkeypatch, [two_fields_off], "--summary")
+    two_off = capsys.readouterr().out
+
+    assert "with a person: 1 of 1 facts published right or one corrected field away" in one_off
+    assert "with a person: 0 of 1 facts" in two_off
+
+
+def test_a_kind_sent_to_review_is_scored_as_queued_not_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fact = {**MISREAD_STAKE, "fact": "lynas-peak", "fields": {"pct_after": "12"}}
+
+    _score_one_article(tmp_path, monkeypatch, [fact], "--review-kind", "stake_changed")
+
+    output = capsys.readouterr().out
+    assert "| **overall** | 1 | 0 | 0 | – | 0.00 |" in output
+    assert "missed facts by cause: 1 right, but held for review" in output
+    assert "with a person: 1 of 1 facts" in output

@@ -1,6 +1,7 @@
 """Precision and recall of the extractor against a labelled corpus. Pure.
 
-A candidate at or above the threshold is a prediction; it is right when a labelled fact of the
+A candidate the publishing policy publishes (at or above the threshold, and not of a kind sent
+to review) is a prediction; it is right when a labelled fact of the
 same type, reported by one of the candidate's articles, has every labelled field equal to the
 candidate's event field (`null`: the field must be absent; decimals compare by value, lists of
 symbols as sets, lists of objects item by item in entity order). Each fact and each candidate
@@ -14,6 +15,10 @@ fields it got wrong. Each missed fact also gets a cause (`MissCause`): no candid
 in its article at all, a candidate published with a field wrong, or one held below the
 threshold; and the fields the nearest published candidates got wrong are counted, so that the
 work that would gain most recall shows first.
+
+What a person in the loop reaches is counted too (`within_one_correction`): the facts published
+right, and those for which a candidate of their kind and article, queued or published, has one
+labelled field wrong, which `monazite review approve --set` or `monazite correct` fixes.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from monazite_producer.news.candidates import Candidate
+from monazite_producer.news.candidates import Candidate, PublishPolicy
 
 
 @dataclass(frozen=True)
@@ -68,8 +73,8 @@ class MissCause(StrEnum):
 
     NO_CANDIDATE = "no candidate of its kind in its article"
     FIELD_WRONG = "published with a field wrong"
-    BELOW_THRESHOLD = "right, but below the threshold"
-    BELOW_THRESHOLD_FIELD_WRONG = "below the threshold, with a field wrong"
+    BELOW_THRESHOLD = "right, but held for review"
+    BELOW_THRESHOLD_FIELD_WRONG = "held for review, with a field wrong"
     COUNTED_FOR_ANOTHER = "its candidate counted for another fact"
 
 
@@ -87,6 +92,9 @@ class Evaluation:
     fields_right: int = 0
     fields_labelled: int = 0
     miss_causes: Counter[MissCause] = field(default_factory=Counter)
+    #: Published facts a person gets right with at most one field corrected per candidate: those
+    #: published right, and those whose candidate (queued or published) has one field wrong.
+    within_one_correction: int = 0
     #: How often each field was the one wrong in the nearest published candidate of a missed
     #: fact, by "kind.field".
     wrong_fields: Counter[str] = field(default_factory=Counter)
@@ -141,13 +149,21 @@ def table_row(kind: str, score: KindScore) -> str:
 
 
 def evaluate(
-    candidates: list[Candidate], facts: list[ExpectedFact], *, threshold: float
+    candidates: list[Candidate],
+    facts: list[ExpectedFact],
+    *,
+    threshold: float,
+    review_kinds: frozenset[str] = frozenset(),
 ) -> Evaluation:
+    """Scores of what `--publish` would publish: candidates at or above the threshold and not of
+    a kind sent to review (`PublishPolicy`); the rest count as queued for review."""
+    policy = PublishPolicy(threshold, review_kinds)
     result = Evaluation()
-    predicted = [c for c in candidates if c.confidence >= threshold]
-    below = [c for c in candidates if c.confidence < threshold]
+    predicted = [c for c in candidates if policy.publishes(c)]
+    below = [c for c in candidates if not policy.publishes(c)]
     published_facts = [f for f in facts if f.publish]
     matched_facts: set[str] = set()
+    used: set[int] = set()
     for candidate in predicted:
         kind = candidate.event.type
         score = result.by_kind.setdefault(kind, KindScore())
@@ -160,6 +176,7 @@ def evaluate(
             result.unexpected.append(_describe(candidate))
         else:
             matched_facts.add(fact.fact)
+            used.add(id(candidate))
             score.true_positives += 1
     for fact in published_facts:
         result.fields_labelled += len(fact.fields)
@@ -175,6 +192,10 @@ def evaluate(
             result.fields_right += len(fact.fields) - len(wrong)
             result.near_misses.append(NearMiss(fact.fact, candidate.event.event_id, wrong))
             result.wrong_fields.update(f"{fact.type}.{name}" for name, _got, _want in wrong)
+    result.within_one_correction = len(matched_facts) + _one_correction_away(
+        [f for f in published_facts if f.fact not in matched_facts],
+        [c for c in candidates if id(c) not in used],
+    )
     review_facts = [f for f in facts if not f.publish]
     result.review_expected = len(review_facts)
     result.review_found = sum(1 for f in review_facts if any(matches(c, f) for c in below))
@@ -185,6 +206,20 @@ def evaluate(
         totals["fn"] += score.false_negatives
     result.overall = KindScore(totals["tp"], totals["fp"], totals["fn"])
     return result
+
+
+def _one_correction_away(missed: list[ExpectedFact], free: list[Candidate]) -> int:
+    """Missed facts that a person gets right by correcting one field of a candidate of the
+    fact's kind and article (queued, or published and corrected), each candidate used once."""
+    reached = 0
+    for fact in missed:
+        candidate = next(
+            (c for c in free if _same_report(c, fact) and len(_wrong_fields(c, fact)) <= 1), None
+        )
+        if candidate is not None:
+            free.remove(candidate)
+            reached += 1
+    return reached
 
 
 def _miss_cause(
