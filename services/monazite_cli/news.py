@@ -10,9 +10,7 @@ from typing import Any, TypeVar
 
 import click
 import orjson
-import pydantic
 
-from monazite_core.events import parse_input_event
 from monazite_core.news_facts import CorrectionError, parse_assignment, reviewed_fact
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.review_desk import Approval, Correction
@@ -165,12 +163,7 @@ def list_reviews(status: str) -> None:
 _BOOKKEEPING = frozenset({"event_id", "type", "schema_version", "source"})
 
 
-def _terms(stored: dict[str, Any]) -> str:
-    """The event's terms in the contract's order (PostgreSQL keeps JSON keys in its own)."""
-    try:
-        event = parse_input_event(stored).model_dump(mode="json", exclude_none=True)
-    except pydantic.ValidationError:
-        event = stored
+def _terms(event: dict[str, Any]) -> str:
     return "  ".join(
         f"{name}={_compact(value)}" for name, value in event.items() if name not in _BOOKKEEPING
     )

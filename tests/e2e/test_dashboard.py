@@ -13,7 +13,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from monazite_infra.settings import Settings
-from tests.e2e.conftest import publish_events
+from tests.e2e.conftest import create_key, publish_events, run_cli
 from tests.support.services import Pipeline
 
 # Debian's Chromium, installed by `make browser`; Playwright's own browser downloads are never used.
@@ -316,6 +316,52 @@ async def test_an_export_control_moves_the_chain_panel_in_place_through_the_stre
     await expect(separation).not_to_contain_text("export control in force")
     assert await page.evaluate("window.loadedOnce") is True
     assert _chain_dependency(pipeline)["bottleneck"] == before["bottleneck"]
+
+
+async def test_a_reviewer_corrects_a_news_candidate_in_place_and_approves_it(
+    page: Page, pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    article = tmp_path / "neo-usar.txt"
+    article.write_text(
+        "Title: NEO buys into USA Rare Earth\nDate: 2026-08-14\n\nNEO Performance Materials"
+        " bought a 3% stake in USA Rare Earth for US$20 million on Thursday.\n",
+        encoding="utf-8",
+    )
+    queued = run_cli(
+        settings, "extract", "--publish", "--review-kind", "stake_changed", str(article)
+    )
+    assert queued.returncode == 0, queued.stderr
+    event_id = "news:stake_changed:neo:usar:2026-08-13"
+    [entry] = [e for e in pipeline.get("/v1/review").json()["review"] if e["event_id"] == event_id]
+    panel = page.get_by_test_id("review-panel")
+    await panel.get_by_role("button", name="Refresh").click()
+    item = panel.locator(f'[data-review-id="{entry["id"]}"]')
+    await expect(item).to_contain_text(
+        "NEO Performance Materials bought a 3% stake", timeout=WAIT_MS
+    )
+    status = item.locator(".review-status")
+    pct_after = item.get_by_label("pct_after")
+    await expect(pct_after).to_have_value("3")
+
+    await item.get_by_role("button", name="Approve").click()
+    await expect(status).to_have_text("Enter a write key above to decide.")
+
+    await page.locator("#review-key").fill(create_key(settings, "write"))
+    await pct_after.fill("350")
+    await item.get_by_role("button", name="Approve").click()
+    await expect(status).to_contain_text("pct_after: Input should be less than or equal to 100")
+    await expect(pct_after).to_have_attribute("aria-invalid", "")
+
+    await pct_after.fill("3.5")
+    await item.get_by_role("button", name="Approve").click()
+
+    await expect(status).to_have_text(f"Approved: published {event_id}", timeout=WAIT_MS)
+    [decided] = [
+        e
+        for e in pipeline.get("/v1/review", status="approved").json()["review"]
+        if e["id"] == entry["id"]
+    ]
+    assert decided["corrections"] == {"pct_after": 3.5}
 
 
 def test_the_page_and_its_assets_are_served_with_a_policy_that_allows_only_this_gateway(

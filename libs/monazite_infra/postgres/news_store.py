@@ -13,6 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import asyncpg
+import pydantic
+
+from monazite_core.events import parse_input_event
 
 ReviewStatus = Literal["pending", "approved", "rejected"]
 #: Reports of one fact whose dates lie at most this far apart are the same fact.
@@ -148,7 +151,7 @@ class NewsStore:
                 "decided_at": row["decided_at"],
                 "corrections": row["corrections"],
                 "published_event_id": row["published_event_id"],
-                "candidate": row["candidate"],
+                "candidate": _in_contract_order(row["candidate"]),
                 "sources": row["sources"],
             }
             for row in rows
@@ -328,3 +331,13 @@ async def _copy_sources(
         from_id,
         to_id,
     )
+
+
+def _in_contract_order(candidate: dict[str, Any]) -> dict[str, Any]:
+    """The candidate with its event's fields in the contract's order (PostgreSQL keeps JSON keys
+    in its own), so that people and clients read them as the contract lists them."""
+    try:
+        event = parse_input_event(candidate["event"])
+    except (KeyError, pydantic.ValidationError):
+        return candidate
+    return {**candidate, "event": event.model_dump(mode="json", exclude_none=True)}

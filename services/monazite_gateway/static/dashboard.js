@@ -32,6 +32,7 @@ import {
   supplierName,
 } from "./format.js";
 import { LiveStream } from "./live.js";
+import { initReviewPanel } from "./review.js";
 
 const LIST_LIMIT = 200;
 const HISTORY_LIMIT = 1000;
@@ -951,6 +952,7 @@ async function main() {
   renderMatrixHead();
   wireControls();
   initChainPanel();
+  initReviewPanel();
   const stream = new LiveStream({
     onStatus: showStatus,
     onItem: (kind, doc, seq) => {

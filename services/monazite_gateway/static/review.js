@@ -1,0 +1,193 @@
+// The news review panel: candidates the extractor was not sure enough of to publish, each with
+// its sentence, notes and terms. A person corrects any term in place and approves (publishing the
+// corrected event) or rejects with a reason, through `POST /v1/review/{id}/approve|reject` with a
+// write key. The key is typed here and kept for this tab only (sessionStorage), never in the page.
+
+import { $, announce, element, getJson } from "./dom.js";
+
+const KEY_STORAGE = "monazite.writeKey";
+const QUEUE_LIMIT = 50;
+// What an event says beyond its kind, id and provenance: the terms a reviewer checks.
+const BOOKKEEPING = new Set(["event_id", "type", "schema_version", "source", "recorded_at"]);
+
+function writeKey() {
+  return $("review-key").value.trim() || sessionStorage.getItem(KEY_STORAGE) || "";
+}
+
+// A term as typed in its box: text as it is, anything else (numbers, lists, objects) as JSON.
+function shown(value) {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+// What the box now says, read back the way `monazite review approve --set` reads VALUE: JSON when
+// it parses as JSON, else text; an emptied box clears the term.
+function typed(text) {
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return trimmed;
+  }
+}
+
+function termInputs(entry) {
+  const event = entry.candidate.event;
+  const terms = element("div", { class: "review-terms" });
+  for (const [name, value] of Object.entries(event)) {
+    if (BOOKKEEPING.has(name)) continue;
+    const input = element("input", {
+      type: "text",
+      name,
+      value: shown(value),
+      size: Math.min(60, Math.max(9, shown(value).length + 2)),
+      "data-original": shown(value),
+      "aria-label": name,
+      spellcheck: "false",
+    });
+    terms.append(element("label", { class: "review-term" }, element("span", { text: name }), input));
+  }
+  return terms;
+}
+
+function corrections(item) {
+  const changed = {};
+  for (const input of item.querySelectorAll(".review-terms input")) {
+    if (input.value.trim() !== input.dataset.original.trim()) changed[input.name] = typed(input.value);
+  }
+  return changed;
+}
+
+function entryItem(entry) {
+  const candidate = entry.candidate;
+  const source = (entry.sources && entry.sources[0]) || candidate.evidence;
+  const status = element("p", { class: "review-status", role: "status" });
+  const reason = element("input", {
+    type: "text",
+    class: "review-reason",
+    placeholder: "Why it is wrong (to reject)",
+    "aria-label": "Reason to reject",
+  });
+  const item = element(
+    "li",
+    { class: "review-item", "data-review-id": entry.id, "data-testid": "review-item" },
+    element(
+      "div",
+      { class: "review-head" },
+      element("span", { class: "review-type", text: entry.type.replaceAll("_", " ") }),
+      element("span", { class: "review-confidence", text: `confidence ${entry.confidence.toFixed(2)}` }),
+      element("code", { class: "review-id", text: entry.event_id }),
+    ),
+    element("blockquote", { class: "review-sentence", text: candidate.evidence.sentence }),
+    element("p", {
+      class: "review-source",
+      text: [source.publisher, source.title, source.article]
+        .filter((part, index, parts) => part && !parts.slice(0, index).some((p) => p?.includes(part)))
+        .join(" · "),
+    }),
+    (candidate.notes || []).length
+      ? element("p", { class: "review-notes", text: candidate.notes.join("; ") })
+      : null,
+    termInputs(entry),
+    element(
+      "div",
+      { class: "review-actions" },
+      element("button", { type: "button", class: "review-approve", "data-action": "approve", text: "Approve" }),
+      reason,
+      element("button", { type: "button", class: "review-reject", "data-action": "reject", text: "Reject" }),
+    ),
+    status,
+  );
+  return item;
+}
+
+async function post(path, body) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: {
+      Accept: "application/json",
+      "Content-Type": "application/json",
+      Authorization: `Bearer ${writeKey()}`,
+    },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => ({}));
+  return { ok: response.ok, status: response.status, answer };
+}
+
+function showProblem(item, answer, status) {
+  const message = answer.detail || `HTTP ${status}`;
+  item.querySelector(".review-status").textContent = message;
+  item.dataset.state = "error";
+  const field = (answer.field || "").replace(/^corrections\./, "");
+  for (const input of item.querySelectorAll(".review-terms input")) {
+    input.toggleAttribute("aria-invalid", input.name === field);
+  }
+}
+
+async function decide(item, action) {
+  const id = item.dataset.reviewId;
+  if (!writeKey()) {
+    item.querySelector(".review-status").textContent = "Enter a write key above to decide.";
+    return;
+  }
+  let result;
+  if (action === "approve") {
+    result = await post(`/v1/review/${id}/approve`, { corrections: corrections(item) });
+  } else {
+    const reason = item.querySelector(".review-reason").value.trim();
+    if (!reason) {
+      item.querySelector(".review-status").textContent = "Give the reason to reject.";
+      return;
+    }
+    result = await post(`/v1/review/${id}/reject`, { reason });
+  }
+  if (!result.ok) {
+    showProblem(item, result.answer, result.status);
+    return;
+  }
+  const message =
+    action === "approve"
+      ? result.answer.published
+        ? `Approved: published ${result.answer.event_id}`
+        : `Approved: already published as ${result.answer.event_id}; its sources were added`
+      : "Rejected";
+  item.dataset.state = action === "approve" ? "approved" : "rejected";
+  for (const input of item.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  item.querySelector(".review-status").textContent = message;
+  for (const control of item.querySelectorAll("input, button")) control.disabled = true;
+  announce(message);
+  $("review-count").textContent = String(Math.max(0, Number($("review-count").textContent) - 1));
+}
+
+export async function loadReviewQueue() {
+  const list = $("review-list");
+  let page;
+  try {
+    page = await getJson(`/v1/review?limit=${QUEUE_LIMIT}`);
+  } catch (error) {
+    $("review-note").textContent = `Could not load the review queue (${error.message}).`;
+    return;
+  }
+  const entries = page.review;
+  list.replaceChildren(...entries.map(entryItem));
+  $("review-count").textContent = String(entries.length) + (page.next_cursor ? "+" : "");
+  $("review-note").textContent = entries.length
+    ? "Correct any term in place, then approve; or reject with the reason."
+    : "Nothing waits for review.";
+}
+
+export function initReviewPanel() {
+  $("review-key").value = sessionStorage.getItem(KEY_STORAGE) || "";
+  $("review-key-form").addEventListener("submit", (event) => event.preventDefault());
+  $("review-key").addEventListener("change", () => {
+    sessionStorage.setItem(KEY_STORAGE, $("review-key").value.trim());
+  });
+  $("review-refresh").addEventListener("click", () => loadReviewQueue());
+  $("review-list").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    decide(button.closest(".review-item"), button.dataset.action);
+  });
+  loadReviewQueue();
+}
