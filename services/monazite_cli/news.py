@@ -189,6 +189,23 @@ def show(review_id: int) -> None:
     click.echo(orjson.dumps(entry, option=orjson.OPT_INDENT_2, default=str).decode())
 
 
+def _corrections(assignments: tuple[str, ...]) -> dict[str, Any]:
+    try:
+        return dict(parse_assignment(text) for text in assignments)
+    except CorrectionError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from error
+
+
+def _decide(action: Callable[[NewsPublisher], Awaitable[T]]) -> T:
+    """Run a decision, answering a refused correction or a missing entry as a usage error."""
+    try:
+        return asyncio.run(_with_publisher(action))
+    except CorrectionError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from error
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+
+
 @review.command("export")
 def export_reviews() -> None:
     """Every approved entry as a labelled fact (JSON Lines, the format `news_eval --expected`
@@ -214,20 +231,12 @@ def export_reviews() -> None:
 )
 def approve(review_id: int, assignments: tuple[str, ...]) -> None:
     """Publish the candidate's event, corrected by any --set."""
-    try:
-        corrections = dict(parse_assignment(text) for text in assignments)
-    except CorrectionError as error:
-        raise click.BadParameter(str(error), param_hint="--set") from error
+    corrections = _corrections(assignments)
 
     async def run(publisher: NewsPublisher) -> Approval:
         return await publisher.desk.approve(review_id, corrections)
 
-    try:
-        approval = asyncio.run(_with_publisher(run))
-    except CorrectionError as error:
-        raise click.BadParameter(str(error), param_hint="--set") from error
-    except LookupError as error:
-        raise click.ClickException(str(error)) from error
+    approval = _decide(run)
     corrected = f" (corrected: {', '.join(corrections)})" if approval.corrected else ""
     if approval.published:
         click.echo(f"approved {review_id}: published {approval.event_id}{corrected}")
@@ -255,20 +264,12 @@ def correct(event_id: str, reason: str, assignments: tuple[str, ...]) -> None:
     For a fact read from the news that was published wrong; any event the pipeline accepted can
     be corrected this way.
     """
-    try:
-        corrections = dict(parse_assignment(text) for text in assignments)
-    except CorrectionError as error:
-        raise click.BadParameter(str(error), param_hint="--set") from error
+    corrections = _corrections(assignments)
 
     async def run(publisher: NewsPublisher) -> Correction:
         return await publisher.desk.correct(event_id, corrections, reason)
 
-    try:
-        correction = asyncio.run(_with_publisher(run))
-    except CorrectionError as error:
-        raise click.BadParameter(str(error), param_hint="--set") from error
-    except LookupError as error:
-        raise click.ClickException(str(error)) from error
+    correction = _decide(run)
     retraction, replacement = correction.retraction, correction.replacement
     if replacement is None:
         click.echo(f"retracted {event_id} ({retraction.event_id})")
@@ -287,10 +288,7 @@ def reject(review_id: int, reason: str) -> None:
     async def run(publisher: NewsPublisher) -> None:
         await publisher.desk.reject(review_id, reason)
 
-    try:
-        asyncio.run(_with_publisher(run))
-    except LookupError as error:
-        raise click.ClickException(str(error)) from error
+    _decide(run)
     click.echo(f"rejected {review_id}: {reason}")
 
 
