@@ -143,7 +143,8 @@ def review() -> None:
     show_default=True,
 )
 def list_reviews(status: str) -> None:
-    """One line per entry: id, status, confidence, type, event id, and the evidence sentence."""
+    """Per entry: id, status, confidence, type and event id; the event's terms; the evidence
+    sentence; the extractor's notes; and the sentence's other values a field could take."""
 
     async def fetch(publisher: NewsPublisher) -> list[dict[str, Any]]:
         wanted = None if status == "all" else status
@@ -152,10 +153,15 @@ def list_reviews(status: str) -> None:
     for entry in asyncio.run(_with_publisher(fetch)):
         sentence = entry["candidate"]["evidence"]["sentence"]
         notes = "; ".join(entry["candidate"].get("notes", []))
+        offered = "; ".join(
+            f"{name} {' | '.join(_compact(v) for v in values)}"
+            for name, values in entry["candidate"].get("alternatives", {}).items()
+        )
         click.echo(
             f"{entry['id']}  {entry['status']}  {entry['confidence']:.2f}  {entry['type']}"
             f"  {entry['event_id']}\n    {_terms(entry['candidate']['event'])}\n    {sentence}"
             + (f"\n    notes: {notes}" if notes else "")
+            + (f"\n    other values in the sentence: {offered}" if offered else "")
         )
 
 

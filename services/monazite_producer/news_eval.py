@@ -78,18 +78,23 @@ def pooled(scores: list[Evaluation]) -> KindScore:
 def _summary(scores: Evaluation) -> str:
     """The overall row and the misses by cause: nothing that names a fact, kind or field."""
     lines = [table_header("kind"), table_row("**overall**", scores.overall)]
-    lines.append(f"\n{_reach(scores.within_one_correction, scores.overall)}")
+    lines.append(f"\n{_reach([scores])}")
     if scores.miss_causes:
         causes = ", ".join(f"{n} {cause}" for cause, n in scores.miss_causes.most_common())
         lines.append(f"\nmissed facts by cause: {causes}")
     return "\n".join(lines)
 
 
-def _reach(within_one_correction: int, overall: KindScore) -> str:
+def _reach(scores: list[Evaluation]) -> str:
+    corrected = sum(s.within_one_correction for s in scores)
+    picked = sum(s.within_one_pick for s in scores)
+    overall = pooled(scores)
     expected = overall.true_positives + overall.false_negatives
     return (
-        f"with a person: {within_one_correction} of {expected} facts published right or one"
-        " corrected field away (a queued or published candidate with one field wrong)"
+        f"with a person: {corrected} of {expected} facts published right or one corrected field"
+        f" away (a queued or published candidate with one field wrong); {picked} of them without"
+        " typing a value (cleared, one of the contract's choices, or one of the sentence's other"
+        " values offered with the candidate)"
     )
 
 
@@ -115,7 +120,7 @@ def _score_unseen(
         print(table_row(name, score.overall))
     total = pooled(scores)
     print(table_row(f"**all {len(names)} pooled**", total))
-    print(f"\n{_reach(sum(s.within_one_correction for s in scores), total)}")
+    print(f"\n{_reach(scores)}")
 
 
 def main() -> None:
@@ -185,7 +190,7 @@ def main() -> None:
         f"\nreview queue: {scores.review_found} of {scores.review_expected} facts expected below"
         " the threshold were found there"
     )
-    print(_reach(scores.within_one_correction, scores.overall))
+    print(_reach([scores]))
     print(
         f"partial credit: {scores.fields_right} of {scores.fields_labelled} labelled fields right"
         f" ({scores.field_accuracy:.2f}), counting each fact's nearest candidate of its type"

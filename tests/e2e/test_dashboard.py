@@ -342,6 +342,11 @@ async def test_a_reviewer_corrects_a_news_candidate_in_place_and_approves_it(
     status = item.locator(".review-status")
     pct_after = item.get_by_label("pct_after")
     await expect(pct_after).to_have_value("3")
+    # Suggestions for a party: the other organisation the sentence names.
+    await expect(item.locator(f"#review-{entry['id']}-holder_id option")).to_have_count(1)
+    await expect(item.locator(f"#review-{entry['id']}-holder_id option")).to_have_attribute(
+        "value", "usar"
+    )
 
     await item.get_by_role("button", name="Approve").click()
     await expect(status).to_have_text("Enter a write key above to decide.")

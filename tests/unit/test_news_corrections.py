@@ -271,3 +271,16 @@ def test_an_approved_entry_becomes_a_labelled_fact_as_approved(
     assert fact["fields"]["pct_before"] == "15.0"
     assert fact["fields"]["pct_after"] == "23.2"
     assert not {"event_id", "source", "schema_version", "type"} & set(fact["fields"])
+
+
+def test_a_candidate_offers_the_sentences_other_values_for_a_reviewer_to_pick(
+    directory: EntityDirectory,
+) -> None:
+    [candidate] = [c for c in extract(directory, STAKE) if c.event.type == "stake_changed"]
+
+    offered = candidate.document()["alternatives"]
+
+    assert offered["pct_before"] == ["23.2", "8.2"]
+    assert "evac" in offered["holder_id"]
+    assert candidate.document()["event"]["pct_after"] not in offered["pct_after"]
+    assert "consideration" not in offered  # the sentence gives one amount, and it was read

@@ -188,3 +188,23 @@ def test_a_kind_sent_to_review_is_scored_as_queued_not_published(
     assert "| **overall** | 1 | 0 | 0 | – | 0.00 |" in output
     assert "missed facts by cause: 1 right, but held for review" in output
     assert "with a person: 1 of 1 facts" in output
+
+
+def test_a_correction_needing_no_typed_value_is_counted_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The article gives a price; a label without one means the reviewer clears the field.
+    no_price = {
+        **MISREAD_STAKE,
+        "fact": "lynas-peak-no-price",
+        "fields": {"holder_id": "lynas", "pct_after": "12", "consideration": None},
+    }
+    _score_one_article(tmp_path, monkeypatch, [no_price], "--summary")
+    cleared = capsys.readouterr().out
+    (tmp_path / "again").mkdir()
+    _score_one_article(tmp_path / "again", monkeypatch, [MISREAD_STAKE], "--summary")
+    typed = capsys.readouterr().out
+
+    assert "1 of 1 facts published right or one corrected field away" in cleared
+    assert "; 1 of them without typing a value" in cleared
+    assert "; 0 of them without typing a value" in typed

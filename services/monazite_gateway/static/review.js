@@ -1,6 +1,7 @@
 // The news review panel: candidates the extractor was not sure enough of to publish, each with
-// its sentence, notes and terms. A person corrects any term in place and approves (publishing the
-// corrected event) or rejects with a reason, through `POST /v1/review/{id}/approve|reject` with a
+// its sentence, notes and terms. A person corrects any term in place (its suggestions: the other
+// values of that kind the sentence gives, and the contract's fixed choices) and approves
+// (publishing the corrected event) or rejects with a reason, through `POST /v1/review/{id}/approve|reject` with a
 // write key. The key is typed here and kept for this tab only (sessionStorage), never in the page.
 
 import { $, announce, element, getJson } from "./dom.js";
@@ -31,21 +32,56 @@ function typed(text) {
   }
 }
 
+// Each event type's fixed choices by field (stages, measures, element groups…), from its
+// published JSON Schema: offered with the sentence's other values in the box's suggestions.
+const choicesByType = new Map();
+
+async function loadChoices(types) {
+  const missing = types.filter((type) => !choicesByType.has(type));
+  await Promise.all(
+    missing.map(async (type) => {
+      const choices = {};
+      try {
+        const schema = await getJson(`/v1/schemas/${type}`);
+        for (const [name, property] of Object.entries(schema.properties || {})) {
+          const fixed = property.enum || (property.anyOf || []).flatMap((p) => p.enum || []);
+          if (fixed.length) choices[name] = fixed;
+        }
+      } catch {
+        // Suggestions are a help, not a need: the boxes still take any value.
+      }
+      choicesByType.set(type, choices);
+    }),
+  );
+}
+
 function termInputs(entry) {
   const event = entry.candidate.event;
+  const offered = entry.candidate.alternatives || {};
+  const choices = choicesByType.get(entry.type) || {};
+  const names = [...Object.keys(event), ...Object.keys(offered).filter((name) => !(name in event))];
   const terms = element("div", { class: "review-terms" });
-  for (const [name, value] of Object.entries(event)) {
+  for (const name of names) {
     if (BOOKKEEPING.has(name)) continue;
+    const current = name in event ? shown(event[name]) : "";
+    const suggestions = [...(offered[name] || []).map(shown), ...(choices[name] || [])];
+    const listId = `review-${entry.id}-${name}`;
     const input = element("input", {
       type: "text",
       name,
-      value: shown(value),
-      size: Math.min(60, Math.max(9, shown(value).length + 2)),
-      "data-original": shown(value),
+      value: current,
+      size: Math.min(60, Math.max(9, current.length + 2)),
+      "data-original": current,
       "aria-label": name,
+      list: suggestions.length ? listId : null,
       spellcheck: "false",
     });
-    terms.append(element("label", { class: "review-term" }, element("span", { text: name }), input));
+    const datalist = suggestions.length
+      ? element("datalist", { id: listId }, ...suggestions.map((value) => element("option", { value })))
+      : null;
+    terms.append(
+      element("label", { class: "review-term" }, element("span", { text: name }), input, datalist),
+    );
   }
   return terms;
 }
@@ -170,6 +206,7 @@ export async function loadReviewQueue() {
     return;
   }
   const entries = page.review;
+  await loadChoices([...new Set(entries.map((entry) => entry.type))]);
   list.replaceChildren(...entries.map(entryItem));
   $("review-count").textContent = String(entries.length) + (page.next_cursor ? "+" : "");
   $("review-note").textContent = entries.length

@@ -4,7 +4,11 @@ A candidate is written as one JSON line, an envelope around the event so that th
 stays exactly what `monazite publish` and the processor accept:
 
     {"event": {…}, "confidence": 0.9, "evidence": {"article": …, "sentence": …, "start": …,
-     "end": …}, "sources": [{…}], "amount_usd": {…}, "notes": […], "dedupe_key": "…"}
+     "end": …}, "sources": [{…}], "amount_usd": {…}, "notes": […], "dedupe_key": "…",
+     "alternatives": {"pct_before": ["8.2"], …}}
+
+`alternatives` (present when there are any) offers a reviewer, for each field the sentence could
+fill otherwise, the other values of that kind it gives.
 
 `sources` lists every article that reported the fact (the first is the event's own `source`);
 the same deal read in two articles is one candidate with two sources.
@@ -52,6 +56,9 @@ class Candidate:
     notes: tuple[str, ...] = ()
     amount_usd: UsdValue | None = None
     sightings: tuple[Sighting, ...] = field(default=())
+    #: For a field the rules may have read wrong, the other values of its kind the sentence
+    #: gives (percentages, tonnages, amounts, dates, organisations), for a person to pick from.
+    alternatives: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     @property
     def dedupe_key(self) -> str:
@@ -86,6 +93,11 @@ class Candidate:
             },
             "notes": list(self.notes),
             "dedupe_key": self.dedupe_key,
+            **(
+                {"alternatives": {name: list(values) for name, values in self.alternatives}}
+                if self.alternatives
+                else {}
+            ),
         }
 
 

@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from monazite_producer.news.candidates import Candidate, PublishPolicy
 
@@ -95,6 +95,8 @@ class Evaluation:
     #: Published facts a person gets right with at most one field corrected per candidate: those
     #: published right, and those whose candidate (queued or published) has one field wrong.
     within_one_correction: int = 0
+    #: Of those, the ones whose corrected value is offered with the candidate (or none is needed).
+    within_one_pick: int = 0
     #: How often each field was the one wrong in the nearest published candidate of a missed
     #: fact, by "kind.field".
     wrong_fields: Counter[str] = field(default_factory=Counter)
@@ -192,10 +194,12 @@ def evaluate(
             result.fields_right += len(fact.fields) - len(wrong)
             result.near_misses.append(NearMiss(fact.fact, candidate.event.event_id, wrong))
             result.wrong_fields.update(f"{fact.type}.{name}" for name, _got, _want in wrong)
-    result.within_one_correction = len(matched_facts) + _one_correction_away(
+    reached, picked = _one_correction_away(
         [f for f in published_facts if f.fact not in matched_facts],
         [c for c in candidates if id(c) not in used],
     )
+    result.within_one_correction = len(matched_facts) + reached
+    result.within_one_pick = len(matched_facts) + picked
     review_facts = [f for f in facts if not f.publish]
     result.review_expected = len(review_facts)
     result.review_found = sum(1 for f in review_facts if any(matches(c, f) for c in below))
@@ -208,18 +212,41 @@ def evaluate(
     return result
 
 
-def _one_correction_away(missed: list[ExpectedFact], free: list[Candidate]) -> int:
+def _one_correction_away(missed: list[ExpectedFact], free: list[Candidate]) -> tuple[int, int]:
     """Missed facts that a person gets right by correcting one field of a candidate of the
-    fact's kind and article (queued, or published and corrected), each candidate used once."""
-    reached = 0
+    fact's kind and article (queued, or published and corrected), each candidate used once; and
+    of those, how many need no typing (`_offered`), or nothing is wrong."""
+    reached = picked = 0
     for fact in missed:
-        candidate = next(
-            (c for c in free if _same_report(c, fact) and len(_wrong_fields(c, fact)) <= 1), None
-        )
-        if candidate is not None:
+        for candidate in free:
+            if not _same_report(candidate, fact):
+                continue
+            wrong = _wrong_fields(candidate, fact)
+            if len(wrong) > 1:
+                continue
             free.remove(candidate)
             reached += 1
-    return reached
+            picked += not wrong or _offered(candidate, *wrong[0])
+            break
+    return reached, picked
+
+
+def _offered(candidate: Candidate, name: str, _got: Any, wanted: Any) -> bool:
+    """Whether a person sets this field without typing a value: clearing it, picking one of the
+    contract's fixed choices (a stage, a measure; a country is typed), or one of the
+    sentence's other values offered with the candidate."""
+    if wanted is None:
+        return True
+    model_field = type(candidate.event).model_fields.get(name)
+    if model_field is not None and _fixed_choices(model_field.annotation):
+        return True
+    return any(_equal(value, wanted) for value in dict(candidate.alternatives).get(name, ()))
+
+
+def _fixed_choices(annotation: Any) -> bool:
+    if get_origin(annotation) is Literal:
+        return True
+    return any(_fixed_choices(arg) for arg in get_args(annotation) if arg is not type(None))
 
 
 def _miss_cause(

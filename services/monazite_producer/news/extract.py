@@ -29,6 +29,7 @@ import pydantic
 
 from monazite_core.events import (
     EntityRegistered,
+    InputEvent,
     JointVentureFormed,
     MergerCompleted,
     Source,
@@ -667,7 +668,57 @@ def _finish(
         notes=tuple(draft.notes),
         amount_usd=usd,
         sightings=(sighting,),
+        alternatives=_alternatives(event, sentence),
     )
+
+
+#: Fields holding an amount of money, a tonnage, a day: what a sentence's other values may fill.
+_MONEY_FIELDS = frozenset({"consideration", "amount", "price_per_kg"})
+_DAY_FIELDS = frozenset({"occurred_at", "effective_from", "effective_until"})
+#: Fields naming an organisation the extractor derives rather than reads as a party.
+_NOT_PARTIES = frozenset({"event_id", "control_id", "venture_id", "correlation_id", "causation_id"})
+
+
+def _alternatives(event: InputEvent, sentence: Sentence) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """For each field of the event's kind, the values of that kind the sentence gives other than
+    the one read: what a reviewer picks from when the rules chose wrong."""
+    document = event.model_dump(mode="json", exclude_none=True)
+    by_kind: dict[str, list[Any]] = {
+        "pct": [str(plain(q.value)) for q in sentence.percentages],
+        "tonnes": [str(plain(q.value)) for q in sentence.tonnes],
+        "money": [{"amount": str(plain(m.amount)), "currency": m.currency} for m in sentence.money],
+        "day": [d.value.isoformat() for d in sentence.dates],
+        "party": [m.entity_id for m in sentence.mentions if not m.proposed],
+    }
+    offered = []
+    for name in type(event).model_fields:
+        kind = _value_kind(name)
+        if kind is None:
+            continue
+        current = document.get(name)
+        if kind == "day" and isinstance(current, str):
+            current = current[:10]
+        values: list[Any] = []
+        for value in by_kind[kind]:
+            if value != current and value not in values:
+                values.append(value)
+        if values:
+            offered.append((name, tuple(values)))
+    return tuple(offered)
+
+
+def _value_kind(name: str) -> str | None:
+    if name.startswith("pct_") or name.endswith("_pct"):
+        return "pct"
+    if name == "tonnes":
+        return "tonnes"
+    if name in _MONEY_FIELDS:
+        return "money"
+    if name in _DAY_FIELDS:
+        return "day"
+    if name.endswith("_id") and name not in _NOT_PARTIES:
+        return "party"
+    return None
 
 
 def _proposals(
