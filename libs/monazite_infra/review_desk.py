@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from monazite_core.events import EventRetracted, InputEvent
-from monazite_core.news_facts import corrected_event, correction_of, dedupe_key
+from monazite_core.news_facts import CorrectionError, corrected_event, correction_of, dedupe_key
 from monazite_infra.postgres.news_store import NewsStore, PublishedFact
 from monazite_infra.publisher import EventPublisher
 
@@ -91,9 +91,23 @@ class ReviewDesk:
         accepted = await self._store.accepted_event(event_id)
         if accepted is None:
             raise LookupError(f"no accepted event {event_id}")
+        if await self._store.already_retracted(event_id):
+            # A second correction would put a second replacement beside the first.
+            raise CorrectionError(
+                "event_id", f"{event_id} is already retracted; correct its replacement instead"
+            )
         retraction, replacement = correction_of(
             accepted, corrections, reason, now=datetime.now(UTC)
         )
+        if replacement is not None and await self._store.accepted_event(replacement.event_id):
+            # Another report already gave the corrected fact: publishing it again under its id
+            # would be refused as a conflict, leaving only the retraction.
+            raise CorrectionError(
+                "event_id",
+                f"the corrected fact is already accepted as {replacement.event_id}; retract"
+                f" {event_id} without corrections, and correct {replacement.event_id} if its"
+                " terms are wrong",
+            )
         await self._events.publish([retraction, *([replacement] if replacement else [])])
         await self._store.record_correction(
             event_id,

@@ -421,3 +421,34 @@ def test_the_review_queue_is_decided_over_http_behind_a_write_key(
         lambda: (h := minmetals_holding()) is not None and h["event_id"] == replacement and h,
     )
     assert float(holding["pct_after"]) == 6.0
+
+
+def test_a_correction_is_refused_where_it_would_count_a_fact_twice(
+    pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    body = "{buyer} bought a 5% stake in Vietnam Rare Earth for US$8 million on Thursday."
+    misread = _article(tmp_path, "a.txt", "A", "2026-09-11", body.format(buyer="Shenghe Resources"))
+    other = _article(tmp_path, "b.txt", "B", "2026-09-11", body.format(buyer="Lynas Rare Earths"))
+    published = run_cli(settings, "extract", "--publish", str(misread), str(other))
+    assert published.returncode == 0, published.stderr
+    misread_id = "news:stake_changed:shenghe:vietnam_re:2026-09-10"
+    other_id = "news:stake_changed:lynas:vietnam_re:2026-09-10"
+    pipeline.wait_for(
+        "both reports to be assessed",
+        lambda: all(
+            pipeline.get(f"/v1/deals/{i}").status_code == 200 for i in (misread_id, other_id)
+        ),
+    )
+
+    onto_another = run_cli(
+        settings, "correct", misread_id, "--set", "holder_id=lynas", "--reason", "one deal"
+    )
+
+    assert onto_another.returncode != 0
+    assert f"already accepted as {other_id}" in onto_another.stderr
+    retracted = run_cli(settings, "correct", misread_id, "--reason", "the same deal as Lynas's")
+    assert retracted.returncode == 0, retracted.stderr
+    assert f"retracted {misread_id} (retraction:{misread_id})" in retracted.stdout
+    twice = run_cli(settings, "correct", misread_id, "--set", "pct_after=6", "--reason", "again")
+    assert twice.returncode != 0
+    assert "already retracted" in twice.stderr

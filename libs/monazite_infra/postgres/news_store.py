@@ -185,6 +185,18 @@ class NewsStore:
         )
         return payload
 
+    async def already_retracted(self, event_id: str) -> bool:
+        """Whether the event was retracted: archived as such, or a news fact marked corrected or
+        rejected by `record_correction` (before the processor has archived the retraction)."""
+        found: bool = await self._pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM event_archive WHERE type = 'event_retracted'"
+            " AND payload->>'retracted_event_id' = $1)"
+            " OR EXISTS (SELECT 1 FROM news_facts WHERE event_id = $1"
+            " AND state IN ('corrected', 'rejected'))",
+            event_id,
+        )
+        return found
+
     async def record_correction(self, retracted_id: str, replacement: PublishedFact | None) -> None:
         """A published news fact was retracted (and replaced): the fact as read is marked, so a
         later article repeating the misreading publishes nothing, and the replacement is recorded
