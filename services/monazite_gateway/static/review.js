@@ -193,7 +193,9 @@ async function decide(item, action) {
   item.querySelector(".review-status").textContent = message;
   for (const control of item.querySelectorAll("input, button")) control.disabled = true;
   announce(message);
-  $("review-count").textContent = String(Math.max(0, Number($("review-count").textContent) - 1));
+  const count = $("review-count");
+  const more = count.textContent.endsWith("+") ? "+" : "";
+  count.textContent = String(Math.max(0, (Number.parseInt(count.textContent, 10) || 1) - 1)) + more;
 }
 
 export async function loadReviewQueue() {
