@@ -93,8 +93,8 @@ def _reach(scores: list[Evaluation]) -> str:
     return (
         f"with a person: {corrected} of {expected} facts published right or one corrected field"
         f" away (a queued or published candidate with one field wrong); {picked} of them without"
-        " typing a value (cleared, one of the contract's choices, or one of the sentence's other"
-        " values offered with the candidate)"
+        " typing a value (cleared, one of the contract's choices, or one of the values offered"
+        " with the candidate)"
     )
 
 

@@ -17,7 +17,7 @@ from monazite_core.news_facts import (
     reviewed_fact,
 )
 from monazite_producer.news.entities import EntityDirectory
-from tests.support.news import extract
+from tests.support.news import ARTICLE_DATE, extract
 
 #: A stake whose holding before the text implies without giving it (23.2% - 8.2%), and whose
 #: seller a reviewer may want as the holder of the event instead.
@@ -284,3 +284,20 @@ def test_a_candidate_offers_the_sentences_other_values_for_a_reviewer_to_pick(
     assert "evac" in offered["holder_id"]
     assert candidate.document()["event"]["pct_after"] not in offered["pct_after"]
     assert "consideration" not in offered  # the sentence gives one amount, and it was read
+
+
+def test_the_text_around_the_fact_is_offered_too(directory: EntityDirectory) -> None:
+    body = (
+        "Niron Magnetics said NEO Performance Materials had held 9.9% of it until last week."
+        f" {STAKE}"
+    )
+    [candidate] = [
+        c
+        for c in extract(directory, body)
+        if c.event.type == "stake_changed" and "23.2" in c.evidence.sentence
+    ]
+
+    offered = dict(candidate.alternatives)
+
+    assert "9.9" in offered["pct_before"]  # said in the sentence before
+    assert ARTICLE_DATE in offered["occurred_at"]  # the article's own date

@@ -1,8 +1,8 @@
 // The news review panel: candidates the extractor was not sure enough of to publish, each with
 // its sentence, notes and terms. A person corrects any term in place (its suggestions: the other
-// values of that kind the sentence gives, and the contract's fixed choices) and approves
-// (publishing the corrected event) or rejects with a reason, through `POST /v1/review/{id}/approve|reject` with a
-// write key. The key is typed here and kept for this tab only (sessionStorage), never in the page.
+// values of that kind around the fact, and the contract's fixed choices) and approves (publishing
+// the corrected event) or rejects with a reason, through `POST /v1/review/{id}/approve|reject`
+// with a write key. The key is typed here and kept for this tab only (sessionStorage), never in the page.
 
 import { $, announce, element, getJson } from "./dom.js";
 
@@ -33,7 +33,7 @@ function typed(text) {
 }
 
 // Each event type's fixed choices by field (stages, measures, element groups…), from its
-// published JSON Schema: offered with the sentence's other values in the box's suggestions.
+// published JSON Schema: offered with the values around the fact in the box's suggestions.
 const choicesByType = new Map();
 
 async function loadChoices(types) {

@@ -7,8 +7,8 @@ stays exactly what `monazite publish` and the processor accept:
      "end": …}, "sources": [{…}], "amount_usd": {…}, "notes": […], "dedupe_key": "…",
      "alternatives": {"pct_before": ["8.2"], …}}
 
-`alternatives` (present when there are any) offers a reviewer, for each field the sentence could
-fill otherwise, the other values of that kind it gives.
+`alternatives` (present when there are any) offers a reviewer, for each field the text around the
+fact could fill otherwise, the other values of that kind it gives.
 
 `sources` lists every article that reported the fact (the first is the event's own `source`);
 the same deal read in two articles is one candidate with two sources.
@@ -56,8 +56,8 @@ class Candidate:
     notes: tuple[str, ...] = ()
     amount_usd: UsdValue | None = None
     sightings: tuple[Sighting, ...] = field(default=())
-    #: For a field the rules may have read wrong, the other values of its kind the sentence
-    #: gives (percentages, tonnages, amounts, dates, organisations), for a person to pick from.
+    #: For a field the rules may have read wrong, the other values of its kind the text around
+    #: the fact gives (percentages, tonnages, amounts, dates, organisations), to pick from.
     alternatives: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     @property

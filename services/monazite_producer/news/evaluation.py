@@ -233,8 +233,8 @@ def _one_correction_away(missed: list[ExpectedFact], free: list[Candidate]) -> t
 
 def _offered(candidate: Candidate, name: str, _got: Any, wanted: Any) -> bool:
     """Whether a person sets this field without typing a value: clearing it, picking one of the
-    contract's fixed choices (a stage, a measure; a country is typed), or one of the
-    sentence's other values offered with the candidate."""
+    contract's fixed choices (a stage, a measure; a country is typed), or one of the values
+    offered with the candidate."""
     if wanted is None:
         return True
     model_field = type(candidate.event).model_fields.get(name)

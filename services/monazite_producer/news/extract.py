@@ -668,27 +668,51 @@ def _finish(
         notes=tuple(draft.notes),
         amount_usd=usd,
         sightings=(sighting,),
-        alternatives=_alternatives(event, sentence),
+        alternatives=_alternatives(event, sentence, reading.article_date),
     )
 
 
-#: Fields holding an amount of money, a tonnage, a day: what a sentence's other values may fill.
+#: The most values offered for one field: nearest first, enough to hold a table row's figures.
+_MOST_OFFERED = 12
+#: Fields holding an amount of money, a tonnage, a day: what the other values around a fact may fill.
 _MONEY_FIELDS = frozenset({"consideration", "amount", "price_per_kg"})
 _DAY_FIELDS = frozenset({"occurred_at", "effective_from", "effective_until"})
 #: Fields naming an organisation the extractor derives rather than reads as a party.
 _NOT_PARTIES = frozenset({"event_id", "control_id", "venture_id", "correlation_id", "causation_id"})
 
 
-def _alternatives(event: InputEvent, sentence: Sentence) -> tuple[tuple[str, tuple[Any, ...]], ...]:
-    """For each field of the event's kind, the values of that kind the sentence gives other than
-    the one read: what a reviewer picks from when the rules chose wrong."""
+def _alternatives(
+    event: InputEvent, sentence: Sentence, article_date: date | None
+) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """For each field of the event's kind, the values of that kind the text around the fact gives
+    other than the one read: what a reviewer picks from when the rules chose wrong. The sentence
+    first, then the sentences just before it (a filing gives the holding before a few lines
+    above), the dates said around it and the article's own, and the organisations it refers
+    back to ("the company")."""
     document = event.model_dump(mode="json", exclude_none=True)
+    around = (sentence, *sentence.earlier)
+    referents = (sentence.antecedent, sentence.prior_subject, sentence.issuer)
+    days = [
+        *sentence.dates,
+        *sentence.previous_dates,
+        *(d for _text, dates in sentence.following for d in dates),
+    ]
     by_kind: dict[str, list[Any]] = {
-        "pct": [str(plain(q.value)) for q in sentence.percentages],
-        "tonnes": [str(plain(q.value)) for q in sentence.tonnes],
-        "money": [{"amount": str(plain(m.amount)), "currency": m.currency} for m in sentence.money],
-        "day": [d.value.isoformat() for d in sentence.dates],
-        "party": [m.entity_id for m in sentence.mentions if not m.proposed],
+        "pct": [str(plain(q.value)) for s in around for q in s.percentages],
+        "tonnes": [str(plain(q.value)) for s in around for q in s.tonnes],
+        "money": [
+            {"amount": str(plain(m.amount)), "currency": m.currency}
+            for s in around
+            for m in s.money
+        ],
+        "day": [
+            *(d.value.isoformat() for d in days),
+            *([article_date.isoformat()] if article_date else []),
+        ],
+        "party": [
+            *(m.entity_id for m in sentence.mentions if not m.proposed),
+            *(m.entity_id for m in referents if m is not None and not m.proposed),
+        ],
     }
     offered = []
     for name in type(event).model_fields:
@@ -700,7 +724,7 @@ def _alternatives(event: InputEvent, sentence: Sentence) -> tuple[tuple[str, tup
             current = current[:10]
         values: list[Any] = []
         for value in by_kind[kind]:
-            if value != current and value not in values:
+            if value != current and value not in values and len(values) < _MOST_OFFERED:
                 values.append(value)
         if values:
             offered.append((name, tuple(values)))
