@@ -674,7 +674,7 @@ def _finish(
 
 #: The most values offered for one field: nearest first, enough to hold a table row's figures.
 _MOST_OFFERED = 12
-#: Fields holding an amount of money, a tonnage, a day: what the other values around a fact may fill.
+#: Fields holding an amount of money, a tonnage, a day: what the values around a fact may fill.
 _MONEY_FIELDS = frozenset({"consideration", "amount", "price_per_kg"})
 _DAY_FIELDS = frozenset({"occurred_at", "effective_from", "effective_until"})
 #: Fields naming an organisation the extractor derives rather than reads as a party.
