@@ -250,10 +250,6 @@ def correction_of(
     return retraction, replacement
 
 
-#: What a labelled fact leaves out: the envelope, which no article states.
-_ENVELOPE = frozenset({"event_id", "schema_version", "source", "type", *_PIPELINE_FIELDS})
-
-
 def reviewed_fact(entry: Mapping[str, Any]) -> dict[str, Any]:
     """An approved review entry as a labelled fact in the format of `data/news/*_expected.jsonl`
     (`news_eval --expected`): the event a person approved, corrections applied, with the
@@ -268,7 +264,8 @@ def reviewed_fact(entry: Mapping[str, Any]) -> dict[str, Any]:
         "fact": f"review-{entry['id']}",
         "articles": articles,
         "type": event.type,
-        "fields": {k: v for k, v in fields.items() if k not in _ENVELOPE},
+        # The envelope, which no article states, is left out.
+        "fields": {k: v for k, v in fields.items() if k not in NOT_CORRECTABLE},
     }
 
 

@@ -14,9 +14,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from monazite_core.events import EventRetracted, InputEvent
-from monazite_core.news_facts import CorrectionError, corrected_event, correction_of, dedupe_key
+from monazite_core.news_facts import CorrectionError, corrected_event, correction_of
 from monazite_infra.postgres.news_store import NewsStore, PublishedFact
 from monazite_infra.publisher import EventPublisher
+
+
+class NoSuchReview(LookupError):
+    """No review entry has that id."""
+
+
+class AlreadyDecided(LookupError):
+    """The review entry was approved or rejected already."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,6 @@ class Approval:
 
     event_id: str
     published: bool
-    corrected: bool
 
 
 @dataclass(frozen=True)
@@ -46,41 +53,46 @@ class ReviewDesk:
         self, review_id: int, corrections: Mapping[str, Any] | None = None
     ) -> Approval:
         """Publish a pending candidate's event, with the reviewer's corrections applied. Raises
-        `LookupError` when there is no pending entry, `CorrectionError` naming the field at fault
+        `NoSuchReview` or `AlreadyDecided`, or `CorrectionError` naming the field at fault
         (nothing changes). A fact corrected into one already published from another article
         gains this entry's sources and is not published again."""
         entry = await self._store.review(review_id)
-        if entry is None or entry["status"] != "pending":
-            raise LookupError(f"no pending review {review_id}")
+        if entry is None:
+            raise NoSuchReview(f"no pending review {review_id}: there is no such entry")
+        if entry["status"] != "pending":
+            raise AlreadyDecided(f"no pending review {review_id}: it is {entry['status']}")
         event = corrected_event(entry["candidate"]["event"], corrections or {})
-        published = PublishedFact(event.event_id, event.type, dedupe_key(event), event.occurred_at)
+        published = PublishedFact.of(event)
         async with self._store.deciding(review_id) as decision:
             if decision is None:
-                raise LookupError(f"no pending review {review_id}")
-            known = None
-            if corrections:
-                known = await self._store.known_fact(
+                raise AlreadyDecided(f"no pending review {review_id}: decided meanwhile")
+            known = (
+                await self._store.known_fact(
                     event.event_id, published.dedupe_key, event.occurred_at
                 )
-            already_published = (
-                known is not None and known[0] != decision.extracted_id and known[1] == "published"
+                if corrections
+                else None
             )
-            if known is not None and already_published:
+            if known is not None and known[0] != decision.extracted_id and known[1] == "published":
                 # Corrected into a fact another article already gave: one event, more sources.
-                published = replace(published, event_id=known[0])
+                published, sent = replace(published, event_id=known[0]), False
             else:
                 await self._events.publish([event])
+                sent = True
             await decision.approve(published, dict(corrections) if corrections else None)
-        return Approval(
-            published.event_id, published=not already_published, corrected=bool(corrections)
-        )
+        return Approval(published.event_id, published=sent)
 
     async def reject(self, review_id: int, reason: str) -> None:
-        """Close a pending entry unpublished, with the reason; `LookupError` when there is none."""
+        """Close a pending entry unpublished, with the reason; `NoSuchReview` or
+        `AlreadyDecided` when there is no pending entry."""
         async with self._store.deciding(review_id) as decision:
-            if decision is None:
-                raise LookupError(f"no pending review {review_id}")
-            await decision.reject(reason)
+            if decision is not None:
+                await decision.reject(reason)
+                return
+        entry = await self._store.review(review_id)
+        if entry is None:
+            raise NoSuchReview(f"no pending review {review_id}: there is no such entry")
+        raise AlreadyDecided(f"no pending review {review_id}: it is {entry['status']}")
 
     async def correct(
         self, event_id: str, corrections: Mapping[str, Any], reason: str
@@ -110,14 +122,6 @@ class ReviewDesk:
             )
         await self._events.publish([retraction, *([replacement] if replacement else [])])
         await self._store.record_correction(
-            event_id,
-            None
-            if replacement is None
-            else PublishedFact(
-                replacement.event_id,
-                replacement.type,
-                dedupe_key(replacement),
-                replacement.occurred_at,
-            ),
+            event_id, None if replacement is None else PublishedFact.of(replacement)
         )
         return Correction(retraction, replacement)

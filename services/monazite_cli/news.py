@@ -11,7 +11,12 @@ from typing import Any, TypeVar
 import click
 import orjson
 
-from monazite_core.news_facts import CorrectionError, parse_assignment, reviewed_fact
+from monazite_core.news_facts import (
+    NOT_CORRECTABLE,
+    CorrectionError,
+    parse_assignment,
+    reviewed_fact,
+)
 from monazite_infra.postgres.pool import create_pool
 from monazite_infra.review_desk import Approval, Correction
 from monazite_infra.settings import ConfigurationError, Settings
@@ -165,13 +170,9 @@ def list_reviews(status: str) -> None:
         )
 
 
-#: What an event says beyond its kind, id and provenance: the terms a reviewer checks.
-_BOOKKEEPING = frozenset({"event_id", "type", "schema_version", "source"})
-
-
 def _terms(event: dict[str, Any]) -> str:
     return "  ".join(
-        f"{name}={_compact(value)}" for name, value in event.items() if name not in _BOOKKEEPING
+        f"{name}={_compact(value)}" for name, value in event.items() if name not in NOT_CORRECTABLE
     )
 
 
@@ -243,7 +244,7 @@ def approve(review_id: int, assignments: tuple[str, ...]) -> None:
         return await publisher.desk.approve(review_id, corrections)
 
     approval = _decide(run)
-    corrected = f" (corrected: {', '.join(corrections)})" if approval.corrected else ""
+    corrected = f" (corrected: {', '.join(corrections)})" if corrections else ""
     if approval.published:
         click.echo(f"approved {review_id}: published {approval.event_id}{corrected}")
     else:

@@ -15,7 +15,8 @@ from typing import Any, Literal
 import asyncpg
 import pydantic
 
-from monazite_core.events import parse_input_event
+from monazite_core.events import InputEvent, parse_input_event
+from monazite_core.news_facts import dedupe_key
 
 ReviewStatus = Literal["pending", "approved", "rejected"]
 #: Reports of one fact whose dates lie at most this far apart are the same fact.
@@ -50,6 +51,10 @@ class PublishedFact:
     event_type: str
     dedupe_key: str
     occurred_at: datetime
+
+    @classmethod
+    def of(cls, event: InputEvent) -> PublishedFact:
+        return cls(event.event_id, event.type, dedupe_key(event), event.occurred_at)
 
 
 class NewsStore:

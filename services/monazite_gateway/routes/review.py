@@ -18,7 +18,7 @@ from monazite_gateway.responses import OrjsonResponse
 from monazite_infra.postgres.news_store import NewsStore
 from monazite_infra.postgres.read_store import ReadStore
 from monazite_infra.publisher import EventPublisher
-from monazite_infra.review_desk import ReviewDesk
+from monazite_infra.review_desk import AlreadyDecided, NoSuchReview, ReviewDesk
 
 router = APIRouter(prefix="/v1", tags=["review"])
 
@@ -91,15 +91,14 @@ async def approve_review(
     stands under (derived again from corrected fields) and whether it was `published` (a fact
     corrected into one already published from another article only gains the entry's sources)."""
     corrections = body.corrections if body is not None else {}
-    await _pending(store, review_id)
     try:
         approval = await _desk(request, store).approve(review_id, corrections)
     except CorrectionError as error:
         raise Problem(
             422, "Invalid correction", str(error), field=f"corrections.{error.field}"
         ) from None
-    except LookupError as error:
-        raise Problem(409, "Already decided", str(error), field="review_id") from None
+    except (NoSuchReview, AlreadyDecided) as error:
+        raise _refused(error) from None
     return OrjsonResponse(
         {
             "id": review_id,
@@ -120,11 +119,10 @@ async def reject_review(
     body: RejectRequest,
 ) -> OrjsonResponse:
     """404 for no such entry, 409 for one already decided."""
-    await _pending(store, review_id)
     try:
         await _desk(request, store).reject(review_id, body.reason)
-    except LookupError as error:
-        raise Problem(409, "Already decided", str(error), field="review_id") from None
+    except (NoSuchReview, AlreadyDecided) as error:
+        raise _refused(error) from None
     return OrjsonResponse({"id": review_id, "status": "rejected", "reason": body.reason})
 
 
@@ -160,14 +158,10 @@ async def correct_event(
     )
 
 
-async def _pending(store: ReadStore, review_id: int) -> None:
-    entry = await NewsStore(store.pool).review(review_id)
-    if entry is None:
-        raise Problem(404, "Not found", f"no review {review_id}", field="review_id")
-    if entry["status"] != "pending":
-        raise Problem(
-            409, "Already decided", f"review {review_id} is {entry['status']}", field="review_id"
-        )
+def _refused(error: NoSuchReview | AlreadyDecided) -> Problem:
+    if isinstance(error, NoSuchReview):
+        return Problem(404, "Not found", str(error), field="review_id")
+    return Problem(409, "Already decided", str(error), field="review_id")
 
 
 def _desk(request: Request, store: ReadStore) -> ReviewDesk:
