@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -256,13 +256,25 @@ def reviewed_fact(entry: Mapping[str, Any]) -> dict[str, Any]:
     articles that reported it. Reviews become a labelled set of real articles."""
     candidate = entry["candidate"]
     event = corrected_event(candidate["event"], entry.get("corrections") or {})
+    articles = [s["article"] for s in entry.get("sources") or []] or [
+        candidate["evidence"]["article"]
+    ]
+    return _labelled(f"review-{entry['id']}", event, articles)
+
+
+def corrected_fact(replacement: Mapping[str, Any], articles: Iterable[str]) -> dict[str, Any]:
+    """A published news fact a person corrected (`monazite correct`), as a labelled fact: the
+    replacement's terms, reported by the articles of the fact it replaced. With
+    `reviewed_fact`, every fact a person vouched for becomes labelled data."""
+    event = parse_input_event(dict(replacement))
+    return _labelled(f"correction-{event.event_id}", event, articles)
+
+
+def _labelled(label: str, event: InputEvent, articles: Iterable[str]) -> dict[str, Any]:
     fields = event.model_dump(mode="json", exclude_none=True)
-    articles = sorted(
-        {s["article"] for s in entry.get("sources") or []} or {candidate["evidence"]["article"]}
-    )
     return {
-        "fact": f"review-{entry['id']}",
-        "articles": articles,
+        "fact": label,
+        "articles": sorted(set(articles)),
         "type": event.type,
         # The envelope, which no article states, is left out.
         "fields": {k: v for k, v in fields.items() if k not in NOT_CORRECTABLE},

@@ -14,6 +14,7 @@ import orjson
 from monazite_core.news_facts import (
     NOT_CORRECTABLE,
     CorrectionError,
+    corrected_fact,
     parse_assignment,
     reviewed_fact,
 )
@@ -215,14 +216,20 @@ def _decide(action: Callable[[NewsPublisher], Awaitable[T]]) -> T:
 
 @review.command("export")
 def export_reviews() -> None:
-    """Every approved entry as a labelled fact (JSON Lines, the format `news_eval --expected`
-    reads): the event as approved, corrections applied, and the articles that reported it."""
+    """Every fact a person vouched for, as a labelled fact (JSON Lines, the format `news_eval
+    --expected` reads): each approved entry, corrections applied, and each published fact
+    corrected with `monazite correct`, as corrected; with the articles that reported it."""
 
     async def fetch(publisher: NewsPublisher) -> list[dict[str, Any]]:
-        return await publisher.store.reviews(status="approved", after_id=None, limit=1_000_000)
+        approved = await publisher.store.reviews(status="approved", after_id=None, limit=1_000_000)
+        corrected = await publisher.store.corrected_facts()
+        return [
+            *(reviewed_fact(entry) for entry in approved),
+            *(corrected_fact(replacement, articles) for replacement, articles in corrected),
+        ]
 
-    for entry in asyncio.run(_with_publisher(fetch)):
-        click.echo(orjson.dumps(reviewed_fact(entry)).decode())
+    for fact in asyncio.run(_with_publisher(fetch)):
+        click.echo(orjson.dumps(fact).decode())
 
 
 @review.command("approve")

@@ -322,6 +322,20 @@ def test_a_published_fact_read_wrong_is_retracted_and_replaced_by_its_correction
         lambda: (h := iluka_holding()) is not None and h["event_id"] == replacement_id and h,
     )
     assert float(holding["pct_after"]) == 5.4
+    exported = run_cli(settings, "review", "export")
+    assert exported.returncode == 0, exported.stderr
+    assert {
+        "fact": f"correction-{replacement_id}",
+        "articles": ["iluka-etm.txt"],
+        "type": "stake_changed",
+        "fields": {
+            "occurred_at": "2026-05-20T00:00:00Z",
+            "holder_id": "iluka",
+            "target_id": "etm",
+            "pct_after": "5.4",
+            "consideration": {"amount": "9000000", "currency": "AUD"},
+        },
+    } in [json.loads(line) for line in exported.stdout.splitlines()]
 
     again = run_cli(settings, "extract", "--publish", str(article))
 

@@ -12,6 +12,7 @@ from monazite_core.events import EntityRegistered, ExportControlImposed, StakeCh
 from monazite_core.news_facts import (
     CorrectionError,
     corrected_event,
+    corrected_fact,
     correction_of,
     parse_assignment,
     reviewed_fact,
@@ -271,6 +272,26 @@ def test_an_approved_entry_becomes_a_labelled_fact_as_approved(
     assert fact["fields"]["pct_before"] == "15.0"
     assert fact["fields"]["pct_after"] == "23.2"
     assert not {"event_id", "source", "schema_version", "type"} & set(fact["fields"])
+
+
+def test_a_published_fact_corrected_by_a_person_becomes_a_labelled_fact_as_corrected(
+    directory: EntityDirectory,
+) -> None:
+    extracted = _stake(directory)
+    _retraction, replacement = correction_of(
+        extracted, {"pct_before": "15.0"}, "the filing gives 15%", now=NOW
+    )
+    assert replacement is not None
+    accepted = replacement.model_dump(mode="json", exclude_none=True)
+
+    fact = corrected_fact(accepted, ["wire.txt", "t.txt", "wire.txt"])
+
+    assert fact["fact"] == f"correction-{replacement.event_id}"
+    assert fact["articles"] == ["t.txt", "wire.txt"]
+    assert fact["fields"]["pct_before"] == "15.0"
+    assert fact["fields"]["pct_after"] == "23.2"
+    # Who caused the replacement is bookkeeping, not something the article states.
+    assert not {"event_id", "causation_id", "source", "type"} & set(fact["fields"])
 
 
 def test_a_candidate_offers_the_sentences_other_values_for_a_reviewer_to_pick(

@@ -224,6 +224,23 @@ class NewsStore:
             )
             await _copy_sources(connection, retracted_id, replacement.event_id)
 
+    async def corrected_facts(self) -> list[tuple[dict[str, Any], list[str]]]:
+        """The replacements of published news facts a person corrected (`monazite correct`), as
+        the pipeline accepted them, each with the articles that reported the fact. A correction
+        whose retraction or replacement is not archived yet is left out until it is."""
+        rows = await self._pool.fetch(
+            "SELECT replacement.payload,"
+            " array(SELECT DISTINCT s.article FROM news_sources s"
+            " WHERE s.event_id = f.event_id ORDER BY s.article) AS articles"
+            " FROM news_facts f"
+            " JOIN event_archive retraction ON retraction.type = 'event_retracted'"
+            " AND retraction.payload->>'retracted_event_id' = f.event_id"
+            " JOIN event_archive replacement"
+            " ON replacement.event_id = retraction.payload->>'replaced_by'"
+            " WHERE f.state = 'corrected' ORDER BY retraction.seq"
+        )
+        return [(row["payload"], list(row["articles"])) for row in rows]
+
     async def archived_documents(self, types: tuple[str, ...]) -> list[dict[str, Any]]:
         """Accepted events of these types, in archive order (the entities the pipeline knows)."""
         rows = await self._pool.fetch(
