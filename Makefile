@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean browser eval eval-unseen
+.PHONY: install run test lint typecheck bench clean browser eval eval-unseen eval-agreement
 
 install: $(STAMP)
 
@@ -89,6 +89,11 @@ eval: install
 ## The sets nobody working on the rules has read, one row each and pooled: the honest measure.
 eval-unseen: install
 	$(BIN)/python -m monazite_producer.news_eval --unseen --data $(NEWS_DATA)
+
+## Second, independent labellings of read sets against their first: what two careful readers
+## agree on, the ceiling the extractor's scores are read against.
+eval-agreement: install
+	$(BIN)/python -m monazite_producer.news_eval --agreement --data $(NEWS_DATA)
 
 clean:
 	rm -rf $(VENV) .monazite .mypy_cache .ruff_cache

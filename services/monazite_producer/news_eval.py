@@ -7,6 +7,10 @@ A set nobody working on the rules has read is listed in `data/news/unseen.txt`; 
 with `--summary` (the overall row and the count of misses by cause: no fact, kind, field or
 event is named, so that reading the scores does not read the set). `--unseen` scores every
 listed set that way and pools them into one row (`make eval-unseen`).
+
+`--agreement` scores the second, independent labellings in `data/news/agreement/` (one file per
+set, named after it) against the sets' own labels, as the extractor is scored: what two careful
+readers agree on is the ceiling the extractor's scores are read against (`make eval-agreement`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from monazite_producer.news.evaluation import (
     Evaluation,
     ExpectedFact,
     KindScore,
+    agreement,
     evaluate,
     table_header,
     table_row,
@@ -36,6 +41,14 @@ from monazite_producer.news_files import (
 )
 
 
+def _facts(path: Path) -> list[ExpectedFact]:
+    return [
+        ExpectedFact.from_document(orjson.loads(line))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
 def run_evaluation(
     corpus: Path = CORPUS,
     expected: Path = EXPECTED,
@@ -44,11 +57,7 @@ def run_evaluation(
     review_kinds: frozenset[str] = frozenset(),
 ) -> tuple[Evaluation, int]:
     """The scores, and how many articles were read."""
-    facts = [
-        ExpectedFact.from_document(orjson.loads(line))
-        for line in expected.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    facts = _facts(expected)
     extraction = extract_paths([str(corpus)], reference_directory(reference), load_fx())
     scores = evaluate(extraction.candidates, facts, threshold=threshold, review_kinds=review_kinds)
     return scores, extraction.articles
@@ -123,6 +132,21 @@ def _score_unseen(
     print(f"\n{_reach(scores)}")
 
 
+def _score_agreement(data: Path = NEWS_DATA) -> None:
+    """Each second labelling in `data/agreement/` (named after its set) against the set's own."""
+    labellings = sorted((data / "agreement").glob("*.jsonl"))
+    if not labellings:
+        print(f"no second labellings in {data / 'agreement'}")
+        return
+    print(table_header("set (second labelling against the first)"))
+    scores = []
+    for second in labellings:
+        score = agreement(_facts(data / f"{second.stem}_expected.jsonl"), _facts(second))
+        scores.append(score)
+        print(table_row(second.stem, score.overall))
+    print(table_row(f"**all {len(scores)} pooled**", pooled(scores)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -156,12 +180,20 @@ def main() -> None:
         help="Score every set listed in data/news/unseen.txt, in summary, and pool them.",
     )
     parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="Score the second labellings in data/news/agreement/ against the sets' own labels.",
+    )
+    parser.add_argument(
         "--data",
         type=Path,
         default=NEWS_DATA,
-        help="With --unseen: the folder holding the sets and unseen.txt (default: data/news).",
+        help="With --unseen or --agreement: the folder holding the sets (default: data/news).",
     )
     options = parser.parse_args()
+    if options.agreement:
+        _score_agreement(options.data)
+        return
     if options.unseen:
         _score_unseen(
             options.data, threshold=options.threshold, review_kinds=frozenset(options.review_kinds)

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from monazite_producer import news_eval
-from monazite_producer.news.evaluation import Evaluation, KindScore
+from monazite_producer.news.evaluation import Evaluation, ExpectedFact, KindScore, agreement
 
 ARTICLE = """Title: Lynas buys into Peak
 Date: 2025-06-03
@@ -208,3 +208,44 @@ def test_a_correction_needing_no_typed_value_is_counted_apart(
     assert "1 of 1 facts published right or one corrected field away" in cleared
     assert "; 1 of them without typing a value" in cleared
     assert "; 0 of them without typing a value" in typed
+
+
+def _labelled(fact: str, **fields: Any) -> ExpectedFact:
+    return ExpectedFact(fact, frozenset({"01-lynas-peak.txt"}), "stake_changed", fields)
+
+
+def test_a_second_labelling_is_scored_against_the_first_as_the_extractor_is() -> None:
+    first = [
+        _labelled("a", holder_id="lynas", target_id="peak", pct_after="12"),
+        _labelled("b", holder_id="iluka", target_id="peak", pct_after="5"),
+        _labelled("c", holder_id="mp", target_id="peak", pct_after="7"),
+    ]
+    second = [
+        _labelled("a2", holder_id="lynas", target_id="peak", pct_after="12.0"),
+        # The second reader left the holding out: absent, so not the labelled 5.
+        _labelled("b2", holder_id="iluka", target_id="peak"),
+        # Sent to review by the second reader: neither agreement nor disagreement.
+        ExpectedFact("c2", frozenset({"01-lynas-peak.txt"}), "stake_changed", {}, publish=False),
+    ]
+
+    score = agreement(first, second).overall
+
+    assert (score.true_positives, score.false_positives, score.false_negatives) == (1, 1, 2)
+
+
+def test_the_agreement_mode_scores_each_second_labelling_against_its_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fact = {**MISREAD_STAKE, "fact": "lynas-peak", "fields": {"pct_after": "12"}}
+    (tmp_path / "agreement").mkdir()
+    (tmp_path / "spare_expected.jsonl").write_bytes(orjson.dumps(fact) + b"\n")
+    (tmp_path / "agreement" / "spare.jsonl").write_bytes(
+        orjson.dumps({**fact, "fact": "lynas-peak-again"}) + b"\n"
+    )
+    monkeypatch.setattr(sys, "argv", ["news_eval", "--agreement", "--data", str(tmp_path)])
+
+    news_eval.main()
+
+    output = capsys.readouterr().out
+    assert "| spare | 1 | 1 | 1 | 1.00 | 1.00 |" in output
+    assert "| **all 1 pooled** | 1 | 1 | 1 | 1.00 | 1.00 |" in output

@@ -212,6 +212,47 @@ def evaluate(
     return result
 
 
+def agreement(first: list[ExpectedFact], second: list[ExpectedFact]) -> Evaluation:
+    """How far a second, independent labelling of the same articles agrees with the first,
+    scored as the extractor is scored: each fact of `second` to be published plays a published
+    candidate whose event has exactly its labelled fields, and is right when an unmatched fact of
+    `first` of the same type and article has every labelled field equal (a field the second left
+    out counts as absent). What two careful readers agree on is the ceiling against which the
+    extractor's scores are read."""
+    result = Evaluation()
+    expected = [f for f in first if f.publish]
+    matched: set[str] = set()
+    for labelled in (f for f in second if f.publish):
+        score = result.by_kind.setdefault(labelled.type, KindScore())
+        fact = next(
+            (
+                f
+                for f in expected
+                if f.fact not in matched
+                and f.type == labelled.type
+                and f.articles & labelled.articles
+                and all(_equal(labelled.fields.get(k), v) for k, v in f.fields.items())
+            ),
+            None,
+        )
+        if fact is None:
+            score.false_positives += 1
+            result.unexpected.append(f"{labelled.fact} ({labelled.type})")
+        else:
+            matched.add(fact.fact)
+            score.true_positives += 1
+    for fact in expected:
+        if fact.fact not in matched:
+            result.by_kind.setdefault(fact.type, KindScore()).false_negatives += 1
+            result.missed.append(f"{fact.fact} ({fact.type})")
+    result.overall = KindScore(
+        sum(s.true_positives for s in result.by_kind.values()),
+        sum(s.false_positives for s in result.by_kind.values()),
+        sum(s.false_negatives for s in result.by_kind.values()),
+    )
+    return result
+
+
 def _one_correction_away(missed: list[ExpectedFact], free: list[Candidate]) -> tuple[int, int]:
     """Missed facts that a person gets right by correcting one field of a candidate of the
     fact's kind and article (queued, or published and corrected), each candidate used once; and
