@@ -366,6 +366,29 @@ class MonaziteClient:
         body = json.dumps({"reason": reason}).encode()
         return cast(dict[str, Any], await self._post_json(f"/v1/review/{review_id}/reject", body))
 
+    async def add_fact(
+        self,
+        event_type: str,
+        fields: Mapping[str, Any],
+        *,
+        article: Mapping[str, Any],
+        sentence: str,
+        start: int = 0,
+    ) -> dict[str, Any]:
+        """Add a fact the extractor missed, as read in `article` (`name`, `publisher`, and
+        `url`, `title`, `published` where known) from `sentence`; answers its `event_id` and
+        whether it was `published`."""
+        body = json.dumps(
+            {
+                "type": event_type,
+                "fields": dict(fields),
+                "article": dict(article),
+                "sentence": sentence,
+                "start": start,
+            }
+        ).encode()
+        return cast(dict[str, Any], await self._post_json("/v1/review/facts", body))
+
     async def correct_event(
         self, event_id: str, reason: str, corrections: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:

@@ -12,6 +12,9 @@ says: a retraction, plus the corrected fact under a new id named in the retracti
 The event keeps its type, source and schema version. Its id is derived again from the corrected
 fields, as the extractor derives it, so that a later article reporting the corrected fact is
 recognised as the same fact and not published twice.
+
+A fact the extractor missed altogether is added by a person from the article (`added_event`):
+it gets the id the extractor would have given it, so a later report of it is recognised too.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pydantic
@@ -250,6 +253,39 @@ def correction_of(
     return retraction, replacement
 
 
+def added_event(
+    event_type: str, fields: Mapping[str, Any], *, reported_on: date | None, source: Source
+) -> InputEvent:
+    """A fact a person read in an article that the extractor did not find: an event of
+    `event_type` with these fields, dated `occurred_at` if given, else the day the article was
+    published, with the article as its source. Its id is the one the extractor would have
+    derived, so that a later article reporting the fact is recognised as the same fact. Raises
+    `CorrectionError` naming the first field at fault."""
+    if event_type not in ID_FIELDS:
+        raise CorrectionError(
+            "type",
+            f"{event_type!r} is not a kind read from the news: one of {', '.join(ID_FIELDS)}",
+        )
+    for name in fields:
+        if name in NOT_CORRECTABLE:
+            raise CorrectionError(
+                name, "set by Monazite, from the kind, the fields and the article"
+            )
+    if fields.get("occurred_at") is None and reported_on is None:
+        raise CorrectionError("occurred_at", "the article gives no date: set the day of the fact")
+    skeleton: dict[str, Any] = {
+        "type": event_type,
+        "event_id": f"news:{event_type}:added",
+        "source": source.model_dump(mode="json", exclude_none=True),
+        "occurred_at": datetime.combine(reported_on or date.min, time(), UTC).isoformat(),
+    }
+    event = corrected_event(skeleton, {k: v for k, v in fields.items() if v is not None})
+    document = event.model_dump(mode="json", exclude_none=True)
+    return parse_input_event(
+        {**document, "event_id": news_event_id(event_type, document, event.occurred_at.date())}
+    )
+
+
 def reviewed_fact(entry: Mapping[str, Any]) -> dict[str, Any]:
     """An approved review entry as a labelled fact in the format of `data/news/*_expected.jsonl`
     (`news_eval --expected`): the event a person approved, corrections applied, with the
@@ -260,6 +296,13 @@ def reviewed_fact(entry: Mapping[str, Any]) -> dict[str, Any]:
         candidate["evidence"]["article"]
     ]
     return _labelled(f"review-{entry['id']}", event, articles)
+
+
+def added_fact(added: Mapping[str, Any], articles: Iterable[str]) -> dict[str, Any]:
+    """A fact a person added from an article (`added_event`), as the pipeline accepted it, as a
+    labelled fact: what the extractor should have found there."""
+    event = parse_input_event(dict(added))
+    return _labelled(f"added-{event.event_id}", event, articles)
 
 
 def corrected_fact(replacement: Mapping[str, Any], articles: Iterable[str]) -> dict[str, Any]:

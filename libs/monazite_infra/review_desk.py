@@ -1,6 +1,7 @@
 """A person's decisions on facts read from the news: approve a queued candidate (corrected field
-by field), reject it, or correct a fact already accepted. Shared by `monazite review` /
-`monazite correct` and the gateway's `POST /v1/review/...` and `POST /v1/events/.../correction`.
+by field), reject it, correct a fact already accepted, or add a fact the extractor missed.
+Shared by `monazite review` / `monazite correct` and the gateway's `POST /v1/review/...` and
+`POST /v1/events/.../correction`.
 
 Approving locks the entry until its event is published and the decision recorded, so two people
 deciding the same entry at once publish one event: the second finds the entry decided.
@@ -15,7 +16,7 @@ from typing import Any
 
 from monazite_core.events import EventRetracted, InputEvent
 from monazite_core.news_facts import CorrectionError, corrected_event, correction_of
-from monazite_infra.postgres.news_store import NewsStore, PublishedFact
+from monazite_infra.postgres.news_store import NewsStore, PublishedFact, SourceRow
 from monazite_infra.publisher import EventPublisher
 
 
@@ -42,6 +43,32 @@ class Correction:
 
     retraction: EventRetracted
     replacement: InputEvent | None
+
+
+_STANDING = {
+    "review": "waiting for review: approve it there, correcting its fields",
+    "rejected": "rejected by a reviewer or retracted",
+    "corrected": "retracted and replaced by its correction",
+}
+
+
+class AlreadyRead(LookupError):
+    """A fact added by a person was read from the news before and waits for review or was
+    retracted: it is decided there, not added again."""
+
+    def __init__(self, event_id: str, state: str) -> None:
+        super().__init__(f"the fact was read before as {event_id}, which is {_STANDING[state]}")
+        self.event_id = event_id
+        self.state = state
+
+
+@dataclass(frozen=True)
+class Addition:
+    """What adding a fact did: the event id the fact stands under, and whether it was published
+    (a fact already published from another article only gains the article as a source)."""
+
+    event_id: str
+    published: bool
 
 
 class ReviewDesk:
@@ -125,3 +152,28 @@ class ReviewDesk:
             event_id, None if replacement is None else PublishedFact.of(replacement)
         )
         return Correction(retraction, replacement)
+
+    async def add(self, event: InputEvent, source: SourceRow) -> Addition:
+        """Publish a fact a person read in an article (`added_event`), with the article as its
+        source. A fact already published from another article only gains the source; one that
+        waits for review or was retracted raises `AlreadyRead` (decide it there)."""
+        published = PublishedFact.of(event)
+        known = await self._store.known_fact(
+            event.event_id, published.dedupe_key, event.occurred_at
+        )
+        if known is not None:
+            if known[1] != "published":
+                raise AlreadyRead(*known)
+            await self._store.add_sources(known[0], [source])
+            return Addition(known[0], published=False)
+        await self._events.publish([event])
+        await self._store.record_fact(
+            event_id=event.event_id,
+            event_type=event.type,
+            dedupe_key=published.dedupe_key,
+            occurred_at=event.occurred_at,
+            state="published",
+            sources=[source],
+            origin="person",
+        )
+        return Addition(event.event_id, published=True)

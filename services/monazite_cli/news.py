@@ -11,16 +11,22 @@ from typing import Any, TypeVar
 import click
 import orjson
 
+from monazite_core.events import Source
 from monazite_core.news_facts import (
+    ID_FIELDS,
     NOT_CORRECTABLE,
     CorrectionError,
+    added_event,
+    added_fact,
     corrected_fact,
     parse_assignment,
     reviewed_fact,
 )
+from monazite_infra.postgres.news_store import SourceRow
 from monazite_infra.postgres.pool import create_pool
-from monazite_infra.review_desk import Approval, Correction
+from monazite_infra.review_desk import Addition, Approval, Correction
 from monazite_infra.settings import ConfigurationError, Settings
+from monazite_producer.news.article import UnreadableArticle, quoted, read_article
 from monazite_producer.news.candidates import PublishPolicy
 from monazite_producer.news.extract import DEFAULT_THRESHOLD, EXTRACTED_KINDS
 from monazite_producer.news_files import (
@@ -217,15 +223,18 @@ def _decide(action: Callable[[NewsPublisher], Awaitable[T]]) -> T:
 @review.command("export")
 def export_reviews() -> None:
     """Every fact a person vouched for, as a labelled fact (JSON Lines, the format `news_eval
-    --expected` reads): each approved entry, corrections applied, and each published fact
-    corrected with `monazite correct`, as corrected; with the articles that reported it."""
+    --expected` reads): each approved entry, corrections applied, each published fact corrected
+    with `monazite correct`, as corrected, and each fact added with `review add`; with the
+    articles that reported it."""
 
     async def fetch(publisher: NewsPublisher) -> list[dict[str, Any]]:
         approved = await publisher.store.reviews(status="approved", after_id=None, limit=1_000_000)
         corrected = await publisher.store.corrected_facts()
+        added = await publisher.store.added_facts()
         return [
             *(reviewed_fact(entry) for entry in approved),
             *(corrected_fact(replacement, articles) for replacement, articles in corrected),
+            *(added_fact(event, articles) for event, articles in added),
         ]
 
     for fact in asyncio.run(_with_publisher(fetch)):
@@ -258,6 +267,69 @@ def approve(review_id: int, assignments: tuple[str, ...]) -> None:
         click.echo(
             f"approved {review_id}: already published as {approval.event_id}{corrected};"
             " its sources were added"
+        )
+
+
+@review.command("add")
+@click.argument("article_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--type", "event_type", required=True, type=click.Choice(list(ID_FIELDS)), help="Its kind."
+)
+@click.option(
+    "--sentence",
+    required=True,
+    help="The words of the article that give the fact, kept as its evidence.",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A field of the event, as for `review approve` (repeatable); occurred_at defaults to"
+    " the article's date.",
+)
+def add_fact(
+    article_path: Path, event_type: str, sentence: str, assignments: tuple[str, ...]
+) -> None:
+    """Add a fact the extractor missed in ARTICLE_PATH, as a person read it.
+
+    The event gets the id the extractor would have given it and the article as its source, so a
+    later article reporting the fact is recognised; a fact already published from another
+    article only gains this one as a source.
+    """
+    fields = _corrections(assignments)
+    try:
+        article = read_article(article_path.read_bytes(), article_path.name)
+    except UnreadableArticle as error:
+        raise click.ClickException(f"{article_path}: {error}") from error
+    found = quoted(article, sentence)
+    if found is None:
+        raise click.BadParameter(f"not in {article_path.name}", param_hint="--sentence")
+    start, end = found
+    evidence = article.text[start:end]
+    source = Source(
+        publisher=article.source_publisher[:300],
+        url=article.url,
+        title=article.title,
+        evidence=evidence[:2000],
+    )
+    try:
+        event = added_event(event_type, fields, reported_on=article.published, source=source)
+    except CorrectionError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from error
+    row = SourceRow(
+        article.name, source.publisher, article.url, article.title, evidence, start, end
+    )
+
+    async def run(publisher: NewsPublisher) -> Addition:
+        return await publisher.desk.add(event, row)
+
+    addition = _decide(run)
+    if addition.published:
+        click.echo(f"published {addition.event_id}")
+    else:
+        click.echo(
+            f"already published as {addition.event_id}; {article.name} was added as a source"
         )
 
 

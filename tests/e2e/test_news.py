@@ -466,3 +466,154 @@ def test_a_correction_is_refused_where_it_would_count_a_fact_twice(
     twice = run_cli(settings, "correct", misread_id, "--set", "pct_after=6", "--reason", "again")
     assert twice.returncode != 0
     assert "already retracted" in twice.stderr
+
+
+def test_a_fact_the_extractor_missed_is_added_by_a_person_and_recognised_when_reported_again(
+    pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    missed = _article(
+        tmp_path,
+        "neo-usar-column.txt",
+        "A column on magnets",
+        "2026-10-14",
+        "Magnets are back in fashion. When the dust settled on Monday, Neo Performance Materials"
+        " had an eighth of USA Rare Earth to its name.",
+    )
+    sentence = (
+        "When the dust settled on Monday, Neo Performance Materials had an eighth of USA Rare"
+        " Earth to its name."
+    )
+    add = ("review", "add", str(missed), "--type", "stake_changed", "--sentence")
+    facts = ("--set", "holder_id=neo", "--set", "target_id=usar")
+    on_monday = ("--set", "occurred_at=2026-10-12")
+
+    not_there = run_cli(settings, *add, "Neo bought USA Rare Earth.", *facts, *on_monday)
+    too_much = run_cli(settings, *add, sentence, *facts, "--set", "pct_after=125", *on_monday)
+
+    assert not_there.returncode != 0
+    assert "--sentence" in not_there.stderr
+    assert too_much.returncode != 0
+    assert "pct_after: Input should be less than or equal to 100" in too_much.stderr
+
+    added = run_cli(settings, *add, sentence, *facts, "--set", "pct_after=12.5", *on_monday)
+
+    fact_id = "news:stake_changed:neo:usar:2026-10-12"
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == f"published {fact_id}"
+
+    def neo_holding() -> Any:
+        holders = pipeline.get("/v1/entities/usar").raise_for_status().json()["holders"]
+        return next((h for h in holders if h["entity_id"] == "neo"), None)
+
+    holding = pipeline.wait_for("the added stake", neo_holding)
+    assert holding["event_id"] == fact_id
+    assert float(holding["pct_after"]) == 12.5
+
+    reported = _article(
+        tmp_path,
+        "neo-usar-wire.txt",
+        "Neo takes 12.5% of USA Rare Earth",
+        "2026-10-13",
+        "Neo Performance Materials bought a 12.5% stake in USA Rare Earth on Monday.",
+    )
+    again = run_cli(settings, "extract", "--publish", str(reported))
+
+    assert again.returncode == 0, again.stderr
+    assert f"already known as {fact_id}" in again.stdout
+    assert "0 published" in again.stdout
+    exported = run_cli(settings, "review", "export")
+    assert exported.returncode == 0, exported.stderr
+    assert {
+        "fact": f"added-{fact_id}",
+        "articles": ["neo-usar-column.txt", "neo-usar-wire.txt"],
+        "type": "stake_changed",
+        "fields": {
+            "occurred_at": "2026-10-12T00:00:00Z",
+            "holder_id": "neo",
+            "target_id": "usar",
+            "pct_after": "12.5",
+        },
+    } in [json.loads(line) for line in exported.stdout.splitlines()]
+
+
+def test_a_missed_fact_is_added_over_http_behind_a_write_key(
+    pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    queued = run_cli(
+        settings,
+        "extract",
+        "--publish",
+        "--review-kind",
+        "stake_changed",
+        str(
+            _article(
+                tmp_path,
+                "apple-niron.txt",
+                "Apple buys into Niron",
+                "2026-11-03",
+                "Apple bought a 4% stake in Niron Magnetics for US$40 million on Monday.",
+            )
+        ),
+    )
+    assert queued.returncode == 0, queued.stderr
+    url = pipeline.gateway_url
+    key = create_key(settings, "write")
+    article = {
+        "name": "grinm-note.txt",
+        "publisher": "Critical Metals Daily",
+        "url": "https://news.example/notes/grinm",
+        "published": "2026-11-05",
+    }
+    sentence = "Minmetals now owns a fifth of GRINM after Wednesday's subscription."
+    fields: dict[str, Any] = {"holder_id": "minmetals", "target_id": "grinm", "pct_after": 20}
+
+    async def add() -> tuple[list[MonaziteError], dict[str, Any]]:
+        refusals = []
+        async with MonaziteClient(url) as anonymous:
+            with pytest.raises(MonaziteError) as unauthorised:
+                await anonymous.add_fact("stake_changed", fields, article=article, sentence=".")
+            refusals.append(unauthorised.value)
+        async with MonaziteClient(url, api_key=key) as client:
+            with pytest.raises(MonaziteError) as invalid:
+                await client.add_fact(
+                    "stake_changed", {**fields, "pct_after": 120}, article=article, sentence="."
+                )
+            refusals.append(invalid.value)
+            with pytest.raises(MonaziteError) as waiting:
+                await client.add_fact(
+                    "stake_changed",
+                    {
+                        "holder_id": "apple",
+                        "target_id": "niron",
+                        "pct_after": 4,
+                        "occurred_at": "2026-11-02",
+                    },
+                    article=article,
+                    sentence="Apple took 4% of Niron.",
+                )
+            refusals.append(waiting.value)
+            answer = await client.add_fact(
+                "stake_changed", fields, article=article, sentence=sentence, start=120
+            )
+        return refusals, answer
+
+    (unauthorised, invalid, waiting), answer = asyncio.run(add())
+
+    assert unauthorised.status == 401
+    assert (invalid.status, invalid.problem["field"]) == (422, "fields.pct_after")
+    assert (waiting.status, waiting.problem["field"]) == (409, "fields")
+    assert "waiting for review" in waiting.problem["detail"]
+    fact_id = "news:stake_changed:minmetals:grinm:2026-11-05"
+    assert answer == {"event_id": fact_id, "published": True}
+    stake = pipeline.wait_for(
+        "the added stake",
+        lambda: next(
+            (
+                h
+                for h in pipeline.get("/v1/entities/grinm").raise_for_status().json()["holders"]
+                if h["event_id"] == fact_id
+            ),
+            None,
+        ),
+    )
+    assert float(stake["pct_after"]) == 20

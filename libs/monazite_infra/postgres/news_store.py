@@ -87,17 +87,20 @@ class NewsStore:
         sources: list[SourceRow],
         candidate: dict[str, Any] | None = None,
         confidence: float | None = None,
+        origin: Literal["extracted", "person"] = "extracted",
     ) -> None:
-        """A new fact with its sources (and its review entry when it waits for a person)."""
+        """A new fact with its sources (and its review entry when it waits for a person);
+        `origin` says whether the extractor found it or a person added it."""
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.execute(
-                "INSERT INTO news_facts (event_id, event_type, dedupe_key, occurred_at, state)"
-                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
+                "INSERT INTO news_facts (event_id, event_type, dedupe_key, occurred_at, state,"
+                " origin) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING",
                 event_id,
                 event_type,
                 dedupe_key,
                 occurred_at,
                 state,
+                origin,
             )
             await _insert_sources(connection, event_id, sources)
             if state == "review" and candidate is not None:
@@ -223,6 +226,17 @@ class NewsStore:
                 replacement.occurred_at,
             )
             await _copy_sources(connection, retracted_id, replacement.event_id)
+
+    async def added_facts(self) -> list[tuple[dict[str, Any], list[str]]]:
+        """The facts a person added from an article, as the pipeline accepted them, each with
+        the articles that reported it (a fact not archived yet is left out until it is)."""
+        rows = await self._pool.fetch(
+            "SELECT a.payload, array(SELECT DISTINCT s.article FROM news_sources s"
+            " WHERE s.event_id = f.event_id ORDER BY s.article) AS articles"
+            " FROM news_facts f JOIN event_archive a ON a.event_id = f.event_id"
+            " WHERE f.origin = 'person' AND f.state = 'published' ORDER BY a.seq"
+        )
+        return [(row["payload"], list(row["articles"])) for row in rows]
 
     async def corrected_facts(self) -> list[tuple[dict[str, Any], list[str]]]:
         """The replacements of published news facts a person corrected (`monazite correct`), as

@@ -1,24 +1,27 @@
 """The news review queue: candidates the extractor was not sure enough of to publish, and a
-person's decisions on them and on facts already accepted (behind a write key)."""
+person's decisions on them and on facts already accepted, and the facts a person adds that the
+extractor missed (behind a write key)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from monazite_core.news_facts import CorrectionError
+from monazite_core.events import Source
+from monazite_core.news_facts import CorrectionError, added_event
 from monazite_gateway.auth import WriteKey
 from monazite_gateway.deps import ReadStoreDep
 from monazite_gateway.pagination import CursorQuery, Limit, decode_cursor, page
 from monazite_gateway.problems import Problem
 from monazite_gateway.responses import OrjsonResponse
-from monazite_infra.postgres.news_store import NewsStore
+from monazite_infra.postgres.news_store import NewsStore, SourceRow
 from monazite_infra.postgres.read_store import ReadStore
 from monazite_infra.publisher import EventPublisher
-from monazite_infra.review_desk import AlreadyDecided, NoSuchReview, ReviewDesk
+from monazite_infra.review_desk import AlreadyDecided, AlreadyRead, NoSuchReview, ReviewDesk
 
 router = APIRouter(prefix="/v1", tags=["review"])
 
@@ -72,6 +75,78 @@ class CorrectionRequest(BaseModel):
     corrections: dict[str, Any] = Field(
         default_factory=dict,
         description="the corrected fields; none: the event is only retracted",
+    )
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class ArticleReference(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = Field(description="the article's file name or identifier", examples=["lynas.txt"])
+    publisher: Text
+    url: str | None = Field(default=None, max_length=2000)
+    title: str | None = Field(default=None, max_length=500)
+    published: date | None = Field(
+        default=None, description="the article's date: the fact's date unless fields give one"
+    )
+
+
+class AddedFactRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(description="the kind of event, one read from the news")
+    fields: dict[str, Any] = Field(
+        description="the event's fields as a person read them; occurred_at defaults to the"
+        " article's date",
+        examples=[{"holder_id": "lynas", "target_id": "peak", "pct_after": "12"}],
+    )
+    article: ArticleReference
+    sentence: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ] = Field(description="the words of the article that give the fact (its evidence)")
+    start: int = Field(default=0, ge=0, description="where the sentence starts in the article")
+
+
+@router.post(
+    "/review/facts",
+    status_code=201,
+    summary="Add a fact the extractor missed, as a person read it in an article",
+)
+async def add_fact(
+    request: Request, key: WriteKey, store: ReadStoreDep, body: AddedFactRequest
+) -> OrjsonResponse:
+    """The event gets the id the extractor would have given it and the article as its source,
+    so a later article reporting the fact is recognised. The answer gives the `event_id` and
+    whether it was `published` (a fact already published from another article only gains the
+    source). 422 naming the field at fault (`fields.pct_after`, `type`); 409 for a fact read
+    before that waits for review or was retracted (decide it there)."""
+    article = body.article
+    source = Source(
+        publisher=article.publisher, url=article.url, title=article.title, evidence=body.sentence
+    )
+    try:
+        event = added_event(body.type, body.fields, reported_on=article.published, source=source)
+    except CorrectionError as error:
+        # A rule of the whole event ("event") is the fields' fault taken together.
+        field = {"type": "type", "event": "fields"}.get(error.field, f"fields.{error.field}")
+        raise Problem(422, "Invalid fact", str(error), field=field) from None
+    row = SourceRow(
+        article.name,
+        article.publisher,
+        article.url,
+        article.title,
+        body.sentence,
+        body.start,
+        body.start + len(body.sentence),
+    )
+    try:
+        addition = await _desk(request, store).add(event, row)
+    except AlreadyRead as error:
+        raise Problem(409, "Already read", str(error), field="fields") from None
+    return OrjsonResponse(
+        {"event_id": addition.event_id, "published": addition.published}, status_code=201
     )
 
 

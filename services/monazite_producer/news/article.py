@@ -56,6 +56,17 @@ class Article:
         return f"article {self.name}"
 
 
+def quoted(article: Article, quote: str) -> tuple[int, int] | None:
+    """Where `quote` stands in the article's text, as (start, end) character offsets, with runs of
+    whitespace matching any other run (a sentence copied from a wrapped line); None when the
+    article does not say it."""
+    words = quote.split()
+    if not words:
+        return None
+    found = re.search(r"\s+".join(re.escape(word) for word in words), article.text)
+    return None if found is None else (found.start(), found.end())
+
+
 def read_article(raw: bytes, name: str) -> Article:
     """The article in `raw` (UTF-8 text or HTML); raises `UnreadableArticle` with the reason."""
     if len(raw) > MAX_ARTICLE_BYTES:
