@@ -369,6 +369,54 @@ async def test_a_reviewer_corrects_a_news_candidate_in_place_and_approves_it(
     assert decided["corrections"] == {"pct_after": 3.5}
 
 
+async def test_a_reviewer_adds_a_fact_the_extractor_missed_from_the_page(
+    page: Page, pipeline: Pipeline, settings: Settings
+) -> None:
+    form = page.get_by_test_id("add-fact")
+    await form.get_by_text("Add a fact the extractor missed").click()
+    status = form.locator("#add-fact-status")
+    pct_after = form.get_by_label("pct_after")
+    await expect(pct_after).to_be_visible(timeout=WAIT_MS)
+    await expect(form.get_by_label("holder_id")).to_be_visible()
+    await form.locator("#add-fact-article").fill("lynas-etm-note.txt")
+    await form.locator("#add-fact-publisher").fill("Critical Metals Daily")
+    await form.locator("#add-fact-date").fill("2026-12-01")
+    await form.locator("#add-fact-sentence").fill(
+        "Lynas Rare Earths ended the week owning roughly one share in seven of Energy Transition"
+        " Minerals."
+    )
+    await form.get_by_label("holder_id").fill("lynas")
+    await form.get_by_label("target_id").fill("etm")
+    await pct_after.fill("150")
+
+    await form.get_by_role("button", name="Add and publish").click()
+    await expect(status).to_have_text("Enter a write key above to add a fact.")
+
+    await page.locator("#review-key").fill(create_key(settings, "write"))
+    await form.get_by_role("button", name="Add and publish").click()
+    await expect(status).to_contain_text("pct_after: Input should be less than or equal to 100")
+    await expect(pct_after).to_have_attribute("aria-invalid", "")
+
+    await pct_after.fill("14.3")
+    await form.get_by_role("button", name="Add and publish").click()
+
+    event_id = "news:stake_changed:lynas:etm:2026-12-01"
+    await expect(status).to_have_text(f"Added: published {event_id}", timeout=WAIT_MS)
+    await expect(pct_after).not_to_have_attribute("aria-invalid", "")
+    holding = pipeline.wait_for(
+        "the added stake",
+        lambda: next(
+            (
+                h
+                for h in pipeline.get("/v1/entities/etm").raise_for_status().json()["holders"]
+                if h["event_id"] == event_id
+            ),
+            None,
+        ),
+    )
+    assert float(holding["pct_after"]) == 14.3
+
+
 def test_the_page_and_its_assets_are_served_with_a_policy_that_allows_only_this_gateway(
     pipeline: Pipeline,
 ) -> None:

@@ -3,6 +3,8 @@
 // values of that kind around the fact, and the contract's fixed choices) and approves (publishing
 // the corrected event) or rejects with a reason, through `POST /v1/review/{id}/approve|reject`
 // with a write key. The key is typed here and kept for this tab only (sessionStorage), never in the page.
+// Below the queue, a person adds a fact the extractor missed (`POST /v1/review/facts`): its kind,
+// the article, the sentence that gives it, and its terms (the boxes of the kind's schema).
 
 import { $, announce, element, getJson } from "./dom.js";
 
@@ -216,6 +218,115 @@ export async function loadReviewQueue() {
     : "Nothing waits for review.";
 }
 
+// The kinds of event read from the news (`monazite review add --type`); the gateway refuses others.
+const NEWS_KINDS = [
+  "stake_changed",
+  "merger_completed",
+  "joint_venture_formed",
+  "funding_awarded",
+  "export_control_imposed",
+  "export_control_suspended",
+  "export_control_lifted",
+  "quota_set",
+  "price_floor_set",
+  "output_reported",
+  "tariff_imposed",
+];
+// Terms a person never types: the pipeline's bookkeeping.
+const DERIVED = new Set([...BOOKKEEPING, "causation_id", "correlation_id"]);
+const schemaByType = new Map();
+
+function placeholderOf(name, property, required) {
+  if (name === "occurred_at") return "the article's date";
+  // An amount of money is an object: the box takes it as JSON.
+  if (JSON.stringify(property).includes("Consideration")) return '{"amount": "…", "currency": "USD"}';
+  return required ? "required" : "";
+}
+
+async function addFactTerms(type) {
+  const terms = $("add-fact-terms");
+  if (!schemaByType.has(type)) {
+    try {
+      schemaByType.set(type, await getJson(`/v1/schemas/${type}`));
+    } catch (error) {
+      $("add-fact-status").textContent = `Could not load the terms of ${type} (${error.message}).`;
+      return;
+    }
+  }
+  const schema = schemaByType.get(type);
+  const required = new Set(schema.required || []);
+  const boxes = [];
+  for (const [name, property] of Object.entries(schema.properties || {})) {
+    if (DERIVED.has(name)) continue;
+    const fixed = property.enum || (property.anyOf || []).flatMap((p) => p.enum || []);
+    const listId = `add-fact-${name}-choices`;
+    const input = element("input", {
+      type: "text",
+      name,
+      "aria-label": name,
+      placeholder: placeholderOf(name, property, required.has(name)),
+      list: fixed.length ? listId : null,
+      spellcheck: "false",
+    });
+    const choices = fixed.length
+      ? element("datalist", { id: listId }, ...fixed.map((value) => element("option", { value })))
+      : null;
+    boxes.push(element("label", { class: "review-term" }, element("span", { text: name }), input, choices));
+  }
+  terms.replaceChildren(...boxes);
+}
+
+function addFactRequest() {
+  const value = (id) => $(id).value.trim();
+  const fields = {};
+  for (const input of $("add-fact-terms").querySelectorAll("input")) {
+    const term = typed(input.value);
+    if (term !== null) fields[input.name] = term;
+  }
+  const article = { name: value("add-fact-article"), publisher: value("add-fact-publisher") };
+  if (value("add-fact-url")) article.url = value("add-fact-url");
+  if (value("add-fact-date")) article.published = value("add-fact-date");
+  return { type: $("add-fact-type").value, fields, article, sentence: value("add-fact-sentence") };
+}
+
+async function addFact(event) {
+  event.preventDefault();
+  const form = $("add-fact-form");
+  const status = $("add-fact-status");
+  if (!writeKey()) {
+    status.textContent = "Enter a write key above to add a fact.";
+    return;
+  }
+  const result = await post("/v1/review/facts", addFactRequest());
+  for (const marked of form.querySelectorAll("[aria-invalid]")) marked.removeAttribute("aria-invalid");
+  if (!result.ok) {
+    form.dataset.state = "error";
+    status.textContent = result.answer.detail || `HTTP ${result.status}`;
+    // The field at fault: `fields.pct_after` is a term's box, `article.name` or `sentence` the
+    // article's own; a rule of the event as a whole marks no single box.
+    const field = (result.answer.field || "").replace(/^fields\./, "");
+    const box = form.querySelector(`[name="${CSS.escape(field)}"]`);
+    if (box) box.setAttribute("aria-invalid", "");
+    return;
+  }
+  form.dataset.state = "added";
+  const message = result.answer.published
+    ? `Added: published ${result.answer.event_id}`
+    : `Already published as ${result.answer.event_id}; the article was added as a source`;
+  status.textContent = message;
+  announce(message);
+}
+
+function initAddFact() {
+  const kinds = $("add-fact-type");
+  kinds.replaceChildren(
+    ...NEWS_KINDS.map((kind) => element("option", { value: kind, text: kind.replaceAll("_", " ") })),
+  );
+  kinds.addEventListener("change", () => addFactTerms(kinds.value));
+  $("add-fact-form").addEventListener("submit", addFact);
+  addFactTerms(kinds.value);
+}
+
 export function initReviewPanel() {
   $("review-key").value = sessionStorage.getItem(KEY_STORAGE) || "";
   $("review-key-form").addEventListener("submit", (event) => event.preventDefault());
@@ -228,5 +339,6 @@ export function initReviewPanel() {
     if (!button) return;
     decide(button.closest(".review-item"), button.dataset.action);
   });
+  initAddFact();
   loadReviewQueue();
 }
