@@ -273,17 +273,16 @@ def added_event(
             )
     if fields.get("occurred_at") is None and reported_on is None:
         raise CorrectionError("occurred_at", "the article gives no date: set the day of the fact")
+    day = reported_on or date.min
+    # An event of no fields yet, under the id derived from them: the fields are then set as
+    # corrections, which derive the id again from what they name.
     skeleton: dict[str, Any] = {
         "type": event_type,
-        "event_id": f"news:{event_type}:added",
+        "event_id": news_event_id(event_type, {}, day),
         "source": source.model_dump(mode="json", exclude_none=True),
-        "occurred_at": datetime.combine(reported_on or date.min, time(), UTC).isoformat(),
+        "occurred_at": datetime.combine(day, time(), UTC).isoformat(),
     }
-    event = corrected_event(skeleton, {k: v for k, v in fields.items() if v is not None})
-    document = event.model_dump(mode="json", exclude_none=True)
-    return parse_input_event(
-        {**document, "event_id": news_event_id(event_type, document, event.occurred_at.date())}
-    )
+    return corrected_event(skeleton, {k: v for k, v in fields.items() if v is not None})
 
 
 def reviewed_fact(entry: Mapping[str, Any]) -> dict[str, Any]:

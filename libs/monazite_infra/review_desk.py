@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from monazite_core.events import EventRetracted, InputEvent
-from monazite_core.news_facts import CorrectionError, corrected_event, correction_of
+from monazite_core.events import EventRetracted, InputEvent, Source
+from monazite_core.news_facts import (
+    CorrectionError,
+    added_event,
+    corrected_event,
+    correction_of,
+)
 from monazite_infra.postgres.news_store import NewsStore, PublishedFact, SourceRow
 from monazite_infra.publisher import EventPublisher
 
@@ -153,10 +158,26 @@ class ReviewDesk:
         )
         return Correction(retraction, replacement)
 
-    async def add(self, event: InputEvent, source: SourceRow) -> Addition:
-        """Publish a fact a person read in an article (`added_event`), with the article as its
-        source. A fact already published from another article only gains the source; one that
-        waits for review or was retracted raises `AlreadyRead` (decide it there)."""
+    async def add(
+        self,
+        event_type: str,
+        fields: Mapping[str, Any],
+        *,
+        reported_on: date | None,
+        source: SourceRow,
+    ) -> Addition:
+        """Publish a fact a person read in an article (`added_event`): an event of `event_type`
+        with these fields, dated `reported_on` unless they give a day, with the article as its
+        source and its sentence as evidence. Raises `CorrectionError` naming the field at fault.
+        A fact already published from another article only gains the source; one that waits for
+        review or was retracted raises `AlreadyRead` (decide it there)."""
+        evidence = Source(
+            publisher=source.publisher[:300],
+            url=source.url,
+            title=source.title,
+            evidence=source.sentence[:2000],
+        )
+        event = added_event(event_type, fields, reported_on=reported_on, source=evidence)
         published = PublishedFact.of(event)
         known = await self._store.known_fact(
             event.event_id, published.dedupe_key, event.occurred_at

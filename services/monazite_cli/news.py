@@ -11,12 +11,10 @@ from typing import Any, TypeVar
 import click
 import orjson
 
-from monazite_core.events import Source
 from monazite_core.news_facts import (
     ID_FIELDS,
     NOT_CORRECTABLE,
     CorrectionError,
-    added_event,
     added_fact,
     corrected_fact,
     parse_assignment,
@@ -306,23 +304,20 @@ def add_fact(
     if found is None:
         raise click.BadParameter(f"not in {article_path.name}", param_hint="--sentence")
     start, end = found
-    evidence = article.text[start:end]
-    source = Source(
-        publisher=article.source_publisher[:300],
-        url=article.url,
-        title=article.title,
-        evidence=evidence[:2000],
-    )
-    try:
-        event = added_event(event_type, fields, reported_on=article.published, source=source)
-    except CorrectionError as error:
-        raise click.BadParameter(str(error), param_hint="--set") from error
-    row = SourceRow(
-        article.name, source.publisher, article.url, article.title, evidence, start, end
+    source = SourceRow(
+        article.name,
+        article.source_publisher,
+        article.url,
+        article.title,
+        article.text[start:end],
+        start,
+        end,
     )
 
     async def run(publisher: NewsPublisher) -> Addition:
-        return await publisher.desk.add(event, row)
+        return await publisher.desk.add(
+            event_type, fields, reported_on=article.published, source=source
+        )
 
     addition = _decide(run)
     if addition.published:

@@ -404,15 +404,7 @@ async def test_a_reviewer_adds_a_fact_the_extractor_missed_from_the_page(
     await expect(status).to_have_text(f"Added: published {event_id}", timeout=WAIT_MS)
     await expect(pct_after).not_to_have_attribute("aria-invalid", "")
     holding = pipeline.wait_for(
-        "the added stake",
-        lambda: next(
-            (
-                h
-                for h in pipeline.get("/v1/entities/etm").raise_for_status().json()["holders"]
-                if h["event_id"] == event_id
-            ),
-            None,
-        ),
+        "the added stake", lambda: pipeline.holding_made_by("etm", event_id)
     )
     assert float(holding["pct_after"]) == 14.3
 

@@ -37,11 +37,7 @@ def test_extract_and_publish_makes_one_event_with_two_sources(
     assert deal["acquirer_id"] == "baogang"
     assert deal["control_changed"] is False
 
-    again = run_cli(settings, "extract", "--publish", str(second))
-
-    assert again.returncode == 0, again.stderr
-    assert f"already known as {event_id}" in again.stdout
-    assert "0 published" in again.stdout
+    _published_again_is_known(settings, second, event_id)
 
 
 def test_unsure_candidates_wait_for_review_and_are_approved_or_rejected_by_cli(
@@ -142,6 +138,21 @@ def test_a_kind_sent_to_review_waits_for_a_person_however_sure_the_candidate(
     ) == 1
 
 
+def _exported(settings: Settings) -> list[dict[str, Any]]:
+    """The labelled facts `monazite review export` writes."""
+    exported = run_cli(settings, "review", "export")
+    assert exported.returncode == 0, exported.stderr
+    return [json.loads(line) for line in exported.stdout.splitlines()]
+
+
+def _published_again_is_known(settings: Settings, article: Path, event_id: str) -> None:
+    """Publishing `article` again finds its fact known as `event_id` and publishes nothing."""
+    again = run_cli(settings, "extract", "--publish", str(article))
+    assert again.returncode == 0, again.stderr
+    assert f"already known as {event_id}" in again.stdout
+    assert "0 published" in again.stdout
+
+
 def _article(folder: Path, name: str, title: str, day: str, body: str) -> Path:
     path = folder / name
     path.write_text(
@@ -201,9 +212,7 @@ def test_a_reviewer_corrects_a_candidate_and_a_later_report_of_the_fact_is_recog
     )
     assert decided["corrections"] == {"holder_id": "lynas"}
     assert decided["published_event_id"] == corrected_id
-    exported = run_cli(settings, "review", "export")
-    assert exported.returncode == 0, exported.stderr
-    labelled = [json.loads(line) for line in exported.stdout.splitlines()]
+    labelled = _exported(settings)
     assert {
         "fact": f"review-{entry['id']}",
         "articles": ["iluka-vre.txt"],
@@ -224,11 +233,7 @@ def test_a_reviewer_corrects_a_candidate_and_a_later_report_of_the_fact_is_recog
         "2026-03-11",
         "Lynas Rare Earths bought a 7.5% stake in Vietnam Rare Earth for A$12 million on Monday.",
     )
-    again = run_cli(settings, "extract", "--publish", str(confirmed))
-
-    assert again.returncode == 0, again.stderr
-    assert f"already known as {corrected_id}" in again.stdout
-    assert "0 published" in again.stdout
+    _published_again_is_known(settings, confirmed, corrected_id)
 
 
 def test_a_candidate_corrected_into_a_published_fact_adds_a_source_and_publishes_nothing(
@@ -322,8 +327,6 @@ def test_a_published_fact_read_wrong_is_retracted_and_replaced_by_its_correction
         lambda: (h := iluka_holding()) is not None and h["event_id"] == replacement_id and h,
     )
     assert float(holding["pct_after"]) == 5.4
-    exported = run_cli(settings, "review", "export")
-    assert exported.returncode == 0, exported.stderr
     assert {
         "fact": f"correction-{replacement_id}",
         "articles": ["iluka-etm.txt"],
@@ -335,7 +338,7 @@ def test_a_published_fact_read_wrong_is_retracted_and_replaced_by_its_correction
             "pct_after": "5.4",
             "consideration": {"amount": "9000000", "currency": "AUD"},
         },
-    } in [json.loads(line) for line in exported.stdout.splitlines()]
+    } in _exported(settings)
 
     again = run_cli(settings, "extract", "--publish", str(article))
 
@@ -501,12 +504,9 @@ def test_a_fact_the_extractor_missed_is_added_by_a_person_and_recognised_when_re
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == f"published {fact_id}"
 
-    def added_holding() -> Any:
-        # Other tests may have given Neo a holding in USA Rare Earth before; wait for this one.
-        holders = pipeline.get("/v1/entities/usar").raise_for_status().json()["holders"]
-        return next((h for h in holders if h["event_id"] == fact_id), None)
-
-    holding = pipeline.wait_for("the added stake", added_holding)
+    holding = pipeline.wait_for(
+        "the added stake", lambda: pipeline.holding_made_by("usar", fact_id)
+    )
     assert holding["entity_id"] == "neo"
     assert float(holding["pct_after"]) == 12.5
 
@@ -517,13 +517,7 @@ def test_a_fact_the_extractor_missed_is_added_by_a_person_and_recognised_when_re
         "2026-10-13",
         "Neo Performance Materials bought a 12.5% stake in USA Rare Earth on Monday.",
     )
-    again = run_cli(settings, "extract", "--publish", str(reported))
-
-    assert again.returncode == 0, again.stderr
-    assert f"already known as {fact_id}" in again.stdout
-    assert "0 published" in again.stdout
-    exported = run_cli(settings, "review", "export")
-    assert exported.returncode == 0, exported.stderr
+    _published_again_is_known(settings, reported, fact_id)
     assert {
         "fact": f"added-{fact_id}",
         "articles": ["neo-usar-column.txt", "neo-usar-wire.txt"],
@@ -534,7 +528,7 @@ def test_a_fact_the_extractor_missed_is_added_by_a_person_and_recognised_when_re
             "target_id": "usar",
             "pct_after": "12.5",
         },
-    } in [json.loads(line) for line in exported.stdout.splitlines()]
+    } in _exported(settings)
 
 
 def test_a_missed_fact_is_added_over_http_behind_a_write_key(
@@ -606,15 +600,5 @@ def test_a_missed_fact_is_added_over_http_behind_a_write_key(
     assert "waiting for review" in waiting.problem["detail"]
     fact_id = "news:stake_changed:chalco:grinm:2026-11-05"
     assert answer == {"event_id": fact_id, "published": True}
-    stake = pipeline.wait_for(
-        "the added stake",
-        lambda: next(
-            (
-                h
-                for h in pipeline.get("/v1/entities/grinm").raise_for_status().json()["holders"]
-                if h["event_id"] == fact_id
-            ),
-            None,
-        ),
-    )
+    stake = pipeline.wait_for("the added stake", lambda: pipeline.holding_made_by("grinm", fact_id))
     assert float(stake["pct_after"]) == 20

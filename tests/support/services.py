@@ -79,6 +79,12 @@ class Pipeline:
     def get(self, path: str, **params: Any) -> httpx.Response:
         return self.http.get(self.gateway_url + path, params=params)
 
+    def holding_made_by(self, entity_id: str, event_id: str) -> dict[str, Any] | None:
+        """The holding in `entity_id` that `event_id` set, once the pipeline has folded it (other
+        tests may have given the same holder a holding there before)."""
+        holders = self.get(f"/v1/entities/{entity_id}").raise_for_status().json()["holders"]
+        return next((h for h in holders if h["event_id"] == event_id), None)
+
     def wait_for(self, what: str, check: Callable[[], Any], timeout_s: float = 60.0) -> Any:
         deadline = time.monotonic() + timeout_s
         last_error: Exception | None = None

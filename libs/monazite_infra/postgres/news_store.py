@@ -57,6 +57,13 @@ class PublishedFact:
         return cls(event.event_id, event.type, dedupe_key(event), event.occurred_at)
 
 
+#: The articles that reported the news fact `f`, as a column of a query over `news_facts f`.
+_ARTICLES_OF_FACT = (
+    "array(SELECT DISTINCT s.article FROM news_sources s"
+    " WHERE s.event_id = f.event_id ORDER BY s.article) AS articles"
+)
+
+
 class NewsStore:
     def __init__(self, pool: asyncpg.Pool[Any]) -> None:
         self._pool = pool
@@ -231,8 +238,7 @@ class NewsStore:
         """The facts a person added from an article, as the pipeline accepted them, each with
         the articles that reported it (a fact not archived yet is left out until it is)."""
         rows = await self._pool.fetch(
-            "SELECT a.payload, array(SELECT DISTINCT s.article FROM news_sources s"
-            " WHERE s.event_id = f.event_id ORDER BY s.article) AS articles"
+            f"SELECT a.payload, {_ARTICLES_OF_FACT}"
             " FROM news_facts f JOIN event_archive a ON a.event_id = f.event_id"
             " WHERE f.origin = 'person' AND f.state = 'published' ORDER BY a.seq"
         )
@@ -243,9 +249,7 @@ class NewsStore:
         the pipeline accepted them, each with the articles that reported the fact. A correction
         whose retraction or replacement is not archived yet is left out until it is."""
         rows = await self._pool.fetch(
-            "SELECT replacement.payload,"
-            " array(SELECT DISTINCT s.article FROM news_sources s"
-            " WHERE s.event_id = f.event_id ORDER BY s.article) AS articles"
+            f"SELECT replacement.payload, {_ARTICLES_OF_FACT}"
             " FROM news_facts f"
             " JOIN event_archive retraction ON retraction.type = 'event_retracted'"
             " AND retraction.payload->>'retracted_event_id' = f.event_id"

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from monazite_core.events import Source
-from monazite_core.news_facts import CorrectionError, added_event
+from monazite_core.news_facts import CorrectionError
 from monazite_gateway.auth import WriteKey
 from monazite_gateway.deps import ReadStoreDep
 from monazite_gateway.pagination import CursorQuery, Limit, decode_cursor, page
@@ -123,16 +122,7 @@ async def add_fact(
     source). 422 naming the field at fault (`fields.pct_after`, `type`); 409 for a fact read
     before that waits for review or was retracted (decide it there)."""
     article = body.article
-    source = Source(
-        publisher=article.publisher, url=article.url, title=article.title, evidence=body.sentence
-    )
-    try:
-        event = added_event(body.type, body.fields, reported_on=article.published, source=source)
-    except CorrectionError as error:
-        # A rule of the whole event ("event") is the fields' fault taken together.
-        field = {"type": "type", "event": "fields"}.get(error.field, f"fields.{error.field}")
-        raise Problem(422, "Invalid fact", str(error), field=field) from None
-    row = SourceRow(
+    source = SourceRow(
         article.name,
         article.publisher,
         article.url,
@@ -142,7 +132,13 @@ async def add_fact(
         body.start + len(body.sentence),
     )
     try:
-        addition = await _desk(request, store).add(event, row)
+        addition = await _desk(request, store).add(
+            body.type, body.fields, reported_on=article.published, source=source
+        )
+    except CorrectionError as error:
+        # A rule of the whole event ("event") is the fields' fault taken together.
+        field = {"type": "type", "event": "fields"}.get(error.field, f"fields.{error.field}")
+        raise Problem(422, "Invalid fact", str(error), field=field) from None
     except AlreadyRead as error:
         raise Problem(409, "Already read", str(error), field="fields") from None
     return OrjsonResponse(

@@ -203,13 +203,16 @@ def evaluate(
     review_facts = [f for f in facts if not f.publish]
     result.review_expected = len(review_facts)
     result.review_found = sum(1 for f in review_facts if any(matches(c, f) for c in below))
-    totals: Counter[str] = Counter()
-    for score in result.by_kind.values():
-        totals["tp"] += score.true_positives
-        totals["fp"] += score.false_positives
-        totals["fn"] += score.false_negatives
-    result.overall = KindScore(totals["tp"], totals["fp"], totals["fn"])
+    result.overall = _overall(result.by_kind)
     return result
+
+
+def _overall(by_kind: dict[str, KindScore]) -> KindScore:
+    return KindScore(
+        sum(s.true_positives for s in by_kind.values()),
+        sum(s.false_positives for s in by_kind.values()),
+        sum(s.false_negatives for s in by_kind.values()),
+    )
 
 
 def agreement(first: list[ExpectedFact], second: list[ExpectedFact]) -> Evaluation:
@@ -231,7 +234,7 @@ def agreement(first: list[ExpectedFact], second: list[ExpectedFact]) -> Evaluati
                 if f.fact not in matched
                 and f.type == labelled.type
                 and f.articles & labelled.articles
-                and all(_equal(labelled.fields.get(k), v) for k, v in f.fields.items())
+                and not _wrong_in(labelled.fields, f)
             ),
             None,
         )
@@ -245,11 +248,7 @@ def agreement(first: list[ExpectedFact], second: list[ExpectedFact]) -> Evaluati
         if fact.fact not in matched:
             result.by_kind.setdefault(fact.type, KindScore()).false_negatives += 1
             result.missed.append(f"{fact.fact} ({fact.type})")
-    result.overall = KindScore(
-        sum(s.true_positives for s in result.by_kind.values()),
-        sum(s.false_positives for s in result.by_kind.values()),
-        sum(s.false_negatives for s in result.by_kind.values()),
-    )
+    result.overall = _overall(result.by_kind)
     return result
 
 
@@ -320,7 +319,11 @@ def _same_report(candidate: Candidate, fact: ExpectedFact) -> bool:
 
 
 def _wrong_fields(candidate: Candidate, fact: ExpectedFact) -> tuple[tuple[str, Any, Any], ...]:
-    document = candidate.event.model_dump(mode="json", exclude_none=True)
+    return _wrong_in(candidate.event.model_dump(mode="json", exclude_none=True), fact)
+
+
+def _wrong_in(document: dict[str, Any], fact: ExpectedFact) -> tuple[tuple[str, Any, Any], ...]:
+    """The fact's labelled fields the document gives otherwise: (name, given, labelled)."""
     return tuple(
         (name, document.get(name), wanted)
         for name, wanted in fact.fields.items()
